@@ -1,0 +1,60 @@
+# Two commands do all set-up: `make run` (portal on SQLite with demo data) and
+# `make test` (lint + the whole suite on SQLite and on PostgreSQL).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint pytest-sqlite pytest-postgres messages setup clean bench
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+run:
+	@scripts/system-packages.sh run
+	@$(MAKE) --no-print-directory setup
+	@$(MANAGE) migrate --noinput
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+	@$(MANAGE) collectstatic --noinput >/dev/null
+	@$(MANAGE) seed_demo
+	@$(MANAGE) runserver $(HOST):$(PORT)
+
+test:
+	@scripts/system-packages.sh test
+	@$(MAKE) --no-print-directory setup
+	@$(MAKE) --no-print-directory lint
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+	@$(MAKE) --no-print-directory pytest-sqlite
+	@$(MAKE) --no-print-directory pytest-postgres
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+pytest-sqlite:
+	@echo "== pytest on SQLite =="
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+pytest-postgres:
+	@echo "== pytest on PostgreSQL =="
+	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Refreshes locale/vi from the code and fills translations from locale/parts/*.po.
+messages: setup
+	$(PY) scripts/messages.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,85 @@
+"""The three roles of the portal, as auth groups with their permissions.
+
+Views check permissions, never ``is_superuser``: a role is only the set of
+permissions its group grants. Provincial officers are additionally fenced to
+the province of their :class:`institutions.models.UserProfile`.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+VIEW_ALL_PROVINCES = "institutions.view_all_provinces"
+
+
+class Role(models.TextChoices):
+    MINISTRY_STAFF = "ministry_staff", _("Ministry staff")
+    PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+_READ = [
+    "institutions.view_province",
+    "institutions.view_commune",
+    "institutions.view_formerprovince",
+    "institutions.view_institution",
+    "targets.view_target",
+    "reports.view_annualreport",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.MINISTRY_STAFF: [
+        *_READ,
+        VIEW_ALL_PROVINCES,
+        "reports.review_annualreport",
+    ],
+    Role.PROVINCIAL_OFFICER: [
+        *_READ,
+        "institutions.add_institution",
+        "institutions.change_institution",
+        "reports.add_annualreport",
+        "reports.change_annualreport",
+        "reports.submit_annualreport",
+    ],
+    # Administrators get every permission of the portal's own apps, plus accounts.
+    Role.ADMINISTRATOR: [
+        "institutions.*",
+        "targets.*",
+        "reports.*",
+        "auth.*",
+    ],
+}
+
+
+def _permissions(specs: list[str]) -> list[Permission]:
+    perms = Permission.objects.select_related("content_type")
+    result: list[Permission] = []
+    for spec in specs:
+        app_label, codename = spec.split(".", 1)
+        matching = perms.filter(content_type__app_label=app_label)
+        if codename != "*":
+            matching = matching.filter(codename=codename)
+        result.extend(matching)
+    return result
+
+
+def role_groups_sync() -> None:
+    """Creates the role groups and sets exactly the permissions each role grants.
+
+    Permissions of apps that are not migrated yet are skipped; the next call,
+    after their migration, adds them.
+    """
+    for role, specs in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(_permissions(specs))
+
+
+def user_role(user) -> Role | None:
+    """Returns the user's role (the first role group they belong to), if any."""
+    if not user.is_authenticated:
+        return None
+    names = {group.name for group in user.groups.all()}
+    for role in Role:
+        if role.value in names:
+            return role
+    return None
