@@ -83,3 +83,38 @@ def user_role(user) -> Role | None:
         if role.value in names:
             return role
     return None
+
+
+def user_sees_all_provinces(user) -> bool:
+    """Ministry staff and administrators see every province."""
+    return user.is_authenticated and user.has_perm(VIEW_ALL_PROVINCES)
+
+
+def user_province(user):
+    """Returns the province a provincial officer is bound to, or ``None``."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "profile", None)
+    return profile.province if profile else None
+
+
+def user_can_see_province(user, province_code: str) -> bool:
+    """True when the user may read data of the province with ``province_code``."""
+    if user_sees_all_provinces(user):
+        return True
+    own = user_province(user)
+    return own is not None and own.code == province_code
+
+
+def user_can_write_province(user, province_code: str, permission: str) -> bool:
+    """True when the user holds ``permission`` and may use it in this province.
+
+    Administrators write everywhere; officers only in their own province;
+    ministry staff hold no write permission on data.
+    """
+    if not user.has_perm(permission):
+        return False
+    if user.has_perm("institutions.change_province"):  # administrators
+        return True
+    own = user_province(user)
+    return own is not None and own.code == province_code

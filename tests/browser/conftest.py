@@ -1,0 +1,86 @@
+"""Headless Debian Chromium driven by Playwright, against pytest-django's live server.
+
+Every request the page makes is recorded so tests can assert that nothing left
+127.0.0.1; console errors are recorded too.
+"""
+
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.factories import TEST_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class PageRecorder:
+    """Requests and console errors seen by one page."""
+
+    def __init__(self, page):
+        self.hosts: set[str] = set()
+        self.console_errors: list[str] = []
+        page.on(
+            "request", lambda request: self.hosts.add(urlparse(request.url).hostname)
+        )
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text)
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def external_hosts(self) -> set[str]:
+        return {host for host in self.hosts if host not in {"127.0.0.1", "localhost"}}
+
+
+@pytest.fixture
+def page(browser, live_server, geography):
+    """A fresh browser page in Vietnamese at laptop size; ``page.recorder`` has
+    the hosts it contacted and its console errors."""
+    context = browser.new_context(
+        viewport=LAPTOP, locale="vi-VN", base_url=live_server.url
+    )
+    page = context.new_page()
+    page.recorder = PageRecorder(page)
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, username: str, password: str = TEST_PASSWORD) -> None:
+    """Logs in through the login form and waits for the redirect."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def logout(page) -> None:
+    page.click("header form[action$='/accounts/logout/'] button")
+    page.wait_for_load_state()

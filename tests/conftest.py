@@ -1,0 +1,67 @@
+"""Fixtures shared by every test: users in each role, geography, a browser."""
+
+import os
+
+import pytest
+
+from institutions.geography import geography_load
+from institutions.models import Commune, FormerProvince, Province
+from lifelong_learning.roles import Role, role_groups_sync
+
+from .factories import UserFactory
+
+# Playwright's sync API keeps an event loop running in the main thread; the test
+# code that prepares data around it is still plain synchronous Django code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PROVINCE_A = "01"  # Thành phố Hà Nội
+PROVINCE_B = "66"  # Tỉnh Đắk Lắk
+
+
+@pytest.fixture
+def geography(db):
+    """The 34 provinces, 3,321 communes and 63 former provinces.
+
+    Migrations load them; transactional tests flush tables, so reload if needed.
+    """
+    if not Commune.objects.exists():
+        geography_load(
+            province_model=Province,
+            commune_model=Commune,
+            former_province_model=FormerProvince,
+        )
+        role_groups_sync()
+
+
+@pytest.fixture
+def province_a(geography):
+    return Province.objects.get(code=PROVINCE_A)
+
+
+@pytest.fixture
+def province_b(geography):
+    return Province.objects.get(code=PROVINCE_B)
+
+
+@pytest.fixture
+def ministry_user(geography):
+    return UserFactory(username="ministry-test", role=Role.MINISTRY_STAFF)
+
+
+@pytest.fixture
+def officer_a(geography):
+    return UserFactory(
+        username="officer-a", role=Role.PROVINCIAL_OFFICER, province=PROVINCE_A
+    )
+
+
+@pytest.fixture
+def officer_b(geography):
+    return UserFactory(
+        username="officer-b", role=Role.PROVINCIAL_OFFICER, province=PROVINCE_B
+    )
+
+
+@pytest.fixture
+def administrator(geography):
+    return UserFactory(username="administrator-test", role=Role.ADMINISTRATOR)
