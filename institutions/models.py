@@ -76,7 +76,10 @@ class Province(NamedPlace):
         ordering = ["name_sort"]
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        permissions = [("view_all_provinces", _("Can see data of every province"))]
+        permissions = [
+            ("view_all_provinces", _("Can see data of every province")),
+            ("change_all_provinces", _("Can change data of every province")),
+        ]
 
     def __str__(self):
         return self.name

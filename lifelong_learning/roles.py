@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 VIEW_ALL_PROVINCES = "institutions.view_all_provinces"
+CHANGE_ALL_PROVINCES = "institutions.change_all_provinces"
 
 
 class Role(models.TextChoices):
@@ -114,7 +115,7 @@ def user_can_write_province(user, province_code: str, permission: str) -> bool:
     """
     if not user.has_perm(permission):
         return False
-    if user.has_perm("institutions.change_province"):  # administrators
+    if user.has_perm(CHANGE_ALL_PROVINCES):
         return True
     own = user_province(user)
     return own is not None and own.code == province_code

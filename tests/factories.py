@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from institutions.models import Province, UserProfile
 from lifelong_learning.roles import Role
 
-TEST_PASSWORD = "pass-1520"  # noqa: S105
+TEST_PASSWORD = "pass-1520"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
