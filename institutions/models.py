@@ -2,8 +2,11 @@
 deliver lifelong-learning services."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .text import search_key, sort_key
 
@@ -166,3 +169,177 @@ class UserProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def active_in(self, year: int) -> "InstitutionQuerySet":
+        """Institutions open during ``year``: opened in or before it (or no
+        opening year) and not closed in or before it (a library closed in 2025
+        is active up to 2024)."""
+        return self.filter(
+            models.Q(opened_year__isnull=True) | models.Q(opened_year__lte=year),
+            models.Q(closed_year__isnull=True) | models.Q(closed_year__gt=year),
+        )
+
+
+YEAR_MIN = 1800
+YEAR_MAX = 2100
+CODE_PATTERN = r"^[A-Za-z0-9._-]{1,40}$"
+
+
+class Institution(NamedPlace):
+    """A library, museum or cultural centre that reports to the programme: one
+    row of a provincial department's register, identified nationwide by its
+    code."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_(
+            "Stable identifier, unique nationwide: 1 to 40 letters, digits, dots, "
+            "hyphens or underscores."
+        ),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_("Name in Vietnamese, with diacritics."),
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=32,
+        choices=Category.choices,
+        help_text=_("Kind of institution, as the programme's targets group them."),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="institutions",
+        verbose_name=_("province"),
+        help_text=_("One of the 34 provinces in force since 2025."),
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        verbose_name=_("commune"),
+        help_text=_("Commune, ward or special zone; it must lie in the province."),
+    )
+    former_province = models.ForeignKey(
+        FormerProvince,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        verbose_name=_("former province"),
+        help_text=_(
+            "Province before the 2025 merger under which the record was kept, "
+            "if any; it must have merged into the province."
+        ),
+    )
+    opened_year = models.PositiveSmallIntegerField(
+        _("opening year"),
+        null=True,
+        blank=True,
+        help_text=_("Four-digit year; empty when unknown."),
+    )
+    closed_year = models.PositiveSmallIntegerField(
+        _("closing year"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Four-digit year from which the institution no longer operates; "
+            "empty while it is open."
+        ),
+    )
+    history = HistoricalRecords()
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_sort", "code"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        indexes = [
+            models.Index(
+                fields=["province", "category"], name="institution_province_cat"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=CODE_PATTERN),
+                name="institution_code_format",
+                violation_error_message=_(
+                    "A code has 1 to 40 letters, digits, dots, hyphens or underscores."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opened_year__isnull=True)
+                | models.Q(opened_year__gte=YEAR_MIN, opened_year__lte=YEAR_MAX),
+                name="institution_opened_year_range",
+                violation_error_message=_(
+                    "The opening year must lie between 1800 and 2100."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_year__isnull=True)
+                | models.Q(closed_year__gte=YEAR_MIN, closed_year__lte=YEAR_MAX),
+                name="institution_closed_year_range",
+                violation_error_message=_(
+                    "The closing year must lie between 1800 and 2100."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opened_year__isnull=True)
+                | models.Q(closed_year__isnull=True)
+                | models.Q(closed_year__gt=models.F("opened_year")),
+                name="institution_closed_after_opened",
+                violation_error_message=_(
+                    "The closing year must be greater than the opening year."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("institutions:detail", args=[self.pk])
+
+    def clean(self):
+        """Rejects a commune or former province that does not belong to the
+        province (rules a single-table constraint cannot express)."""
+        super().clean()
+        errors = {}
+        if self.province_id and self.commune_id:
+            commune = self.commune
+            if commune.province_id != self.province_id:
+                errors["commune"] = _(
+                    "Commune %(commune)s lies in %(commune_province)s, not in "
+                    "%(province)s."
+                ) % {
+                    "commune": commune.name,
+                    "commune_province": commune.province.name,
+                    "province": self.province.name,
+                }
+        if self.province_id and self.former_province_id:
+            former = self.former_province
+            if former.province_id != self.province_id:
+                errors["former_province"] = _(
+                    "Former province %(former)s merged into %(merged)s, not into "
+                    "%(province)s."
+                ) % {
+                    "former": former.name,
+                    "merged": former.province.name,
+                    "province": self.province.name,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active_in(self, year: int) -> bool:
+        """Same rule as :meth:`InstitutionQuerySet.active_in`, for one object."""
+        opened = self.opened_year is None or self.opened_year <= year
+        return opened and (self.closed_year is None or self.closed_year > year)
