@@ -8,9 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _clean_environ() -> dict[str, str]:
+    """The environment without what the test run itself sets."""
+    dropped = {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    return {k: v for k, v in os.environ.items() if k not in dropped}
+
+
 def _check_deploy(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
     env = {
-        **os.environ,
+        **_clean_environ(),
         "DJANGO_SETTINGS_MODULE": "lifelong_learning.settings.production",
         **env_overrides,
     }
@@ -36,7 +42,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env = _clean_environ()
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
