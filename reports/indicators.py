@@ -74,3 +74,10 @@ APPLICABLE_FIELDS: dict[str, frozenset[str]] = {
 def applicable_fields(category: str) -> frozenset[str]:
     """Returns the criteria and counts that an institution of ``category`` reports."""
     return APPLICABLE_FIELDS[category]
+
+
+# Every report field with its label, in the column order of formats.md.
+REPORT_FIELDS: dict[str, str] = {
+    **{c.value: c.label for c in Criterion},
+    **{c.value: c.label for c in Count},
+}
