@@ -3,6 +3,7 @@ deliver lifelong-learning services."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -185,6 +186,39 @@ class InstitutionQuerySet(models.QuerySet):
 YEAR_MIN = 1800
 YEAR_MAX = 2100
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,40}$"
+CODE_FORMAT_MESSAGE = _(
+    "A code has 1 to 40 letters, digits, dots, hyphens or underscores."
+)
+YEAR_RANGE_MESSAGE = _("A year must lie between 1800 and 2100.")
+CLOSED_AFTER_OPENED_MESSAGE = _(
+    "The closing year must be greater than the opening year."
+)
+_year_validators = [
+    MinValueValidator(YEAR_MIN, message=YEAR_RANGE_MESSAGE),
+    MaxValueValidator(YEAR_MAX, message=YEAR_RANGE_MESSAGE),
+]
+
+
+def commune_outside_province_message(commune: Commune, province: Province) -> str:
+    return _(
+        "Commune %(commune)s lies in %(commune_province)s, not in %(province)s."
+    ) % {
+        "commune": commune.name,
+        "commune_province": commune.province.name,
+        "province": province.name,
+    }
+
+
+def former_province_mismatch_message(former: FormerProvince, province: Province) -> str:
+    return _(
+        "Former province %(former)s (%(code)s) merged into %(merged)s, not into "
+        "%(province)s."
+    ) % {
+        "former": former.name,
+        "code": former.code,
+        "merged": former.province.name,
+        "province": province.name,
+    }
 
 
 class Institution(NamedPlace):
@@ -196,6 +230,7 @@ class Institution(NamedPlace):
         _("code"),
         max_length=40,
         unique=True,
+        validators=[RegexValidator(CODE_PATTERN, message=CODE_FORMAT_MESSAGE)],
         help_text=_(
             "Stable identifier, unique nationwide: 1 to 40 letters, digits, dots, "
             "hyphens or underscores."
@@ -244,12 +279,14 @@ class Institution(NamedPlace):
         _("opening year"),
         null=True,
         blank=True,
+        validators=_year_validators,
         help_text=_("Four-digit year; empty when unknown."),
     )
     closed_year = models.PositiveSmallIntegerField(
         _("closing year"),
         null=True,
         blank=True,
+        validators=_year_validators,
         help_text=_(
             "Four-digit year from which the institution no longer operates; "
             "empty while it is open."
@@ -272,9 +309,7 @@ class Institution(NamedPlace):
             models.CheckConstraint(
                 condition=models.Q(code__regex=CODE_PATTERN),
                 name="institution_code_format",
-                violation_error_message=_(
-                    "A code has 1 to 40 letters, digits, dots, hyphens or underscores."
-                ),
+                violation_error_message=CODE_FORMAT_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=models.Q(opened_year__isnull=True)
@@ -297,9 +332,7 @@ class Institution(NamedPlace):
                 | models.Q(closed_year__isnull=True)
                 | models.Q(closed_year__gt=models.F("opened_year")),
                 name="institution_closed_after_opened",
-                violation_error_message=_(
-                    "The closing year must be greater than the opening year."
-                ),
+                violation_error_message=CLOSED_AFTER_OPENED_MESSAGE,
             ),
         ]
 
@@ -310,32 +343,30 @@ class Institution(NamedPlace):
         return reverse("institutions:detail", args=[self.pk])
 
     def clean(self):
-        """Rejects a commune or former province that does not belong to the
-        province (rules a single-table constraint cannot express)."""
+        """Rejects a commune or former province outside the province (rules a
+        single-table constraint cannot express) and a closing year that is not
+        after the opening year."""
         super().clean()
         errors = {}
-        if self.province_id and self.commune_id:
-            commune = self.commune
-            if commune.province_id != self.province_id:
-                errors["commune"] = _(
-                    "Commune %(commune)s lies in %(commune_province)s, not in "
-                    "%(province)s."
-                ) % {
-                    "commune": commune.name,
-                    "commune_province": commune.province.name,
-                    "province": self.province.name,
-                }
-        if self.province_id and self.former_province_id:
-            former = self.former_province
-            if former.province_id != self.province_id:
-                errors["former_province"] = _(
-                    "Former province %(former)s merged into %(merged)s, not into "
-                    "%(province)s."
-                ) % {
-                    "former": former.name,
-                    "merged": former.province.name,
-                    "province": self.province.name,
-                }
+        province_id = self.province_id
+        if province_id and self.commune_id and self.commune.province_id != province_id:
+            errors["commune"] = commune_outside_province_message(
+                self.commune, self.province
+            )
+        if (
+            province_id
+            and self.former_province_id
+            and self.former_province.province_id != province_id
+        ):
+            errors["former_province"] = former_province_mismatch_message(
+                self.former_province, self.province
+            )
+        if (
+            self.opened_year is not None
+            and self.closed_year is not None
+            and self.closed_year <= self.opened_year
+        ):
+            errors["closed_year"] = CLOSED_AFTER_OPENED_MESSAGE
         if errors:
             raise ValidationError(errors)
 

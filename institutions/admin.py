@@ -1,0 +1,96 @@
+"""Django admin for geography, user profiles and the institution registry."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Commune, FormerProvince, Institution, Province, UserProfile
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_type"]
+    list_filter = ["division_type"]
+    search_fields = ["code", "name", "name_search"]
+    ordering = ["name_sort"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_type", "province"]
+    list_filter = ["division_type", "province"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name", "name_search"]
+    ordering = ["name_sort"]
+
+
+@admin.register(FormerProvince)
+class FormerProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province"]
+    list_filter = ["province"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name", "name_search"]
+    ordering = ["code"]
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "province"]
+    list_filter = ["province"]
+    list_select_related = ["user", "province"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "province"]
+
+
+class ActiveInYearFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("closed", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(closed_year__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(closed_year__isnull=False)
+        return queryset
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "name",
+        "category",
+        "province",
+        "commune",
+        "former_province",
+        "opened_year",
+        "closed_year",
+    ]
+    list_filter = [ActiveInYearFilter, "category", "province", "former_province"]
+    list_select_related = ["province", "commune", "former_province"]
+    search_fields = ["code", "name", "name_search"]
+    autocomplete_fields = ["province", "commune", "former_province"]
+    ordering = ["name_sort"]
+    list_per_page = 50
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    autocomplete_fields = ["province"]
+    verbose_name_plural = _("province of a provincial officer")
+
+
+_user_model = get_user_model()
+if admin.site.is_registered(_user_model):
+    admin.site.unregister(_user_model)
+
+
+@admin.register(_user_model)
+class PortalUserAdmin(UserAdmin):
+    inlines = [UserProfileInline]
