@@ -4,7 +4,14 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from institutions.models import Province, UserProfile
+from institutions.models import (
+    Category,
+    Commune,
+    FormerProvince,
+    Institution,
+    Province,
+    UserProfile,
+)
 from lifelong_learning.roles import Role
 
 TEST_PASSWORD = "pass-1520"
@@ -35,3 +42,29 @@ class UserFactory(factory.django.DjangoModelFactory):
         if isinstance(extracted, str):
             extracted = Province.objects.get(code=extracted)
         UserProfile.objects.update_or_create(user=obj, defaults={"province": extracted})
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    """An institution, by default a provincial library in Hà Nội (01) opened
+    in 2000; ``province=`` (and ``commune=``, ``former_province=``) may be codes."""
+
+    class Meta:
+        model = Institution
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"INST-{n:05d}")
+    name = factory.Sequence(lambda n: f"Thư viện số {n}")
+    category = Category.LIBRARY_PROVINCIAL
+    province = factory.LazyFunction(lambda: Province.objects.get(code="01"))
+    opened_year = 2000
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        for name, model in (
+            ("province", Province),
+            ("commune", Commune),
+            ("former_province", FormerProvince),
+        ):
+            if isinstance(kwargs.get(name), str):
+                kwargs[name] = model.objects.get(code=kwargs[name])
+        return kwargs

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from institutions.demo import demo_institutions_create
 from reports.demo import DEMO_PASSWORD, demo_users_create
 
 
@@ -8,6 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = demo_users_create()
+        institutions = demo_institutions_create()
+        self.stdout.write(f"Demo institutions: {institutions.summary()}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             where = f" ({account.province_code})" if account.province_code else ""

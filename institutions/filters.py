@@ -1,0 +1,75 @@
+"""The filters of the institution list."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .forms import ProvinceChoiceField, commune_field_limit
+from .models import Category, Commune, Institution
+from .selectors import province_visible_list
+from .text import search_key
+
+
+class ProvinceFilter(django_filters.ModelChoiceFilter):
+    field_class = ProvinceChoiceField
+
+
+class InstitutionFilterSet(django_filters.FilterSet):
+    """Search by name (without diacritics or case) or code, and filter by
+    province, commune, category and year of activity."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Name or code"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. thu vien dak lak"), "type": "search"}
+        ),
+    )
+    province = ProvinceFilter(label=_("province"), queryset=None)
+    commune = django_filters.ModelChoiceFilter(
+        label=_("commune"), queryset=Commune.objects.all()
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("category"), choices=Category.choices
+    )
+    active_in_year = django_filters.NumberFilter(
+        method="active_in",
+        label=_("Active in year"),
+        min_value=1800,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"min": 1800, "max": 2100}),
+    )
+
+    class Meta:
+        model = Institution
+        fields = ["q", "province", "commune", "category", "active_in_year"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["province"].queryset = province_visible_list(user=user)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            form.fields["province"].widget.attrs["data-commune-select"] = "id_commune"
+            form.fields["active_in_year"].localize = False
+            form.fields["active_in_year"].widget.is_localized = False
+            province = self.data.get("province") or None
+            queryset = self.filters["province"].queryset
+            if province is None and queryset.count() == 1:
+                province = queryset.get().code
+            commune_field_limit(form.fields["commune"], province)
+        return self._form
+
+    def search(self, queryset, name, value):
+        key = search_key(value)
+        if not key:
+            return queryset
+        return queryset.filter(
+            Q(name_search__contains=key) | Q(code__icontains=value.strip())
+        )
+
+    def active_in(self, queryset, name, value):
+        return queryset.active_in(int(value))

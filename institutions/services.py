@@ -1,0 +1,646 @@
+"""Writes to the institution registry: create, update, close and import.
+
+Every write checks the user's province fence (``roles.user_can_write_province``)
+and validates with the same rules and messages as the model, so the form, the
+admin, the import page and the command reject the same input the same way.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from lifelong_learning.roles import user_can_write_province, user_province
+from lifelong_learning.tabular import (
+    RowError,
+    TableError,
+    TableReader,
+    commune_code_normalise,
+    province_code_normalise,
+    unnamed_cell_error,
+)
+
+from .models import (
+    CLOSED_AFTER_OPENED_MESSAGE,
+    CODE_FORMAT_MESSAGE,
+    CODE_PATTERN,
+    YEAR_MAX,
+    YEAR_MIN,
+    YEAR_RANGE_MESSAGE,
+    Category,
+    Commune,
+    FormerProvince,
+    Institution,
+    Province,
+    commune_outside_province_message,
+    former_province_mismatch_message,
+)
+from .text import search_key, sort_key
+
+ADD = "institutions.add_institution"
+CHANGE = "institutions.change_institution"
+
+# The exchange columns of formats.md, in the order export writes them.
+COLUMNS = (
+    "code",
+    "name",
+    "category",
+    "province_code",
+    "legacy_province_code",
+    "commune_code",
+    "opened_year",
+    "closed_year",
+)
+REQUIRED_COLUMNS = ("code", "name", "category")
+PROVINCE_COLUMNS = ("province_code", "legacy_province_code")
+BATCH_SIZE = 1000
+NAME_MAX_LENGTH = 255
+IMPORT_CHANGE_REASON = "import"
+CLOSE_CHANGE_REASON = "close"
+# Fields an import may change, besides the code that identifies the row.
+_DATA_FIELDS = (
+    "name",
+    "category",
+    "province_id",
+    "commune_id",
+    "former_province_id",
+    "opened_year",
+    "closed_year",
+)
+_UPDATE_FIELDS = [
+    "name",
+    "name_search",
+    "name_sort",
+    "category",
+    "province",
+    "commune",
+    "former_province",
+    "opened_year",
+    "closed_year",
+]
+
+
+def _history_user(institution: Institution, user) -> None:
+    if user is not None and user.is_authenticated:
+        institution._history_user = user
+
+
+def _require_write(user, province_code: str, permission: str) -> None:
+    if not user_can_write_province(user, province_code, permission):
+        raise PermissionDenied(_("You may not change institutions of this province."))
+
+
+@transaction.atomic
+def institution_create(
+    *,
+    user,
+    code: str,
+    name: str,
+    category: str,
+    province: Province,
+    commune: Commune | None = None,
+    former_province: FormerProvince | None = None,
+    opened_year: int | None = None,
+    closed_year: int | None = None,
+) -> Institution:
+    """Adds an institution in a province the user may write to."""
+    _require_write(user, province.code, ADD)
+    institution = Institution(
+        code=code,
+        name=unicodedata.normalize("NFC", name.strip()),
+        category=category,
+        province=province,
+        commune=commune,
+        former_province=former_province,
+        opened_year=opened_year,
+        closed_year=closed_year,
+    )
+    institution.full_clean()
+    _history_user(institution, user)
+    institution.save()
+    return institution
+
+
+_EDITABLE = frozenset(
+    {
+        "code",
+        "name",
+        "category",
+        "province",
+        "commune",
+        "former_province",
+        "opened_year",
+        "closed_year",
+    }
+)
+
+
+@transaction.atomic
+def institution_update(*, institution: Institution, user, **data) -> Institution:
+    """Changes the given fields; the user must be allowed to write both in the
+    institution's province and in the province it moves to."""
+    unknown = set(data) - _EDITABLE
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    _require_write(user, institution.province_id, CHANGE)
+    if "province" in data:
+        _require_write(user, data["province"].code, CHANGE)
+    if "name" in data:
+        data["name"] = unicodedata.normalize("NFC", data["name"].strip())
+    for name, value in data.items():
+        setattr(institution, name, value)
+    institution.full_clean()
+    _history_user(institution, user)
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def institution_close(
+    *, institution: Institution, closed_year: int, user
+) -> Institution:
+    """Sets the year from which the institution no longer operates."""
+    _require_write(user, institution.province_id, CHANGE)
+    institution.closed_year = closed_year
+    institution.full_clean()
+    _history_user(institution, user)
+    institution._change_reason = CLOSE_CHANGE_REASON
+    institution.save()
+    return institution
+
+
+# Import ---------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import found (and, unless it was a dry run, wrote)."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return _(
+            "%(new)s new, %(updated)s updated, %(unchanged)s unchanged institutions"
+        ) % {"new": self.new, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass(frozen=True)
+class InstitutionRow:
+    """One valid row of an import file, ready to compare and write."""
+
+    row: int
+    code: str
+    name: str
+    category: str
+    province_id: str
+    commune_id: str | None
+    former_province_id: str | None
+    opened_year: int | None
+    closed_year: int | None
+
+    def instance(self) -> Institution:
+        institution = Institution(code=self.code)
+        self.apply(institution)
+        return institution
+
+    def apply(self, institution: Institution) -> bool:
+        """Copies the row onto ``institution``; True when anything changed."""
+        changed = False
+        for name in _DATA_FIELDS:
+            value = getattr(self, name)
+            if getattr(institution, name) != value:
+                setattr(institution, name, value)
+                changed = True
+        if changed:
+            institution.name_search = search_key(self.name)
+            institution.name_sort = sort_key(self.name)
+        return changed
+
+
+def _year(row: int, column: str, text: str, errors: list[RowError]) -> int | None:
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        errors.append(RowError(row, column, text, _("not a four-digit year")))
+        return None
+    year = int(text)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        errors.append(RowError(row, column, text, str(YEAR_RANGE_MESSAGE)))
+        return None
+    return year
+
+
+class InstitutionRowValidator:
+    """Checks rows of an import file one by one against the rules of
+    ``formats.md``, collecting every error of a row.
+
+    Holds the geography (a constant size) and the codes seen so far, so that a
+    code repeated in the file is caught without keeping any row.
+    """
+
+    def __init__(self, *, user=None):
+        self.user = user
+        self.provinces = {p.code: p for p in Province.objects.all()}
+        self.former_provinces = {
+            f.code: f for f in FormerProvince.objects.select_related("province")
+        }
+        self.communes = {c.code: c for c in Commune.objects.select_related("province")}
+        self.categories = frozenset(Category.values)
+        self.first_row_of_code: dict[str, int] = {}
+        self._writable: dict[tuple[str, str], bool] = {}
+
+    def may_write(self, province_code: str, permission: str) -> bool:
+        if self.user is None:
+            return True
+        key = (province_code, permission)
+        if key not in self._writable:
+            self._writable[key] = user_can_write_province(
+                self.user, province_code, permission
+            )
+        return self._writable[key]
+
+    def fence_message(self, province_code: str) -> str:
+        own = user_province(self.user)
+        province = self.provinces.get(province_code)
+        name = province.name if province else province_code
+        if own is not None:
+            return _(
+                "%(province)s is outside your province (%(own)s): you may only "
+                "import institutions of %(own)s."
+            ) % {"province": name, "own": own.name}
+        return _("You may not change institutions of %(province)s.") % {
+            "province": name
+        }
+
+    def validate(
+        self, row: int, values: dict[str, str]
+    ) -> tuple[InstitutionRow | None, list[RowError]]:
+        errors: list[RowError] = []
+        unnamed = unnamed_cell_error(row, values)
+        if unnamed:
+            errors.append(unnamed)
+        for column in REQUIRED_COLUMNS:
+            if not values.get(column, ""):
+                errors.append(
+                    RowError(row, column, "", _("a value is required in this column"))
+                )
+
+        code = values.get("code", "")
+        if code:
+            if not re.fullmatch(CODE_PATTERN, code):
+                errors.append(RowError(row, "code", code, str(CODE_FORMAT_MESSAGE)))
+            elif code in self.first_row_of_code:
+                errors.append(
+                    RowError(
+                        row,
+                        "code",
+                        code,
+                        _("this code is already used in row %(row)s of the file")
+                        % {"row": self.first_row_of_code[code]},
+                    )
+                )
+            else:
+                self.first_row_of_code[code] = row
+
+        name = unicodedata.normalize("NFC", values.get("name", ""))
+        if len(name) > NAME_MAX_LENGTH:
+            errors.append(
+                RowError(
+                    row,
+                    "name",
+                    name,
+                    _("longer than %(max)s characters") % {"max": NAME_MAX_LENGTH},
+                )
+            )
+
+        category = values.get("category", "")
+        if category and category not in self.categories:
+            errors.append(
+                RowError(
+                    row,
+                    "category",
+                    category,
+                    _("unknown category; the categories are: %(categories)s")
+                    % {"categories": ", ".join(Category.values)},
+                )
+            )
+
+        province = self._province(row, values, errors)
+        commune = self._commune(row, values, province, errors)
+        opened = _year(row, "opened_year", values.get("opened_year", ""), errors)
+        closed = _year(row, "closed_year", values.get("closed_year", ""), errors)
+        if opened is not None and closed is not None and closed <= opened:
+            errors.append(
+                RowError(
+                    row,
+                    "closed_year",
+                    values["closed_year"],
+                    str(CLOSED_AFTER_OPENED_MESSAGE),
+                )
+            )
+        if province is not None and not self.may_write(province.code, ADD):
+            column = (
+                "province_code"
+                if values.get("province_code")
+                else "legacy_province_code"
+            )
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    values.get(column, ""),
+                    self.fence_message(province.code),
+                )
+            )
+        if errors:
+            return None, errors
+        legacy = province_code_normalise(values.get("legacy_province_code", ""))
+        return (
+            InstitutionRow(
+                row=row,
+                code=code,
+                name=name,
+                category=category,
+                province_id=province.code,
+                commune_id=commune.code if commune else None,
+                former_province_id=legacy or None,
+                opened_year=opened,
+                closed_year=closed,
+            ),
+            [],
+        )
+
+    def _province(
+        self, row: int, values: dict[str, str], errors: list[RowError]
+    ) -> Province | None:
+        """The current province, from ``province_code`` or mapped from
+        ``legacy_province_code``; both given must agree."""
+        raw_current = values.get("province_code", "")
+        raw_legacy = values.get("legacy_province_code", "")
+        current_code = province_code_normalise(raw_current)
+        legacy_code = province_code_normalise(raw_legacy)
+        if not current_code and not legacy_code:
+            errors.append(
+                RowError(
+                    row,
+                    "province_code",
+                    "",
+                    _(
+                        "a value is required in province_code or in "
+                        "legacy_province_code"
+                    ),
+                )
+            )
+            return None
+        province = former = None
+        if current_code:
+            province = self.provinces.get(current_code)
+            if province is None:
+                errors.append(
+                    RowError(
+                        row,
+                        "province_code",
+                        raw_current,
+                        self._unknown_province_message(current_code),
+                    )
+                )
+        if legacy_code:
+            former = self.former_provinces.get(legacy_code)
+            if former is None:
+                errors.append(
+                    RowError(
+                        row,
+                        "legacy_province_code",
+                        raw_legacy,
+                        _(
+                            "not the code of one of the 63 former provinces "
+                            "(before 2025)"
+                        ),
+                    )
+                )
+        if province is not None and former is not None:
+            if former.province_id != province.code:
+                errors.append(
+                    RowError(
+                        row,
+                        "legacy_province_code",
+                        raw_legacy,
+                        former_province_mismatch_message(former, province),
+                    )
+                )
+                return None
+            return province
+        if current_code:
+            return province
+        return former.province if former is not None else None
+
+    def _unknown_province_message(self, code: str) -> str:
+        former = self.former_provinces.get(code)
+        if former is not None:
+            return _(
+                "not one of the 34 current provinces: %(code)s was the code of "
+                "former %(former)s, which merged into %(merged)s (%(merged_code)s); "
+                "put %(code)s in legacy_province_code or %(merged_code)s in "
+                "province_code"
+            ) % {
+                "code": code,
+                "former": former.name,
+                "merged": former.province.name,
+                "merged_code": former.province_id,
+            }
+        return _("not the code of one of the 34 current provinces")
+
+    def _commune(
+        self,
+        row: int,
+        values: dict[str, str],
+        province: Province | None,
+        errors: list[RowError],
+    ) -> Commune | None:
+        raw = values.get("commune_code", "")
+        code = commune_code_normalise(raw)
+        if not code:
+            return None
+        commune = self.communes.get(code)
+        if commune is None:
+            errors.append(
+                RowError(
+                    row, "commune_code", raw, _("not the code of a current commune")
+                )
+            )
+            return None
+        if province is not None and commune.province_id != province.code:
+            errors.append(
+                RowError(
+                    row,
+                    "commune_code",
+                    raw,
+                    commune_outside_province_message(commune, province),
+                )
+            )
+            return None
+        return commune
+
+
+class _Rollback(Exception):
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+def _batch_process(
+    batch: list[InstitutionRow],
+    validator: InstitutionRowValidator,
+    result: ImportResult,
+    *,
+    write: bool,
+    user,
+) -> None:
+    """Compares a batch with the registry (one query) and, when ``write``,
+    creates and updates its new and changed rows (with history)."""
+    existing = {
+        institution.code: institution
+        for institution in Institution.objects.filter(
+            code__in=[item.code for item in batch]
+        )
+    }
+    creates: list[Institution] = []
+    updates: list[Institution] = []
+    for item in batch:
+        institution = existing.get(item.code)
+        if institution is None:
+            creates.append(item.instance())
+            continue
+        if not validator.may_write(institution.province_id, CHANGE):
+            result.errors.append(
+                RowError(
+                    item.row,
+                    "code",
+                    item.code,
+                    _("an institution with this code exists in another province")
+                    + ": "
+                    + validator.fence_message(institution.province_id),
+                )
+            )
+            continue
+        if item.apply(institution):
+            updates.append(institution)
+        else:
+            result.unchanged += 1
+    result.new += len(creates)
+    result.updated += len(updates)
+    if not write or result.errors:
+        return
+    history_user = user if user is not None and user.is_authenticated else None
+    if creates:
+        bulk_create_with_history(
+            creates,
+            Institution,
+            batch_size=BATCH_SIZE,
+            default_user=history_user,
+            default_change_reason=IMPORT_CHANGE_REASON,
+        )
+    if updates:
+        bulk_update_with_history(
+            updates,
+            Institution,
+            _UPDATE_FIELDS,
+            batch_size=BATCH_SIZE,
+            default_user=history_user,
+            default_change_reason=IMPORT_CHANGE_REASON,
+        )
+
+
+def _import_pass(
+    rows: Iterable[tuple[int, dict[str, str]]], *, user, write: bool
+) -> ImportResult:
+    validator = InstitutionRowValidator(user=user)
+    result = ImportResult()
+    batch: list[InstitutionRow] = []
+    try:
+        for row_number, values in rows:
+            item, errors = validator.validate(row_number, values)
+            result.errors.extend(errors)
+            if item is not None:
+                batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                _batch_process(batch, validator, result, write=write, user=user)
+                batch = []
+    except TableError as error:
+        result.errors.extend(error.errors)
+    if batch:
+        _batch_process(batch, validator, result, write=write, user=user)
+    return result
+
+
+def institution_rows_import(
+    *, rows: Iterable[tuple[int, dict[str, str]]], user=None, dry_run: bool = False
+) -> ImportResult:
+    """Imports ``(row_number, values)`` rows, all or nothing.
+
+    ``rows`` is read twice: first every row is validated and compared with the
+    registry (collecting every error); then, only if there is no error and this
+    is not a dry run, everything is written in one transaction, in batches.
+    ``user`` ``None`` (the command line) is not fenced to a province.
+    """
+    result = _import_pass(rows, user=user, write=False)
+    if result.errors or dry_run:
+        return result
+    try:
+        with transaction.atomic():
+            result = _import_pass(rows, user=user, write=True)
+            if result.errors:
+                raise _Rollback(result)
+    except _Rollback as rollback:
+        return rollback.result
+    except IntegrityError:
+        result = ImportResult(
+            errors=[
+                RowError(
+                    None,
+                    "",
+                    "",
+                    _(
+                        "The registry changed while the file was being imported; "
+                        "nothing was written. Please import the file again."
+                    ),
+                )
+            ]
+        )
+        return result
+    result.written = True
+    return result
+
+
+def institutions_import(
+    *, path: str | Path, user=None, dry_run: bool = False
+) -> ImportResult:
+    """Imports a CSV or XLSX file of institutions (``formats.md``), all or
+    nothing; see :func:`institution_rows_import`."""
+    try:
+        reader = TableReader(
+            path,
+            columns=COLUMNS,
+            required=REQUIRED_COLUMNS,
+            one_of=[PROVINCE_COLUMNS],
+        )
+    except TableError as error:
+        return ImportResult(errors=error.errors)
+    return institution_rows_import(rows=reader, user=user, dry_run=dry_run)

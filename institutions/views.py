@@ -1,0 +1,306 @@
+"""Pages of the institution registry: list, detail, create, edit, close,
+export and import."""
+
+import tempfile
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from lifelong_learning.roles import (
+    user_can_see_province,
+    user_can_write_province,
+)
+from lifelong_learning.tabular import CSV, XLSX
+
+from . import services
+from .exports import institution_template_write, institutions_export
+from .filters import InstitutionFilterSet
+from .forms import InstitutionCloseForm, InstitutionForm, InstitutionImportForm
+from .models import Institution
+from .selectors import (
+    commune_list,
+    institution_category_counts,
+    institution_history_entries,
+    institution_report_rows,
+    institution_visible_list,
+)
+from .tables import InstitutionTable
+from .uploads import upload_discard, upload_get, upload_store
+
+VIEW = "institutions.view_institution"
+
+
+def _file_response(path_suffix: str, write, filename: str) -> FileResponse:
+    """Writes a file with ``write(path)`` into a temporary file that is removed
+    once the response has been sent."""
+    handle = tempfile.NamedTemporaryFile(suffix=path_suffix)  # noqa: SIM115
+    write(handle.name)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+class InstitutionFilterMixin:
+    def get_queryset(self):
+        return institution_visible_list(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+class InstitutionListView(
+    PermissionRequiredMixin, InstitutionFilterMixin, SingleTableMixin, FilterView
+):
+    permission_required = VIEW
+    filterset_class = InstitutionFilterSet
+    table_class = InstitutionTable
+    table_pagination = {"per_page": 50}
+    template_name = "institutions/institution_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = self.filterset.qs
+        counts = institution_category_counts(queryset)
+        user = self.request.user
+        query = self.request.GET.copy()
+        for key in ("page", "sort"):
+            query.pop(key, None)
+        context.update(
+            category_counts=counts,
+            total=sum(item["count"] for item in counts),
+            filter_query=query.urlencode(),
+            filters_active=any(
+                self.request.GET.get(name) for name in self.filterset.filters
+            ),
+            can_add=user.has_perm(services.ADD),
+            can_import=user.has_perm(services.ADD) and user.has_perm(services.CHANGE),
+        )
+        return context
+
+
+class InstitutionExportView(PermissionRequiredMixin, InstitutionFilterMixin, View):
+    """The current filter of the list as a CSV or XLSX file."""
+
+    permission_required = VIEW
+
+    def get(self, request, file_format):
+        if file_format not in (CSV, XLSX):
+            raise Http404
+        queryset = self.get_queryset()
+        filterset = InstitutionFilterSet(
+            request.GET, queryset=queryset, user=request.user
+        )
+        rows = filterset.qs if filterset.is_valid() else queryset.none()
+        filename = f"institutions-{date.today():%Y%m%d}.{file_format}"
+        return _file_response(
+            f".{file_format}",
+            lambda path: institutions_export(queryset=rows, path=path),
+            filename,
+        )
+
+
+class InstitutionDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = VIEW
+    template_name = "institutions/institution_detail.html"
+    queryset = Institution.objects.select_related(
+        "province", "commune", "former_province__province"
+    )
+
+    def get_object(self, queryset=None):
+        institution = super().get_object(queryset)
+        if not user_can_see_province(self.request.user, institution.province_id):
+            raise PermissionDenied
+        return institution
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        institution = self.object
+        user = self.request.user
+        context.update(
+            history=institution_history_entries(institution),
+            reports=institution_report_rows(institution),
+            can_change=user_can_write_province(
+                user, institution.province_id, services.CHANGE
+            ),
+        )
+        return context
+
+
+class InstitutionCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = services.ADD
+    form_class = InstitutionForm
+    template_name = "institutions/institution_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, permission=services.ADD)
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.object = services.institution_create(
+                user=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Institution %(name)s added.") % {"name": self.object}
+        )
+        return redirect(self.object)
+
+
+class InstitutionWriteMixin(PermissionRequiredMixin):
+    """Only users who may change institutions of the object's province."""
+
+    permission_required = services.CHANGE
+    model = Institution
+
+    def get_object(self, queryset=None):
+        institution = super().get_object(queryset)
+        if not user_can_write_province(
+            self.request.user, institution.province_id, services.CHANGE
+        ):
+            raise PermissionDenied
+        return institution
+
+    def stored(self) -> Institution:
+        """The institution as saved (the form changes its instance while
+        validating)."""
+        return Institution.objects.get(pk=self.object.pk)
+
+
+class InstitutionUpdateView(InstitutionWriteMixin, UpdateView):
+    form_class = InstitutionForm
+    template_name = "institutions/institution_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, permission=services.CHANGE)
+        return kwargs
+
+    def form_valid(self, form):
+        data = {
+            name: value for name, value in form.cleaned_data.items() if name != "code"
+        }
+        try:
+            self.object = services.institution_update(
+                institution=self.stored(), user=self.request.user, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Institution %(name)s saved.") % {"name": self.object}
+        )
+        return redirect(self.object)
+
+
+class InstitutionCloseView(InstitutionWriteMixin, UpdateView):
+    form_class = InstitutionCloseForm
+    template_name = "institutions/institution_close.html"
+
+    def form_valid(self, form):
+        try:
+            self.object = services.institution_close(
+                institution=self.stored(),
+                closed_year=form.cleaned_data["closed_year"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Institution %(name)s closed from %(year)s.")
+            % {"name": self.object, "year": self.object.closed_year},
+        )
+        return redirect(self.object)
+
+
+class CommuneOptionsView(LoginRequiredMixin, View):
+    """The communes of a province, for the commune drop-down lists."""
+
+    def get(self, request):
+        communes = commune_list(province_code=request.GET.get("province"))
+        return JsonResponse(
+            {"communes": [[c.code, f"{c.name} ({c.code})"] for c in communes]}
+        )
+
+
+class ImportPermissionMixin(PermissionRequiredMixin):
+    permission_required = (services.ADD, services.CHANGE)
+
+
+class InstitutionImportView(ImportPermissionMixin, FormView):
+    """Step 1: upload a file."""
+
+    form_class = InstitutionImportForm
+    template_name = "institutions/institution_import.html"
+
+    def form_valid(self, form):
+        token = upload_store(
+            session=self.request.session, upload=form.cleaned_data["file"]
+        )
+        return redirect("institutions:import-preview", token=token)
+
+
+class InstitutionImportPreviewView(ImportPermissionMixin, View):
+    """Step 2: what the file would change, and every error; step 3 (POST):
+    write it all."""
+
+    template_name = "institutions/institution_import_preview.html"
+
+    def _upload(self, token):
+        upload = upload_get(session=self.request.session, token=token)
+        if upload is None:
+            raise Http404
+        return upload
+
+    def get(self, request, token):
+        path, name = self._upload(token)
+        result = services.institutions_import(
+            path=path, user=request.user, dry_run=True
+        )
+        return self._render(token, name, result)
+
+    def post(self, request, token):
+        path, name = self._upload(token)
+        result = services.institutions_import(path=path, user=request.user)
+        if not result.ok:
+            return self._render(token, name, result)
+        upload_discard(session=request.session, token=token)
+        messages.success(
+            request,
+            _("Imported %(file)s: %(summary)s.")
+            % {"file": name, "summary": result.summary()},
+        )
+        return redirect("institutions:list")
+
+    def _render(self, token, name, result):
+        return render(
+            self.request,
+            self.template_name,
+            {"token": token, "file_name": name, "result": result},
+        )
+
+
+class InstitutionTemplateView(PermissionRequiredMixin, View):
+    """The XLSX import template."""
+
+    permission_required = VIEW
+
+    def get(self, request):
+        return _file_response(
+            ".xlsx", institution_template_write, "institutions-template.xlsx"
+        )
