@@ -1,6 +1,7 @@
 """Test settings: fast hashing, plain static storage, database from ``DATABASE_URL``."""
 
 from .base import *  # noqa: F403
+from .base import DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -9,3 +10,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests log in with the test client, which passes no request to authenticate();
+# the throttling tests switch Axes on explicitly.
+AXES_ENABLED = False
+# Serve static files from the finders; tests do not run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# A second alias that mirrors the test database, so routing to a replica can be
+# tested with two real connections; only tests that enable it use it.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+READ_REPLICA_ENABLED = False
