@@ -56,7 +56,7 @@ class TargetAdminForm(forms.ModelForm):
 
 
 class CategoryFilter(admin.SimpleListFilter):
-    title = _("category")
+    title = _("category of institution")
     parameter_name = "category"
 
     def lookups(self, request, model_admin):

@@ -87,7 +87,7 @@ class Target(models.Model):
         ),
     )
     categories = models.JSONField(
-        _("categories"),
+        _("categories of institution"),
         default=list,
         blank=True,
         help_text=_("The categories of institution that the row covers."),
