@@ -1,0 +1,340 @@
+"""The read-only JSON API: provinces, former provinces, institutions, annual
+reports and progress, scoped by role exactly like the pages.
+
+Ministry staff and administrators see every province; a provincial officer
+sees only their own; anonymous requests get 401. Field names are English and
+follow programme/formats.md: they are a contract, never translated. Every
+endpoint only reads: writes go through the pages, the admin and the commands.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from institutions.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Category,
+    FormerProvince,
+    Institution,
+    Province,
+)
+from institutions.selectors import institution_visible_list, province_visible_list
+from institutions.text import search_key
+from lifelong_learning.roles import (
+    user_can_see_province,
+    user_province,
+    user_sees_all_provinces,
+)
+
+from .indicators import REPORT_FIELDS
+from .models import AnnualReport, ReportStatus
+from .progress import Kind, Status
+
+NATIONAL_AREA = "VN"
+
+
+class Pagination(PageNumberPagination):
+    """100 objects a page by default; ``page_size`` asks for up to 1,000."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+def report_visible_list(*, user) -> QuerySet[AnnualReport]:
+    """Annual reports of the institutions the user may see, in every status."""
+    return AnnualReport.objects.select_related("institution").filter(
+        institution__in=institution_visible_list(user=user)
+    )
+
+
+# Serializers ---------------------------------------------------------------
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(
+        read_only=True, help_text="GSO code in the list of the 34 current provinces."
+    )
+
+    class Meta:
+        model = Province
+        fields = ["code", "name", "division_type"]
+        read_only_fields = fields
+
+
+class FormerProvinceSerializer(serializers.ModelSerializer):
+    former_code = serializers.CharField(
+        source="code",
+        read_only=True,
+        help_text="GSO code in the list of the 63 provinces before 2025.",
+    )
+    province_code = serializers.CharField(
+        source="province_id",
+        read_only=True,
+        help_text="Code of the current province it merged into (list of 34).",
+    )
+
+    class Meta:
+        model = FormerProvince
+        fields = ["former_code", "name", "province_code"]
+        read_only_fields = fields
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    """The columns of the institution exchange format (formats.md)."""
+
+    province_code = serializers.CharField(
+        source="province_id",
+        read_only=True,
+        help_text="Code of one of the 34 current provinces.",
+    )
+    legacy_province_code = serializers.CharField(
+        source="former_province_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the former province (list of 63) the record was kept "
+        "under, if any.",
+    )
+    commune_code = serializers.CharField(
+        source="commune_id", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Institution
+        fields = [
+            "code",
+            "name",
+            "category",
+            "province_code",
+            "legacy_province_code",
+            "commune_code",
+            "opened_year",
+            "closed_year",
+        ]
+        read_only_fields = fields
+
+
+class AnnualReportSerializer(serializers.ModelSerializer):
+    """The columns of the annual-report exchange format (formats.md), with the
+    review status, the version and the time of the last change."""
+
+    institution_code = serializers.CharField(source="institution.code", read_only=True)
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "id",
+            "institution_code",
+            "year",
+            *REPORT_FIELDS,
+            "status",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        min_value=YEAR_MIN, max_value=YEAR_MAX, help_text="Data year."
+    )
+    province = serializers.CharField(
+        required=False,
+        max_length=2,
+        help_text='Code of a current province, or "VN" for the nation. Defaults '
+        "to the officer's own province, and to the nation for everyone else.",
+    )
+    approved_only = serializers.BooleanField(
+        default=False, help_text="Count approved reports only."
+    )
+
+    def validate_province(self, value: str) -> str:
+        if value != NATIONAL_AREA and not Province.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(_("Unknown province code."))
+        return value
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    """One target row, as in the output of the ``progress`` command. Share rows
+    carry numerator to share_among_reporters; growth rows panel to
+    year_total."""
+
+    family = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    target_year = serializers.IntegerField()
+    threshold = serializers.FloatField()
+    upper = serializers.FloatField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(choices=Status.choices)
+    numerator = serializers.IntegerField(required=False)
+    denominator = serializers.IntegerField(required=False)
+    reporters = serializers.IntegerField(required=False)
+    reporting_rate = serializers.FloatField(required=False, allow_null=True)
+    share_among_reporters = serializers.FloatField(required=False, allow_null=True)
+    panel = serializers.IntegerField(required=False)
+    base_total = serializers.IntegerField(required=False)
+    year_total = serializers.IntegerField(required=False)
+
+
+class ProgressSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    area = serializers.CharField(help_text='"VN" or a current province code.')
+    rows = ProgressRowSerializer(many=True)
+
+
+# Filters -------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class InstitutionFilterSet(django_filters.FilterSet):
+    province = django_filters.CharFilter(
+        field_name="province_id", help_text="Current province code."
+    )
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    active_in_year = YearFilter(method="active_in", help_text="Active in this year.")
+    q = django_filters.CharFilter(
+        method="search",
+        help_text="Part of the name, with or without diacritics, or of the code.",
+    )
+
+    class Meta:
+        model = Institution
+        fields = ["province", "category", "active_in_year", "q"]
+
+    def active_in(self, queryset, name, value):
+        return queryset.active_in(value)
+
+    def search(self, queryset, name, value):
+        key = search_key(value)
+        if not key:
+            return queryset
+        return queryset.filter(
+            Q(name_search__contains=key) | Q(code__icontains=value.strip())
+        )
+
+
+class AnnualReportFilterSet(django_filters.FilterSet):
+    year = YearFilter()
+    province = django_filters.CharFilter(
+        field_name="institution__province_id", help_text="Current province code."
+    )
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+    category = django_filters.ChoiceFilter(
+        field_name="institution__category", choices=Category.choices
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "province", "status", "category"]
+
+
+# Views ---------------------------------------------------------------------
+
+
+class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 34 current provinces (a provincial officer: their own)."""
+
+    serializer_class = ProvinceSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[0-9]{2}"
+    pagination_class = None
+
+    def get_queryset(self):
+        return province_visible_list(user=self.request.user)
+
+
+class FormerProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 63 provinces before 2025 and the current province each merged into
+    (a provincial officer: those merged into their own)."""
+
+    serializer_class = FormerProvinceSerializer
+    lookup_field = "code"
+    lookup_url_kwarg = "former_code"
+    lookup_value_regex = "[0-9]{2}"
+    pagination_class = None
+
+    def get_queryset(self):
+        return FormerProvince.objects.filter(
+            province__in=province_visible_list(user=self.request.user)
+        )
+
+
+class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Institutions of the registry that the user may see."""
+
+    serializer_class = InstitutionSerializer
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = InstitutionFilterSet
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9._-]{1,40}"
+
+    def get_queryset(self):
+        return institution_visible_list(user=self.request.user)
+
+
+class AnnualReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Annual reports of the institutions the user may see, in every status."""
+
+    serializer_class = AnnualReportSerializer
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AnnualReportFilterSet
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_queryset(self):
+        return report_visible_list(user=self.request.user).order_by(
+            "-year", "institution__name_sort", "pk"
+        )
+
+
+class ProgressView(APIView):
+    """Progress towards every target row in a year, for the nation or one
+    province: the same object as ``manage.py progress --json``.
+
+    National figures are open to every signed-in user; a province's figures
+    to those who may see the province. A provincial officer's default area is
+    their own province.
+    """
+
+    @extend_schema(parameters=[ProgressQuerySerializer], responses=ProgressSerializer)
+    def get(self, request):
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data["year"]
+        area = query.validated_data.get("province") or self._default_area(request.user)
+        if area != NATIONAL_AREA and not user_can_see_province(request.user, area):
+            raise PermissionDenied(_("You may not see the figures of this province."))
+        from .figures import progress_rows
+
+        rows = progress_rows(
+            year=year,
+            province_code=None if area == NATIONAL_AREA else area,
+            approved_only=query.validated_data["approved_only"],
+        )
+        return Response({"year": year, "area": area, "rows": rows})
+
+    @staticmethod
+    def _default_area(user) -> str:
+        own = None if user_sees_all_provinces(user) else user_province(user)
+        return own.code if own else NATIONAL_AREA

@@ -1,0 +1,30 @@
+"""URLs of the JSON API, mounted at /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("provinces", api.ProvinceViewSet, basename="province")
+router.register(
+    "former-provinces", api.FormerProvinceViewSet, basename="former-province"
+)
+router.register("institutions", api.InstitutionViewSet, basename="institution")
+router.register("reports", api.AnnualReportViewSet, basename="report")
+
+app_name = "api"
+urlpatterns = [
+    path("progress/", api.ProgressView.as_view(), name="progress"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file, which the
+    # Content-Security-Policy (no inline script) allows; sidecar serves the
+    # Swagger UI files from our own static files.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="docs",
+    ),
+    path("", include(router.urls)),
+]

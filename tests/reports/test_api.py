@@ -1,0 +1,292 @@
+"""The read-only JSON API: authentication, scoping by role, filters, pagination."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from institutions.models import Category, Institution
+from reports.models import AnnualReport, ReportStatus
+from tests.conftest import PROVINCE_A, PROVINCE_B
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URLS = [
+    "/api/v1/provinces/",
+    "/api/v1/former-provinces/",
+    "/api/v1/institutions/",
+    "/api/v1/reports/",
+    "/api/v1/progress/?year=2024",
+]
+
+
+def institution_create(code, province, category=Category.LIBRARY_DISTRICT, **kw):
+    return Institution.objects.create(
+        code=code, name=kw.pop("name", f"Thư viện {code}"), category=category,
+        province_id=province, **kw,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def registry(geography):
+    """Two libraries and a museum in province A, one library in province B,
+    with reports for 2024 in several statuses."""
+    a1 = institution_create("A-LIB-1", PROVINCE_A, name="Thư viện Đống Đa")
+    a2 = institution_create("A-LIB-2", PROVINCE_A, opened_year=2025)
+    a3 = institution_create("A-MUS-1", PROVINCE_A, category=Category.MUSEUM)
+    b1 = institution_create("B-LIB-1", PROVINCE_B, name="Thư viện Buôn Ma Thuột")
+    AnnualReport.objects.create(
+        institution=a1, year=2024, lll_services=True, status=ReportStatus.APPROVED
+    )
+    AnnualReport.objects.create(
+        institution=a1, year=2023, lll_services=False, status=ReportStatus.DRAFT
+    )
+    AnnualReport.objects.create(
+        institution=a3, year=2024, study_visits=120, status=ReportStatus.SUBMITTED
+    )
+    AnnualReport.objects.create(
+        institution=b1, year=2024, learning_visits=300, status=ReportStatus.SUBMITTED
+    )
+    return {"a1": a1, "a2": a2, "a3": a3, "b1": b1}
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def codes(response, key="code"):
+    body = response.json()
+    items = body["results"] if isinstance(body, dict) else body
+    return sorted(item[key] for item in items)
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_anonymous_requests_are_refused_with_401(geography, url):
+    response = APIClient().get(url)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_token_authentication_works(registry, ministry_user):
+    token = Token.objects.create(user=ministry_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/institutions/").status_code == 200
+
+
+def test_a_wrong_token_is_refused(registry):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/v1/institutions/").status_code == 401
+
+
+def test_session_authentication_works(registry, officer_a):
+    client = APIClient()
+    assert client.login(username=officer_a.username, password=TEST_PASSWORD)
+    response = client.get("/api/v1/institutions/")
+    assert response.status_code == 200
+    assert codes(response) == ["A-LIB-1", "A-LIB-2", "A-MUS-1"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"], ids=str.upper)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/provinces/",
+        "/api/v1/provinces/01/",
+        "/api/v1/former-provinces/01/",
+        "/api/v1/institutions/",
+        "/api/v1/institutions/A-LIB-1/",
+        "/api/v1/reports/",
+        "/api/v1/progress/",
+    ],
+)
+def test_the_api_is_read_only(registry, administrator, url, method):
+    response = getattr(client_for(administrator), method)(url, {}, format="json")
+    assert response.status_code == 405
+    assert Institution.objects.count() == 4
+
+
+def test_provinces_ministry_sees_34_officer_only_own(
+    geography, ministry_user, officer_a
+):
+    everything = client_for(ministry_user).get("/api/v1/provinces/").json()
+    assert len(everything) == 34
+    hanoi = next(row for row in everything if row["code"] == PROVINCE_A)
+    assert hanoi == {
+        "code": PROVINCE_A,
+        "name": "Thành phố Hà Nội",
+        "division_type": "thành phố trung ương",
+    }
+    officer = client_for(officer_a)
+    assert codes(officer.get("/api/v1/provinces/")) == [PROVINCE_A]
+    assert officer.get(f"/api/v1/provinces/{PROVINCE_B}/").status_code == 404
+    assert officer.get(f"/api/v1/provinces/{PROVINCE_A}/").json()["division_type"]
+
+
+def test_former_provinces_name_which_list_each_code_belongs_to(
+    geography, ministry_user, officer_b
+):
+    rows = client_for(ministry_user).get("/api/v1/former-provinces/").json()
+    assert len(rows) == 63
+    long_an = next(row for row in rows if row["former_code"] == "80")
+    assert long_an["name"] == "Tỉnh Long An"
+    assert long_an["province_code"] == "80"  # merged into current 80, Tây Ninh
+    binh_dinh = next(row for row in rows if row["former_code"] == "52")
+    assert binh_dinh["province_code"] == "52"
+    own = client_for(officer_b).get("/api/v1/former-provinces/").json()
+    assert {row["province_code"] for row in own} == {PROVINCE_B}
+    assert len(own) == 2  # Đắk Lắk and Phú Yên
+
+
+def test_institutions_are_scoped_by_role(registry, ministry_user, officer_a, officer_b):
+    everything = client_for(ministry_user).get("/api/v1/institutions/")
+    assert codes(everything) == ["A-LIB-1", "A-LIB-2", "A-MUS-1", "B-LIB-1"]
+    assert codes(client_for(officer_b).get("/api/v1/institutions/")) == ["B-LIB-1"]
+    officer = client_for(officer_a)
+    assert officer.get("/api/v1/institutions/B-LIB-1/").status_code == 404
+    assert codes(officer.get(f"/api/v1/institutions/?province={PROVINCE_B}")) == []
+
+
+def test_a_user_without_role_or_province_sees_nothing(registry):
+    nobody = client_for(UserFactory(username="no-role"))
+    for url in LIST_URLS[:4]:
+        body = nobody.get(url).json()
+        assert (body["results"] if isinstance(body, dict) else body) == []
+
+
+def test_an_institution_has_the_columns_of_the_exchange_format(registry, officer_a):
+    response = client_for(officer_a).get("/api/v1/institutions/A-LIB-2/")
+    assert response.json() == {
+        "code": "A-LIB-2",
+        "name": "Thư viện A-LIB-2",
+        "category": "library_district",
+        "province_code": PROVINCE_A,
+        "legacy_province_code": None,
+        "commune_code": None,
+        "opened_year": 2025,
+        "closed_year": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (f"province={PROVINCE_B}", ["B-LIB-1"]),
+        ("category=museum", ["A-MUS-1"]),
+        ("active_in_year=2024", ["A-LIB-1", "A-MUS-1", "B-LIB-1"]),
+        ("q=dong da", ["A-LIB-1"]),
+        ("q=BUÔN MA", ["B-LIB-1"]),
+        ("q=a-mus", ["A-MUS-1"]),
+        ("q=  ", ["A-LIB-1", "A-LIB-2", "A-MUS-1", "B-LIB-1"]),
+    ],
+)
+def test_institution_filters(registry, ministry_user, query, expected):
+    response = client_for(ministry_user).get(f"/api/v1/institutions/?{query}")
+    assert codes(response) == expected
+
+
+@pytest.mark.parametrize(
+    "query", ["active_in_year=abc", "active_in_year=99999999999999999999", "category=x"]
+)
+def test_bad_filter_values_are_a_400(registry, ministry_user, query):
+    response = client_for(ministry_user).get(f"/api/v1/institutions/?{query}")
+    assert response.status_code == 400
+
+
+def test_reports_are_scoped_by_role(registry, ministry_user, officer_a, officer_b):
+    everything = client_for(ministry_user).get("/api/v1/reports/").json()
+    assert everything["count"] == 4
+    own = client_for(officer_b).get("/api/v1/reports/").json()["results"]
+    assert [r["institution_code"] for r in own] == ["B-LIB-1"]
+    other = AnnualReport.objects.get(institution__code="B-LIB-1")
+    assert client_for(officer_a).get(f"/api/v1/reports/{other.pk}/").status_code == 404
+
+
+def test_a_report_has_the_exchange_columns_status_and_version(registry, officer_a):
+    report = AnnualReport.objects.get(institution__code="A-MUS-1")
+    body = client_for(officer_a).get(f"/api/v1/reports/{report.pk}/").json()
+    updated_at = body.pop("updated_at")
+    assert updated_at.startswith(str(report.updated_at.year))
+    assert body == {
+        "id": report.pk,
+        "institution_code": "A-MUS-1",
+        "year": 2024,
+        "lll_services": None,
+        "digital_transformation": None,
+        "education_programme": None,
+        "digital_exhibitions": None,
+        "creative_activities": None,
+        "clubs_and_classes": None,
+        "regular_activities": None,
+        "learning_visits": None,
+        "study_visits": 120,
+        "status": "submitted",
+        "version": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("year=2023", [("A-LIB-1", 2023)]),
+        (f"province={PROVINCE_B}", [("B-LIB-1", 2024)]),
+        ("status=approved", [("A-LIB-1", 2024)]),
+        ("category=museum", [("A-MUS-1", 2024)]),
+        (
+            f"year=2024&province={PROVINCE_A}",
+            [("A-LIB-1", 2024), ("A-MUS-1", 2024)],
+        ),
+    ],
+)
+def test_report_filters(registry, ministry_user, query, expected):
+    results = client_for(ministry_user).get(f"/api/v1/reports/?{query}").json()
+    assert sorted((r["institution_code"], r["year"]) for r in results["results"]) == (
+        expected
+    )
+
+
+def test_lists_are_paginated(geography, ministry_user):
+    Institution.objects.bulk_create(
+        Institution(
+            code=f"X{n:03d}",
+            name=f"Nhà văn hóa {n:03d}",
+            name_search=f"nha van hoa {n:03d}",
+            name_sort=f"{n:03d}",
+            category=Category.CULTURE_VILLAGE,
+            province_id=PROVINCE_A,
+        )
+        for n in range(105)
+    )
+    client = client_for(ministry_user)
+    first = client.get("/api/v1/institutions/").json()
+    assert first["count"] == 105
+    assert len(first["results"]) == 100
+    assert first["previous"] is None
+    second = client.get(first["next"]).json()
+    assert [i["code"] for i in second["results"]] == [
+        "X100", "X101", "X102", "X103", "X104",
+    ]  # fmt: skip
+    assert len(client.get("/api/v1/institutions/?page_size=7").json()["results"]) == 7
+    big = client.get("/api/v1/institutions/?page_size=5000").json()
+    assert len(big["results"]) == 105  # capped at 1,000, below that: everything
+    assert client.get("/api/v1/institutions/?page=9").status_code == 404
+
+
+def test_schema_and_docs_are_served_without_internet(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {"/api/v1/progress/", "/api/v1/institutions/", "/api/v1/reports/"} <= set(
+        paths
+    )
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "http://" not in html and "https://" not in html
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200
+    assert "/api/v1/schema/" in script.content.decode()
