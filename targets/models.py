@@ -52,7 +52,8 @@ _LABELS = {**dict(Criterion.choices), **dict(Count.choices), **dict(Category.cho
 
 def _labels(names: list[str]) -> str:
     # Joined with "and": some category labels contain commas themselves.
-    return get_text_list([str(_LABELS.get(name, name)) for name in names], _("and"))
+    labels = [str(_LABELS.get(name, name)) for name in names]
+    return get_text_list(labels, gettext("and"))
 
 
 class Target(models.Model):
@@ -263,7 +264,7 @@ class Target(models.Model):
     @property
     def count_field(self) -> str | None:
         """The count a growth row measures; ``None`` for a share row."""
-        return self.criteria[0] if self.kind == Kind.GROWTH else None
+        return self.criteria[0] if self.kind == Kind.GROWTH and self.criteria else None
 
     @property
     def criteria_display(self) -> str:
