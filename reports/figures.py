@@ -1,0 +1,500 @@
+"""The counts behind every figure of programme/metrics.md, read with aggregates.
+
+The database does the counting. For a data year, an area and the approved-only
+filter, :func:`progress_figures_load` runs a fixed number of grouped queries
+(targets; active institutions; counted reports; the like-for-like panels of the
+growth targets), whatever the number of institutions, reports, provinces or
+years: every count comes back grouped by province, category and year, and each
+target row and area is summed from those groups in Python. The counts then go
+to :mod:`reports.progress`, the one place where the rules of metrics.md are
+applied, for values and statuses.
+
+Nothing is cached: every call reads the current data, so a saved, approved or
+imported report shows on the next page load.
+
+Entry points for other modules (the dashboards, the JSON API, the PDF report):
+
+- :func:`progress_rows` — the rows of ``manage.py progress --format json``;
+- :func:`province_progress_rows` — the same rows for each of the 34 provinces;
+- :func:`progress_series_rows` — the rows with their yearly series;
+- :func:`progress_figures_load` — the loaded counts, for richer views.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Count, F, FilteredRelation, Q, Sum
+
+from institutions.models import Institution, Province
+from targets.models import Target
+from targets.selectors import target_list
+
+from .indicators import Count as CountField
+from .models import COUNTED_STATUSES, AnnualReport, ReportStatus
+from .progress import (
+    GrowthFigures,
+    Kind,
+    Progress,
+    ShareFigures,
+    Status,
+    growth_figures,
+    progress_row,
+    round1,
+    share_figures,
+    target_progress,
+)
+
+NATION = "VN"
+
+type Figures = ShareFigures | GrowthFigures
+
+
+def counted_statuses(*, approved_only: bool) -> list[str]:
+    """The report statuses that count: submitted and approved, or approved only."""
+    if approved_only:
+        return [ReportStatus.APPROVED]
+    return list(COUNTED_STATUSES)
+
+
+def active_q(year, *, prefix: str = "") -> Q:
+    """The condition "active in ``year``" of metrics.md on an institution
+    (``prefix`` reaches it from another model, e.g. ``"institution__"``):
+    opened in or before the year or no opening year, and no closing year or
+    one after it. ``year`` may be an expression such as ``F("year")``."""
+    return (
+        Q(**{f"{prefix}opened_year__isnull": True})
+        | Q(**{f"{prefix}opened_year__lte": year})
+    ) & (
+        Q(**{f"{prefix}closed_year__isnull": True})
+        | Q(**{f"{prefix}closed_year__gt": year})
+    )
+
+
+def figure_years(*, year: int, targets: Iterable[Target]) -> list[int]:
+    """The data years whose counts are needed to evaluate ``year``: from the
+    earliest baseline year to ``year`` (statuses need the series), but not
+    beyond the last target year, after which a row keeps its verdict."""
+    targets = list(targets)
+    if not targets:
+        return [year]
+    first = min(target.baseline_year for target in targets)
+    last = max(target.year for target in targets)
+    if year < first:
+        return [year]
+    return sorted({*range(first, min(year, last) + 1), year})
+
+
+def _criteria_key(target: Target) -> tuple[str, ...]:
+    return tuple(sorted(target.criteria))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A target row in a data year and an area: its figures, and its status
+    with what explains it.
+
+    ``evaluated_year`` is the year the status refers to: the data year, or
+    the target year once that has passed (a 2025 row keeps the verdict of its
+    2025 data). A year before the baseline year has no status (``no_data``).
+    """
+
+    target: Target
+    area: str
+    year: int
+    evaluated_year: int
+    figures: Figures
+    progress: Progress
+
+    @property
+    def status(self) -> Status:
+        return self.progress.status
+
+    @property
+    def value(self):
+        return self.figures.value
+
+    def row(self) -> dict:
+        """The row of the ``progress`` command's JSON output."""
+        target = self.target
+        return progress_row(
+            family=target.family,
+            categories=target.categories,
+            kind=target.kind,
+            year=target.year,
+            threshold=target.threshold,
+            upper=target.upper,
+            figures=self.figures,
+            status=self.progress.status,
+        )
+
+
+class ProgressFigures:
+    """Counts of institutions and reports by area, category and year, loaded
+    by :func:`progress_figures_load`, and the figures and statuses of every
+    target row computed from them."""
+
+    def __init__(
+        self,
+        *,
+        year: int,
+        targets: list[Target],
+        years: list[int],
+        province_code: str | None,
+        approved_only: bool,
+    ):
+        self.year = year
+        self.targets = targets
+        self.years = years
+        self.province_code = province_code
+        self.approved_only = approved_only
+        self.active: dict[tuple, int] = defaultdict(int)
+        self.reporters: dict[tuple, int] = defaultdict(int)
+        self.meeting: dict[tuple, int] = defaultdict(int)
+        self.totals: dict[tuple, int] = defaultdict(int)
+        self.given: dict[tuple, int] = defaultdict(int)
+        self.panel: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self._figures: dict[tuple, Figures] = {}
+
+    # Loading -------------------------------------------------------------------
+
+    def _areas(self, province: str) -> tuple[str, ...]:
+        return (province,) if self.province_code else (province, NATION)
+
+    def _institutions(self):
+        institutions = Institution.objects.all()
+        if self.province_code:
+            institutions = institutions.filter(province_id=self.province_code)
+        return institutions
+
+    def _reports(self):
+        reports = AnnualReport.objects.filter(
+            status__in=counted_statuses(approved_only=self.approved_only)
+        )
+        if self.province_code:
+            reports = reports.filter(institution__province_id=self.province_code)
+        return reports
+
+    def _load_active(self) -> None:
+        # Every institution, reported or not: it is the denominator.
+        rows = (
+            self._institutions()
+            .order_by()
+            .values("province_id", "category")
+            .annotate(
+                **{
+                    f"active_{year}": Count("pk", filter=active_q(year))
+                    for year in self.years
+                }
+            )
+        )
+        for row in rows:
+            for area in self._areas(row["province_id"]):
+                for year in self.years:
+                    self.active[area, row["category"], year] += row[f"active_{year}"]
+
+    def _load_reports(self, criteria_sets: list[tuple[str, ...]]) -> None:
+        # A report counts towards the share only if its institution is active
+        # in the report's year (reporters are "those of D").
+        active = active_q(F("year"), prefix="institution__")
+        annotations = {"reporters": Count("pk", filter=active)}
+        for index, criteria in enumerate(criteria_sets):
+            annotations[f"meeting_{index}"] = Count(
+                "pk", filter=active & Q(**dict.fromkeys(criteria, True))
+            )
+        for field in CountField.values:
+            annotations[f"total_{field}"] = Sum(field)
+            annotations[f"given_{field}"] = Count(field)
+        rows = (
+            self._reports()
+            .filter(year__in=self.years)
+            .order_by()
+            .values("institution__province_id", "institution__category", "year")
+            .annotate(**annotations)
+        )
+        for row in rows:
+            category, year = row["institution__category"], row["year"]
+            for area in self._areas(row["institution__province_id"]):
+                self.reporters[area, category, year] += row["reporters"]
+                for index, criteria in enumerate(criteria_sets):
+                    self.meeting[area, category, year, criteria] += row[
+                        f"meeting_{index}"
+                    ]
+                for field in CountField.values:
+                    self.totals[area, category, year, field] += (
+                        row[f"total_{field}"] or 0
+                    )
+                    self.given[area, category, year, field] += row[f"given_{field}"]
+
+    def _load_panels(self, pairs: list[tuple[str, int]]) -> None:
+        years = [year for year in self.years if year > min(b for _f, b in pairs)]
+        if not years:
+            return
+        statuses = counted_statuses(approved_only=self.approved_only)
+        reports = self._reports().filter(year__in=years)
+        given_any = Q()
+        annotations = {}
+        for index, (field, base_year) in enumerate(pairs):
+            given_any |= Q(**{f"{field}__isnull": False})
+            # Self-join on the same institution's counted base-year report; the
+            # (institution, year) pair is unique, so no row is duplicated.
+            base = f"base_{index}"
+            reports = reports.annotate(
+                **{
+                    base: FilteredRelation(
+                        "institution__annual_reports",
+                        condition=Q(
+                            institution__annual_reports__year=base_year,
+                            institution__annual_reports__status__in=statuses,
+                            **{f"institution__annual_reports__{field}__isnull": False},
+                        ),
+                    )
+                }
+            )
+            # The panel: a counted report giving the count in both years.
+            in_panel = Q(
+                **{
+                    f"{field}__isnull": False,
+                    f"{base}__{field}__isnull": False,
+                    "year__gt": base_year,
+                }
+            )
+            annotations[f"panel_{index}"] = Count("pk", filter=in_panel)
+            annotations[f"base_total_{index}"] = Sum(
+                f"{base}__{field}", filter=in_panel
+            )
+            annotations[f"year_total_{index}"] = Sum(field, filter=in_panel)
+        rows = (
+            reports.filter(given_any)
+            .order_by()
+            .values("institution__province_id", "institution__category", "year")
+            .annotate(**annotations)
+        )
+        for row in rows:
+            category, year = row["institution__category"], row["year"]
+            for area in self._areas(row["institution__province_id"]):
+                for index, pair in enumerate(pairs):
+                    panel = self.panel[area, category, year, *pair]
+                    panel[0] += row[f"panel_{index}"]
+                    panel[1] += row[f"base_total_{index}"] or 0
+                    panel[2] += row[f"year_total_{index}"] or 0
+
+    def load(self) -> "ProgressFigures":
+        shares = [t for t in self.targets if t.kind == Kind.SHARE]
+        growths = [t for t in self.targets if t.kind == Kind.GROWTH]
+        self._load_active()
+        self._load_reports(sorted({_criteria_key(t) for t in shares}))
+        if growths:
+            self._load_panels(
+                sorted({(t.count_field, t.baseline_year) for t in growths})
+            )
+        return self
+
+    # Figures -------------------------------------------------------------------
+
+    @cached_property
+    def areas(self) -> list[str]:
+        """The areas with figures: the one province, or the nation and every
+        province that has institutions."""
+        if self.province_code:
+            return [self.province_code]
+        provinces = {area for area, _c, _y in self.active if area != NATION}
+        return [NATION, *sorted(provinces)]
+
+    def figures(self, target: Target, area: str, year: int) -> Figures:
+        """The share or growth figures of ``target`` in ``area`` and ``year``."""
+        categories = tuple(target.categories)
+        if target.kind == Kind.SHARE:
+            key = (Kind.SHARE, categories, _criteria_key(target), area, year)
+        else:
+            key = (Kind.GROWTH, categories, target.count_field, target.baseline_year)
+            key += (area, year)
+        if key not in self._figures:
+            if target.kind == Kind.SHARE:
+                self._figures[key] = self._share(target, area, year)
+            else:
+                self._figures[key] = self._growth(target, area, year)
+        return self._figures[key]
+
+    def _share(self, target: Target, area: str, year: int) -> ShareFigures:
+        criteria = _criteria_key(target)
+        categories = target.categories
+        return share_figures(
+            denominator=sum(self.active[area, c, year] for c in categories),
+            reporters=sum(self.reporters[area, c, year] for c in categories),
+            numerator=sum(self.meeting[area, c, year, criteria] for c in categories),
+        )
+
+    def _growth(self, target: Target, area: str, year: int) -> GrowthFigures:
+        base_year = target.baseline_year
+        if year <= base_year:
+            # No like-for-like comparison in or before the base year.
+            return GrowthFigures(
+                panel=0,
+                base_total=0,
+                year_total=0,
+                base_year=base_year,
+                year=year,
+                value=None,
+            )
+        panel, base_total, year_total = 0, 0, 0
+        for category in target.categories:
+            counts = self.panel[area, category, year, target.count_field, base_year]
+            panel += counts[0]
+            base_total += counts[1]
+            year_total += counts[2]
+        return growth_figures(
+            panel=panel,
+            base_total=base_total,
+            year_total=year_total,
+            base_year=base_year,
+            year=year,
+        )
+
+    def evaluate(self, target: Target, area: str, year: int | None = None):
+        """The figures and status of ``target`` in ``area`` for ``year`` (by
+        default the loaded year)."""
+        year = self.year if year is None else year
+        figures = self.figures(target, area, year)
+        if year < target.baseline_year:
+            return Evaluation(
+                target, area, year, year, figures, Progress(Status.NO_DATA)
+            )
+        evaluated = min(year, target.year)
+        values = {
+            y: self.figures(target, area, y).value
+            for y in range(target.baseline_year, evaluated + 1)
+        }
+        progress = target_progress(
+            kind=target.kind,
+            threshold=target.threshold,
+            target_year=target.year,
+            baseline_year=target.baseline_year,
+            year=evaluated,
+            values=values,
+        )
+        return Evaluation(target, area, year, evaluated, figures, progress)
+
+    def evaluations(self, area: str) -> list[Evaluation]:
+        """Every target row in ``area`` for the loaded year, in targets order."""
+        return [self.evaluate(target, area) for target in self.targets]
+
+    def series(self, target: Target, area: str) -> list[tuple[int, Figures]]:
+        """The figures of ``target`` in ``area`` for each loaded year from its
+        baseline year (or the loaded year, if earlier) to the loaded year."""
+        start = min(target.baseline_year, self.year)
+        return [
+            (year, self.figures(target, area, year))
+            for year in self.years
+            if start <= year <= self.year
+        ]
+
+    def count_totals(
+        self, field: str, categories: Iterable[str], area: str
+    ) -> dict[int, tuple[int, int]]:
+        """Plain totals of count ``field`` over every counted report of the
+        ``categories`` in ``area``, per loaded year: (total, reports giving
+        it)."""
+        categories = list(categories)
+        return {
+            year: (
+                sum(self.totals[area, c, year, field] for c in categories),
+                sum(self.given[area, c, year, field] for c in categories),
+            )
+            for year in self.years
+        }
+
+
+def progress_figures_load(
+    *,
+    year: int,
+    province_code: str | None = None,
+    approved_only: bool = False,
+    targets: list[Target] | None = None,
+) -> ProgressFigures:
+    """Loads the counts for ``year`` (and the years its statuses need), for
+    every province and the nation, or for one current province.
+
+    Runs at most four queries, whatever the data size. ``targets`` defaults to
+    every target row, in targets.csv order.
+    """
+    targets = list(target_list()) if targets is None else list(targets)
+    return ProgressFigures(
+        year=year,
+        targets=targets,
+        years=figure_years(year=year, targets=targets),
+        province_code=province_code,
+        approved_only=approved_only,
+    ).load()
+
+
+def progress_rows(
+    *, year: int, province_code: str | None = None, approved_only: bool = False
+) -> list[dict]:
+    """The rows of ``manage.py progress --format json`` for ``year`` and the
+    nation (``province_code=None``) or one current province: one dict per
+    target row, in targets.csv order, with the keys of
+    :func:`reports.progress.progress_row`."""
+    figures = progress_figures_load(
+        year=year, province_code=province_code, approved_only=approved_only
+    )
+    area = province_code or NATION
+    return [evaluation.row() for evaluation in figures.evaluations(area)]
+
+
+def province_progress_rows(
+    *, year: int, approved_only: bool = False
+) -> dict[str, list[dict]]:
+    """:func:`progress_rows` for each of the 34 current provinces at once (by
+    province code, in code order), from one set of queries. A province
+    without institutions has rows without values (``no_data``)."""
+    figures = progress_figures_load(year=year, approved_only=approved_only)
+    codes = Province.objects.order_by("code").values_list("code", flat=True)
+    return {
+        code: [evaluation.row() for evaluation in figures.evaluations(code)]
+        for code in codes
+    }
+
+
+def _rounded(number) -> float | None:
+    rounded = round1(number)
+    return None if rounded is None else float(rounded)
+
+
+def series_point(year: int, figures: Figures) -> dict:
+    """One year of a row's series: the year, the value and the counts, with
+    values and rates rounded to one decimal as in the JSON rows."""
+    point = {"year": year, "value": _rounded(figures.value)}
+    if isinstance(figures, ShareFigures):
+        return point | {
+            "numerator": figures.numerator,
+            "denominator": figures.denominator,
+            "reporters": figures.reporters,
+            "reporting_rate": _rounded(figures.reporting_rate),
+            "share_among_reporters": _rounded(figures.share_among_reporters),
+        }
+    return point | {
+        "panel": figures.panel,
+        "base_total": figures.base_total,
+        "year_total": figures.year_total,
+    }
+
+
+def progress_series_rows(
+    *, year: int, province_code: str | None = None, approved_only: bool = False
+) -> list[dict]:
+    """:func:`progress_rows` with, in each row, ``series``: the figures of
+    every year from the baseline year to ``year`` (see :func:`series_point`)."""
+    figures = progress_figures_load(
+        year=year, province_code=province_code, approved_only=approved_only
+    )
+    area = province_code or NATION
+    rows = []
+    for evaluation in figures.evaluations(area):
+        row = evaluation.row()
+        row["series"] = [
+            series_point(y, f) for y, f in figures.series(evaluation.target, area)
+        ]
+        rows.append(row)
+    return rows

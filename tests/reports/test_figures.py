@@ -1,0 +1,412 @@
+"""reports/figures.py: the aggregates equal a direct recount, the worked example
+of metrics.md comes out right, and the number of queries does not grow with
+the data."""
+
+import random
+
+import pytest
+
+from institutions.models import Category, FormerProvince, Institution
+from reports.figures import (
+    NATION,
+    figure_years,
+    progress_figures_load,
+    progress_rows,
+    progress_series_rows,
+    province_progress_rows,
+)
+from reports.indicators import Count, Criterion
+from reports.models import AnnualReport, ReportStatus
+from reports.progress import (
+    GrowthFigures,
+    Kind,
+    Status,
+    growth_figures,
+    is_active,
+    progress_row,
+    share_figures,
+    target_progress,
+)
+from reports.services import report_approve, report_save
+from targets.models import Target
+from targets.services import targets_seed
+
+PROVINCES = ["01", "66", "79"]
+COUNTED = {ReportStatus.SUBMITTED, ReportStatus.APPROVED}
+
+
+@pytest.fixture
+def targets(db):
+    targets_seed()
+    return list(Target.objects.order_by("position", "pk"))
+
+
+_codes = iter(range(10**6))
+
+
+def institution(category, province="01", opened=None, closed=None, **extra):
+    number = next(_codes)
+    return Institution.objects.create(
+        code=f"T{number}",
+        name=f"Thiết chế {number}",
+        category=category,
+        province_id=province,
+        opened_year=opened,
+        closed_year=closed,
+        **extra,
+    )
+
+
+def report(inst, year, status=ReportStatus.SUBMITTED, **values):
+    return AnnualReport.objects.create(
+        institution=inst, year=year, status=status, **values
+    )
+
+
+def row_of(rows, family, categories, target_year=2025):
+    matching = [
+        row
+        for row in rows
+        if row["family"] == family
+        and row["categories"] == sorted(categories)
+        and row["target_year"] == target_year
+    ]
+    assert len(matching) == 1
+    return matching[0]
+
+
+class TestWorkedExample:
+    """metrics.md, Worked example: district libraries, target 70% (2025)."""
+
+    @pytest.fixture
+    def data(self, targets, geography):
+        libraries = [institution(Category.LIBRARY_DISTRICT) for _ in range(10)]
+        libraries += [
+            institution(Category.LIBRARY_DISTRICT, opened=2023) for _ in range(2)
+        ]
+        for index, library in enumerate(libraries[:10]):
+            report(library, 2022, lll_services=index < 4)
+        # In 2024: 10 of the 12 reported, 7 meet.
+        for index, library in enumerate(libraries[:10]):
+            report(library, 2024, lll_services=index < 7)
+        return libraries
+
+    def test_progress_rows_give_the_worked_example(self, data):
+        rows = progress_rows(year=2024)
+        row = row_of(rows, "library_lll_services", ["library_district"])
+        assert row == {
+            "family": "library_lll_services",
+            "categories": ["library_district"],
+            "kind": "share",
+            "target_year": 2025,
+            "threshold": 70,
+            "upper": None,
+            "value": 58.3,
+            "status": "acceleration_needed",
+            "numerator": 7,
+            "denominator": 12,
+            "reporters": 10,
+            "reporting_rate": 83.3,
+            "share_among_reporters": 70.0,
+        }
+        base = row_of(
+            progress_rows(year=2022), "library_lll_services", ["library_district"]
+        )
+        assert (base["value"], base["denominator"], base["numerator"]) == (40.0, 10, 4)
+
+    def test_the_evaluation_explains_the_pace(self, data, targets):
+        figures = progress_figures_load(year=2024)
+        target = next(
+            t
+            for t in targets
+            if t.family == "library_lll_services"
+            and t.categories == ["library_district"]
+            and t.year == 2025
+        )
+        progress = figures.evaluate(target, NATION).progress
+        assert progress.status == Status.ACCELERATION_NEEDED
+        assert progress.base_year_used == 2022
+        assert float(progress.actual) == pytest.approx(9.1667, abs=1e-4)
+        assert progress.required == 10
+        assert float(progress.ratio) == pytest.approx(0.9167, abs=1e-4)
+
+    def test_the_province_has_the_same_figures_and_others_none(self, data):
+        rows = progress_rows(year=2024, province_code="01")
+        assert (
+            row_of(rows, "library_lll_services", ["library_district"])["value"] == 58.3
+        )
+        other = progress_rows(year=2024, province_code="66")
+        row = row_of(other, "library_lll_services", ["library_district"])
+        assert row["value"] is None
+        assert row["status"] == "no_data"
+
+
+# A direct recount, one institution and report at a time, for comparison. -------
+
+
+def naive_share(target, institutions, reports, year, area, statuses):
+    active = [
+        i
+        for i in institutions
+        if i.category in target.categories
+        and (area == NATION or i.province_id == area)
+        and is_active(i.opened_year, i.closed_year, year)
+    ]
+    ids = {i.pk for i in active}
+    reporting = [
+        r
+        for r in reports
+        if r.institution_id in ids and r.year == year and r.status in statuses
+    ]
+    meeting = [
+        r for r in reporting if all(getattr(r, c) is True for c in target.criteria)
+    ]
+    return share_figures(
+        denominator=len(active), reporters=len(reporting), numerator=len(meeting)
+    )
+
+
+def naive_growth(target, institutions, reports, year, area, statuses):
+    base_year = target.baseline_year
+    field = target.criteria[0]
+    if year <= base_year:
+        return GrowthFigures(0, 0, 0, base_year, year, None)
+    members = {
+        i.pk
+        for i in institutions
+        if i.category in target.categories and (area == NATION or i.province_id == area)
+    }
+    given = {
+        (r.institution_id, r.year): getattr(r, field)
+        for r in reports
+        if r.status in statuses
+        and r.institution_id in members
+        and getattr(r, field) is not None
+    }
+    panel = [pk for pk in members if (pk, base_year) in given and (pk, year) in given]
+    return growth_figures(
+        panel=len(panel),
+        base_total=sum(given[pk, base_year] for pk in panel),
+        year_total=sum(given[pk, year] for pk in panel),
+        base_year=base_year,
+        year=year,
+    )
+
+
+def naive_rows(targets, institutions, reports, year, area, approved_only):
+    statuses = {ReportStatus.APPROVED} if approved_only else COUNTED
+    rows = []
+    for target in targets:
+        count = naive_share if target.kind == Kind.SHARE else naive_growth
+
+        def figures(y, target=target, count=count):
+            return count(target, institutions, reports, y, area, statuses)
+
+        if year < target.baseline_year:
+            status = Status.NO_DATA
+        else:
+            evaluated = min(year, target.year)
+            status = target_progress(
+                kind=target.kind,
+                threshold=target.threshold,
+                target_year=target.year,
+                baseline_year=target.baseline_year,
+                year=evaluated,
+                values={
+                    y: figures(y).value
+                    for y in range(target.baseline_year, evaluated + 1)
+                },
+            ).status
+        rows.append(
+            progress_row(
+                family=target.family,
+                categories=target.categories,
+                kind=target.kind,
+                year=target.year,
+                threshold=target.threshold,
+                upper=target.upper,
+                figures=figures(year),
+                status=status,
+            )
+        )
+    return rows
+
+
+def random_data(seed: int, size: int):
+    """Institutions of every category in three provinces, opening and closing
+    at random, with reports in every status, some in years when the
+    institution was not active, criteria true/false/empty and counts."""
+    rng = random.Random(seed)
+    institutions = []
+    for _ in range(size):
+        opened = rng.choice([None, None, 2015, 2022, 2023, 2024])
+        closed = rng.choice([None, None, None, 2023, 2025, 2026])
+        if opened is not None and closed is not None and closed <= opened:
+            closed = None
+        institutions.append(
+            Institution(
+                code=f"R{seed}-{len(institutions)}",
+                name=f"Thiết chế {len(institutions)}",
+                category=rng.choice(Category.values),
+                province_id=rng.choice(PROVINCES),
+                opened_year=opened,
+                closed_year=closed,
+            )
+        )
+    institutions = Institution.objects.bulk_create(institutions)
+    reports = []
+    for inst in institutions:
+        for year in range(2021, 2027):
+            if rng.random() < 0.3:
+                continue
+            values = {
+                name: rng.choice([True, True, False, None]) for name in Criterion.values
+            }
+            for name in Count.values:
+                values[name] = rng.choice([None, 0, rng.randint(1, 5000)])
+            reports.append(
+                AnnualReport(
+                    institution=inst,
+                    year=year,
+                    status=rng.choice(ReportStatus.values),
+                    **values,
+                )
+            )
+    AnnualReport.objects.bulk_create(reports)
+    return institutions, list(AnnualReport.objects.all())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_aggregates_equal_a_direct_recount(seed, targets, geography):
+    institutions, reports = random_data(seed, size=120)
+    for year in (2021, 2022, 2023, 2024, 2025, 2026):
+        for approved_only in (False, True):
+            for area in (NATION, *PROVINCES):
+                province = None if area == NATION else area
+                fast = progress_rows(
+                    year=year, province_code=province, approved_only=approved_only
+                )
+                slow = naive_rows(
+                    targets, institutions, reports, year, area, approved_only
+                )
+                assert fast == slow, (year, approved_only, area)
+
+
+def test_every_province_at_once_equals_one_province_at_a_time(targets, geography):
+    random_data(7, size=80)
+    by_province = province_progress_rows(year=2024)
+    assert len(by_province) == 34
+    assert list(by_province) == sorted(by_province)
+    for code in PROVINCES:
+        assert by_province[code] == progress_rows(year=2024, province_code=code)
+    empty = by_province["04"]
+    assert {row["status"] for row in empty} == {"no_data"}
+
+
+def test_series_rows_carry_each_year_from_the_baseline(targets, geography):
+    random_data(8, size=60)
+    rows = progress_series_rows(year=2024)
+    assert len(rows) == len(targets)
+    share = rows[0]
+    assert [point["year"] for point in share["series"]] == [2022, 2023, 2024]
+    assert share["series"][-1]["value"] == share["value"]
+    assert share["series"][-1]["denominator"] == share["denominator"]
+    growth = next(row for row in rows if row["kind"] == "growth")
+    assert growth["series"][0] == {
+        "year": 2022,
+        "value": None,
+        "panel": 0,
+        "base_total": 0,
+        "year_total": 0,
+    }
+    assert growth["series"][-1]["panel"] == growth["panel"]
+
+
+def test_rows_follow_the_order_of_targets_csv(targets, geography):
+    rows = progress_rows(year=2024)
+    assert [(r["family"], r["target_year"]) for r in rows] == [
+        (t.family, t.year) for t in targets
+    ]
+
+
+def test_figure_years_stop_at_the_last_target_year(targets):
+    assert figure_years(year=2024, targets=targets) == [2022, 2023, 2024]
+    assert figure_years(year=2035, targets=targets) == [*range(2022, 2031), 2035]
+    assert figure_years(year=2019, targets=targets) == [2019]
+
+
+def test_reports_of_a_former_province_count_in_the_province_that_absorbed_it(
+    targets, geography
+):
+    former = FormerProvince.objects.exclude(province_id="01").first()
+    current = former.province_id
+    library = institution(
+        Category.LIBRARY_DISTRICT, province=current, former_province=former
+    )
+    report(library, 2024, lll_services=True)
+    row = row_of(
+        progress_rows(year=2024, province_code=current),
+        "library_lll_services",
+        ["library_district"],
+    )
+    assert (row["numerator"], row["denominator"]) == (1, 1)
+
+
+def test_drafts_and_returned_reports_do_not_count_and_approved_only_narrows(
+    targets, geography
+):
+    libraries = [institution(Category.LIBRARY_COMMUNE) for _ in range(4)]
+    for library, status in zip(libraries, ReportStatus.values, strict=True):
+        report(library, 2024, status=status, lll_services=True)
+    row = row_of(progress_rows(year=2024), "library_lll_services", ["library_commune"])
+    assert (row["numerator"], row["reporters"], row["denominator"]) == (2, 2, 4)
+    approved = row_of(
+        progress_rows(year=2024, approved_only=True),
+        "library_lll_services",
+        ["library_commune"],
+    )
+    assert (approved["numerator"], approved["reporters"]) == (1, 1)
+
+
+def test_a_closed_institution_counts_up_to_the_year_before_closing(targets, geography):
+    institution(Category.MUSEUM, closed=2025)
+    rows = {y: progress_rows(year=y) for y in (2024, 2025)}
+    assert row_of(rows[2024], "museum_education", ["museum"])["denominator"] == 1
+    assert row_of(rows[2025], "museum_education", ["museum"])["denominator"] == 0
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_the_number_of_queries_does_not_depend_on_the_data(
+    size, targets, geography, django_assert_max_num_queries
+):
+    random_data(11, size=size)
+    with django_assert_max_num_queries(4):
+        progress_rows(year=2025)
+    with django_assert_max_num_queries(4):
+        province_rows = progress_figures_load(year=2026, approved_only=True)
+    assert len(province_rows.areas) == 1 + len(PROVINCES)
+    with django_assert_max_num_queries(5):
+        province_progress_rows(year=2024)
+
+
+def test_figures_follow_every_save_and_approval(targets, geography, ministry_user):
+    library = institution(Category.LIBRARY_PROVINCIAL)
+    family = "library_lll_services"
+
+    def current(**kwargs):
+        return row_of(
+            progress_rows(year=2024, **kwargs), family, ["library_provincial"]
+        )
+
+    assert current()["reporters"] == 0
+    saved = report_save(
+        user=None,
+        institution=library,
+        year=2024,
+        values={"lll_services": True},
+        status=ReportStatus.SUBMITTED,
+    )
+    assert (current()["numerator"], current()["value"]) == (1, 100.0)
+    assert current(approved_only=True)["numerator"] == 0
+    report_approve(user=ministry_user, report=saved)
+    assert current(approved_only=True)["numerator"] == 1
