@@ -324,3 +324,4 @@ def test_categories_sorted_is_alphabetical():
 def test_count_field_is_the_count_of_a_growth_row_only():
     assert growth().count_field == "study_visits"
     assert share().count_field is None
+    assert growth(criteria=[]).count_field is None
