@@ -35,12 +35,13 @@ from lifelong_learning.roles import (
     user_province,
     user_sees_all_provinces,
 )
+from lifelong_learning.tabular import province_code_normalise
 
+from .figures import NATION, progress_rows
 from .indicators import REPORT_FIELDS
 from .models import AnnualReport, ReportStatus
+from .pdf import data_year_message
 from .progress import Kind, Status
-
-NATIONAL_AREA = "VN"
 
 
 class Pagination(PageNumberPagination):
@@ -145,23 +146,37 @@ class AnnualReportSerializer(serializers.ModelSerializer):
 
 
 class ProgressQuerySerializer(serializers.Serializer):
+    """The options of ``manage.py progress``, with the same checks."""
+
     year = serializers.IntegerField(
-        min_value=YEAR_MIN, max_value=YEAR_MAX, help_text="Data year."
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        help_text="Data year, from the baseline year to the last target year.",
     )
     province = serializers.CharField(
         required=False,
         max_length=2,
-        help_text='Code of a current province, or "VN" for the nation. Defaults '
-        "to the officer's own province, and to the nation for everyone else.",
+        help_text='Code of a current province ("1" is read as "01"), or "VN" for '
+        "the nation. Defaults to the officer's own province, and to the nation "
+        "for everyone else.",
     )
     approved_only = serializers.BooleanField(
         default=False, help_text="Count approved reports only."
     )
 
-    def validate_province(self, value: str) -> str:
-        if value != NATIONAL_AREA and not Province.objects.filter(pk=value).exists():
-            raise serializers.ValidationError(_("Unknown province code."))
+    def validate_year(self, value: int) -> int:
+        message = data_year_message(value)
+        if message:
+            raise serializers.ValidationError(message)
         return value
+
+    def validate_province(self, value: str) -> str:
+        if value == NATION:
+            return value
+        code = province_code_normalise(value)
+        if not Province.objects.filter(pk=code).exists():
+            raise serializers.ValidationError(_("Unknown province code."))
+        return code
 
 
 class ProgressRowSerializer(serializers.Serializer):
@@ -310,7 +325,7 @@ class AnnualReportViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ProgressView(APIView):
     """Progress towards every target row in a year, for the nation or one
-    province: the same object as ``manage.py progress --json``.
+    province: the same object as ``manage.py progress --format json``.
 
     National figures are open to every signed-in user; a province's figures
     to those who may see the province. A provincial officer's default area is
@@ -323,13 +338,11 @@ class ProgressView(APIView):
         query.is_valid(raise_exception=True)
         year = query.validated_data["year"]
         area = query.validated_data.get("province") or self._default_area(request.user)
-        if area != NATIONAL_AREA and not user_can_see_province(request.user, area):
+        if area != NATION and not user_can_see_province(request.user, area):
             raise PermissionDenied(_("You may not see the figures of this province."))
-        from .figures import progress_rows
-
         rows = progress_rows(
             year=year,
-            province_code=None if area == NATIONAL_AREA else area,
+            province_code=None if area == NATION else area,
             approved_only=query.validated_data["approved_only"],
         )
         return Response({"year": year, "area": area, "rows": rows})
@@ -337,4 +350,4 @@ class ProgressView(APIView):
     @staticmethod
     def _default_area(user) -> str:
         own = None if user_sees_all_provinces(user) else user_province(user)
-        return own.code if own else NATIONAL_AREA
+        return own.code if own else NATION
