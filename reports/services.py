@@ -7,20 +7,31 @@ an outdated version is refused, officers act only in their own province, and
 each change is kept in history with who and when.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from institutions.models import Institution
-from lifelong_learning.roles import user_can_write_province
+from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
+from lifelong_learning.roles import user_can_write_province, user_province
 
 from .indicators import REPORT_FIELDS, Count, applicable_fields
 from .models import AnnualReport, ReportStatus, ReportTransition
 
 # A count that grows or shrinks more than this factor against last year is flagged.
 COUNT_CHANGE_FACTOR = 3
+# The largest count the database column holds (a PostgreSQL integer).
+COUNT_MAX = 2_147_483_647
+# Reports written per bulk statement by the sheet, the review and the import.
+BATCH_SIZE = 500
+
+CHANGE = "reports.change_annualreport"
+SUBMIT = "reports.submit_annualreport"
+REVIEW = "reports.review_annualreport"
 
 
 class ReportLocked(Exception):
@@ -79,7 +90,13 @@ def report_values_check(
             }
         elif name in Count.values and value is not None and value < 0:
             check.errors[name] = _("Enter a whole number, zero or more.")
-    if not _is_active(institution, year):
+        elif name in Count.values and value is not None and value > COUNT_MAX:
+            check.errors[name] = _("Enter a number of at most %(max)s.") % {
+                "max": COUNT_MAX
+            }
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        check.errors["year"] = str(YEAR_RANGE_MESSAGE)
+    elif not institution.is_active_in(year):
         check.errors["year"] = _(
             "%(institution)s is not active in %(year)s (opened %(opened)s, "
             "closed %(closed)s)."
@@ -92,11 +109,6 @@ def report_values_check(
     if previous is not None:
         check.warnings = _warnings(values, previous)
     return check
-
-
-def _is_active(institution: Institution, year: int) -> bool:
-    opened, closed = institution.opened_year, institution.closed_year
-    return (opened is None or opened <= year) and (closed is None or closed > year)
 
 
 def _warnings(values: dict, previous: AnnualReport) -> list[dict[str, str]]:
@@ -289,3 +301,408 @@ def _move(report: AnnualReport, to_status: str, user, comment: str = ""):
     _save(report, user)
     _record_transition(report, from_status, user, comment)
     return report
+
+
+# Many reports at once: the year sheet, the review of a sheet, the import -------
+
+
+@dataclass
+class ReportEntry:
+    """The values to save for one institution and year, as a sheet row or a
+    file row gives them.
+
+    ``expected_version`` is the version the user started from: 0 when there
+    was no report yet, ``None`` to skip the check (an import replaces what is
+    stored, as formats.md says).
+    """
+
+    institution: Institution
+    year: int
+    values: dict[str, bool | int | None]
+    expected_version: int | None = None
+
+
+@dataclass
+class EntryCheck:
+    """What :func:`reports_check` found for one entry: the stored report (if
+    any), last year's report, errors by field (``NON_FIELD_ERRORS`` for the
+    report as a whole), warnings, and whether the stored report is newer than
+    the version the user started from."""
+
+    entry: ReportEntry
+    stored: AnnualReport | None
+    previous: AnnualReport | None
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    stale: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.stale
+
+    def changes(self, status: str) -> bool:
+        """True when saving would change the stored report (or create one)."""
+        if self.stored is None:
+            return True
+        return self.stored.status != status or any(
+            getattr(self.stored, name) != value
+            for name, value in self.entry.values.items()
+        )
+
+
+class ReportsRefused(Exception):
+    """Some entries of a batch break the rules, are locked or stale; nothing was
+    written. ``checks`` holds the check of every entry, ``refused`` the failing
+    ones."""
+
+    def __init__(self, checks: Sequence[EntryCheck]):
+        self.checks = list(checks)
+        self.refused = [check for check in self.checks if not check.ok]
+        super().__init__(
+            _("%(count)s reports could not be saved.") % {"count": len(self.refused)}
+        )
+
+
+def _permission_for(status: str) -> str:
+    return CHANGE if status == ReportStatus.DRAFT else SUBMIT
+
+
+def _fence_message(user, institution: Institution) -> str:
+    own = user_province(user)
+    if own is not None and own.code != institution.province_id:
+        return _(
+            "%(institution)s belongs to %(province)s: you may only enter reports "
+            "of %(own)s."
+        ) % {
+            "institution": institution.name,
+            "province": institution.province.name,
+            "own": own.name,
+        }
+    return _("You may not change reports of %(province)s.") % {
+        "province": institution.province.name
+    }
+
+
+def reports_check(
+    *,
+    user,
+    entries: Sequence[ReportEntry],
+    status: str = ReportStatus.DRAFT,
+    lock: bool = False,
+) -> list[EntryCheck]:
+    """Checks a batch of entries with the rules of :func:`report_save`, in two
+    queries whatever the batch size.
+
+    Each entry gets the errors of :func:`report_values_check`, an error when
+    the user may not write in the institution's province or the stored report
+    is approved, and ``stale`` when the stored version differs from the
+    expected one. ``lock`` locks the stored reports until the transaction ends.
+    """
+    permission = _permission_for(status)
+    may_approve = user is None or user.has_perm(REVIEW)
+    writable: dict[str, bool] = {}
+    pairs = {(entry.institution.pk, entry.year) for entry in entries}
+    stored = _reports_by_key(pairs, lock=lock)
+    previous = _reports_by_key({(pk, year - 1) for pk, year in pairs})
+    checks = []
+    for entry in entries:
+        institution = entry.institution
+        report = stored.get((institution.pk, entry.year))
+        before = previous.get((institution.pk, entry.year - 1))
+        values = report_values_check(
+            institution=institution,
+            year=entry.year,
+            values=entry.values,
+            previous=before,
+        )
+        check = EntryCheck(
+            entry=entry,
+            stored=report,
+            previous=before,
+            errors=values.errors,
+            warnings=values.warnings,
+        )
+        province = institution.province_id
+        if user is not None and province not in writable:
+            writable[province] = user_can_write_province(user, province, permission)
+        if user is not None and not writable[province]:
+            check.errors[NON_FIELD_ERRORS] = _fence_message(user, institution)
+        elif status == ReportStatus.APPROVED and not may_approve:
+            check.errors[NON_FIELD_ERRORS] = _("Only ministry staff review reports.")
+        elif report is not None and report.is_locked:
+            check.errors[NON_FIELD_ERRORS] = str(ReportLocked(report))
+        elif entry.expected_version is not None:
+            current = report.version if report is not None else 0
+            check.stale = current != entry.expected_version
+        checks.append(check)
+    return checks
+
+
+def _reports_by_key(
+    pairs: Iterable[tuple[int, int]], *, lock: bool = False
+) -> dict[tuple[int, int], AnnualReport]:
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    queryset = AnnualReport.objects.filter(
+        institution_id__in={pk for pk, _year in pairs},
+        year__in={year for _pk, year in pairs},
+    ).select_related("updated_by")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return {
+        (report.institution_id, report.year): report
+        for report in queryset
+        if (report.institution_id, report.year) in pairs
+    }
+
+
+@dataclass
+class WriteResult:
+    """How many reports a batch created, updated or left as they were."""
+
+    created: list[AnnualReport] = field(default_factory=list)
+    updated: list[AnnualReport] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def saved(self) -> list[AnnualReport]:
+        return [*self.created, *self.updated]
+
+
+_VALUE_FIELDS = [*REPORT_FIELDS]
+_WRITE_FIELDS = [
+    *_VALUE_FIELDS,
+    "status",
+    "warnings",
+    "version",
+    "updated_at",
+    "updated_by",
+]
+
+
+def reports_write(
+    *,
+    user,
+    checks: Sequence[EntryCheck],
+    status: str,
+    comment: str = "",
+    change_reason: str = "",
+) -> WriteResult:
+    """Writes checked entries (all must be ``ok``) with bulk statements:
+    history records and status transitions included, reports that would not
+    change left alone. Call it inside the transaction of :func:`reports_check`
+    with ``lock=True``."""
+    assert all(check.ok for check in checks), "write only checked entries"
+    result = WriteResult()
+    now = timezone.now()
+    history_user = user if user is not None and user.is_authenticated else None
+    creates, updates, moves = [], [], []
+    for check in checks:
+        if not check.changes(status):
+            result.unchanged += 1
+            continue
+        report = check.stored
+        if report is None:
+            report = AnnualReport(
+                institution=check.entry.institution, year=check.entry.year
+            )
+            creates.append(report)
+        else:
+            report.version += 1
+            report.updated_at = now
+            updates.append(report)
+            if report.status != status:
+                moves.append((report, report.status))
+        for name, value in check.entry.values.items():
+            setattr(report, name, value)
+        report.status = status
+        report.warnings = check.warnings
+        report.updated_by = history_user
+    if creates:
+        result.created = bulk_create_with_history(
+            creates,
+            AnnualReport,
+            batch_size=BATCH_SIZE,
+            default_user=history_user,
+            default_change_reason=change_reason,
+        )
+        moves.extend((report, "") for report in result.created)
+    if updates:
+        bulk_update_with_history(
+            updates,
+            AnnualReport,
+            _WRITE_FIELDS,
+            batch_size=BATCH_SIZE,
+            default_user=history_user,
+            default_change_reason=change_reason,
+        )
+        result.updated = updates
+    ReportTransition.objects.bulk_create(
+        [
+            ReportTransition(
+                report=report,
+                from_status=from_status,
+                to_status=report.status,
+                user=history_user,
+                comment=comment,
+            )
+            for report, from_status in moves
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return result
+
+
+@transaction.atomic
+def reports_save(
+    *,
+    user,
+    entries: Sequence[ReportEntry],
+    status: str = ReportStatus.DRAFT,
+) -> WriteResult:
+    """Saves many reports at once, all or nothing, with the rules of
+    :func:`report_save`: raises :class:`ReportsRefused` (nothing written) when
+    any entry has errors, is locked or stale. Unchanged reports keep their
+    version."""
+    checks = reports_check(user=user, entries=entries, status=status, lock=True)
+    if not all(check.ok for check in checks):
+        raise ReportsRefused(checks)
+    return reports_write(user=user, checks=checks, status=status)
+
+
+def _sheet_reports(*, province_code: str, year: int, category: str | None):
+    reports = AnnualReport.objects.filter(
+        institution__province_id=province_code, year=year
+    )
+    if category:
+        reports = reports.filter(institution__category=category)
+    return reports
+
+
+def _move_many(reports, *, to_status: str, user, comment: str = "") -> int:
+    """Moves every report of ``reports`` (a queryset) to ``to_status`` in
+    batches, locking each batch, with history and transitions."""
+    pks = list(reports.order_by("pk").values_list("pk", flat=True))
+    history_user = user if user is not None and user.is_authenticated else None
+    for start in range(0, len(pks), BATCH_SIZE):
+        batch = list(
+            AnnualReport.objects.select_for_update()
+            .filter(pk__in=pks[start : start + BATCH_SIZE])
+            .order_by("pk")
+        )
+        now = timezone.now()
+        transitions = []
+        for report in batch:
+            transitions.append(
+                ReportTransition(
+                    report=report,
+                    from_status=report.status,
+                    to_status=to_status,
+                    user=history_user,
+                    comment=comment,
+                )
+            )
+            report.status = to_status
+            report.version += 1
+            report.updated_at = now
+            report.updated_by = history_user
+            if comment:
+                report.review_comment = comment
+        bulk_update_with_history(
+            batch,
+            AnnualReport,
+            ["status", "version", "updated_at", "updated_by", "review_comment"],
+            batch_size=BATCH_SIZE,
+            default_user=history_user,
+        )
+        ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
+    return len(pks)
+
+
+@transaction.atomic
+def report_sheet_submit(*, user, province_code: str, year: int, category: str) -> int:
+    """Sends every draft or returned report of a year sheet (one province,
+    year and category) for review; returns how many were sent."""
+    if not user_can_write_province(user, province_code, SUBMIT):
+        raise PermissionDenied(_("You may not submit reports of this province."))
+    reports = _sheet_reports(
+        province_code=province_code, year=year, category=category
+    ).filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+    return _move_many(reports, to_status=ReportStatus.SUBMITTED, user=user)
+
+
+@transaction.atomic
+def report_sheet_approve(
+    *, user, province_code: str, year: int, category: str | None = None
+) -> int:
+    """Approves (and so locks) every submitted report of a province and year,
+    or of one category of it; returns how many."""
+    _require_review(user)
+    reports = _sheet_reports(
+        province_code=province_code, year=year, category=category
+    ).filter(status=ReportStatus.SUBMITTED)
+    return _move_many(reports, to_status=ReportStatus.APPROVED, user=user)
+
+
+@transaction.atomic
+def report_sheet_return(
+    *, user, province_code: str, year: int, comment: str, category: str | None = None
+) -> int:
+    """Returns every submitted report of a province and year (or of one
+    category of it) to the province with a comment; returns how many."""
+    _require_review(user)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to be corrected.")})
+    reports = _sheet_reports(
+        province_code=province_code, year=year, category=category
+    ).filter(status=ReportStatus.SUBMITTED)
+    return _move_many(
+        reports, to_status=ReportStatus.RETURNED, user=user, comment=comment.strip()
+    )
+
+
+@dataclass
+class SheetSaveResult:
+    """What saving a page of a year sheet did."""
+
+    written: WriteResult
+    submitted: int = 0
+
+    @property
+    def warnings(self) -> list[tuple[AnnualReport, str]]:
+        return [
+            (report, warning["message"])
+            for report in self.written.saved
+            for warning in report.warnings
+        ]
+
+
+@transaction.atomic
+def report_sheet_save(
+    *,
+    user,
+    province_code: str,
+    year: int,
+    category: str,
+    entries: Sequence[ReportEntry],
+    submit: bool = False,
+) -> SheetSaveResult:
+    """Saves the changed rows of a page of a year sheet as drafts, all or
+    nothing (:class:`ReportsRefused`); with ``submit``, then sends every draft
+    or returned report of the whole sheet for review."""
+    for entry in entries:
+        institution = entry.institution
+        if (
+            institution.province_id != province_code
+            or institution.category != category
+            or entry.year != year
+        ):
+            raise ValueError(f"{institution.code} {entry.year} is not in this sheet")
+    written = reports_save(user=user, entries=entries) if entries else WriteResult()
+    submitted = 0
+    if submit:
+        submitted = report_sheet_submit(
+            user=user, province_code=province_code, year=year, category=category
+        )
+    return SheetSaveResult(written=written, submitted=submitted)

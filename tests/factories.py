@@ -68,3 +68,17 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
             if isinstance(kwargs.get(name), str):
                 kwargs[name] = model.objects.get(code=kwargs[name])
         return kwargs
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """An annual report for 2024 of a new provincial library (Hà Nội), a draft
+    with no value; pass values as keyword arguments (``lll_services=True``).
+    Saved directly, without the services: use it to set up a state."""
+
+    class Meta:
+        model = "reports.AnnualReport"
+        django_get_or_create = ("institution", "year")
+
+    institution = factory.SubFactory(InstitutionFactory)
+    year = 2024
+    status = "draft"

@@ -1,0 +1,493 @@
+"""Writes to annual reports: values, checks, warnings, locking, concurrency and
+every step of the review workflow with who may take it."""
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+
+from institutions.models import Category
+from reports import services
+from reports.models import AnnualReport, ReportStatus, ReportTransition
+from reports.services import (
+    ReportEntry,
+    ReportLocked,
+    ReportsRefused,
+    StaleReport,
+    report_approve,
+    report_reopen,
+    report_return,
+    report_save,
+    report_sheet_approve,
+    report_sheet_return,
+    report_sheet_save,
+    report_sheet_submit,
+    report_submit,
+    report_values_check,
+    reports_save,
+)
+from tests.conftest import PROVINCE_A, PROVINCE_B
+from tests.factories import InstitutionFactory, ReportFactory
+
+from .conftest import libraries
+
+pytestmark = pytest.mark.django_db
+
+
+def save(user, institution, year=2024, **values):
+    return report_save(user=user, institution=institution, year=year, values=values)
+
+
+# Saving --------------------------------------------------------------------------
+
+
+def test_save_creates_a_draft_with_version_history_and_transition(officer_a, library_a):
+    report = save(officer_a, library_a, lll_services=True, learning_visits=120)
+    assert report.status == ReportStatus.DRAFT
+    assert report.version == 1
+    assert report.updated_by == officer_a
+    assert report.history.get().history_user == officer_a
+    transition = report.transitions.get()
+    assert (transition.from_status, transition.to_status) == ("", "draft")
+    assert transition.user == officer_a
+
+
+def test_save_updates_given_fields_only_and_bumps_the_version(officer_a, library_a):
+    save(officer_a, library_a, lll_services=True, learning_visits=120)
+    report = save(officer_a, library_a, learning_visits=150)
+    assert (report.lll_services, report.learning_visits) == (True, 150)
+    assert report.version == 2
+    assert report.history.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"study_visits": 12}, "study_visits", "does not apply"),
+        ({"education_programme": True}, "education_programme", "does not apply"),
+        ({"learning_visits": -1}, "learning_visits", "zero or more"),
+        ({"learning_visits": 2_147_483_648}, "learning_visits", "at most"),
+    ],
+)
+def test_save_refuses_values_that_break_the_rules(
+    officer_a, library_a, values, field, message
+):
+    with pytest.raises(ValidationError) as error:
+        save(officer_a, library_a, **values)
+    assert message in " ".join(error.value.message_dict[field])
+    assert not AnnualReport.objects.exists()
+
+
+def test_non_applicable_field_left_empty_is_accepted(officer_a, library_a):
+    report = save(officer_a, library_a, study_visits=None, lll_services=False)
+    assert report.lll_services is False
+
+
+@pytest.mark.parametrize("year", [1999, 2025])
+def test_save_refuses_a_year_outside_the_active_years(officer_a, geography, year):
+    institution = InstitutionFactory(opened_year=2000, closed_year=2025)
+    with pytest.raises(ValidationError) as error:
+        save(officer_a, institution, year=year, lll_services=True)
+    assert "not active" in " ".join(error.value.message_dict["year"])
+
+
+def test_check_refuses_a_year_out_of_range(library_a):
+    check = report_values_check(institution=library_a, year=3000, values={})
+    assert "1800" in check.errors["year"]
+
+
+def test_officer_may_not_save_in_another_province(officer_b, library_a):
+    with pytest.raises(PermissionDenied):
+        save(officer_b, library_a, lll_services=True)
+    assert not AnnualReport.objects.exists()
+
+
+def test_ministry_staff_may_not_enter_values(ministry_user, library_a):
+    with pytest.raises(PermissionDenied):
+        save(ministry_user, library_a, lll_services=True)
+
+
+def test_administrator_may_save_in_any_province(administrator, library_b):
+    assert save(administrator, library_b, lll_services=True).pk
+
+
+def test_approved_report_is_locked(officer_a, administrator, library_a):
+    ReportFactory(institution=library_a, status=ReportStatus.APPROVED)
+    for user in (officer_a, administrator):
+        with pytest.raises(ReportLocked):
+            save(user, library_a, lll_services=False)
+    assert AnnualReport.objects.get().lll_services is None
+
+
+def test_save_based_on_an_older_version_is_refused_with_both_versions(
+    officer_a, library_a
+):
+    save(officer_a, library_a, learning_visits=100)
+    save(officer_a, library_a, learning_visits=200)  # someone else: version 2
+    with pytest.raises(StaleReport) as stale:
+        report_save(
+            user=officer_a,
+            institution=library_a,
+            year=2024,
+            values={"learning_visits": 300},
+            expected_version=1,
+        )
+    assert stale.value.report.learning_visits == 200
+    assert stale.value.submitted_values == {"learning_visits": 300}
+    assert AnnualReport.objects.get().learning_visits == 200
+
+
+def test_new_report_expected_but_someone_created_it(officer_a, library_a):
+    save(officer_a, library_a, learning_visits=100)
+    with pytest.raises(StaleReport):
+        report_save(
+            user=officer_a,
+            institution=library_a,
+            year=2024,
+            values={"learning_visits": 5},
+            expected_version=0,
+        )
+
+
+# Warnings ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "warned"),
+    [
+        (100, 301, True),
+        (100, 300, False),
+        (300, 99, True),
+        (300, 100, False),
+        (0, 50, False),
+        (10, 0, True),
+    ],
+)
+def test_warning_for_a_count_that_changed_more_than_threefold(
+    officer_a, library_a, before, now, warned
+):
+    ReportFactory(institution=library_a, year=2023, learning_visits=before)
+    report = save(officer_a, library_a, learning_visits=now)
+    assert [w["field"] for w in report.warnings] == (
+        ["learning_visits"] if warned else []
+    )
+
+
+def test_warning_for_a_criterion_turned_from_yes_to_no(officer_a, library_a):
+    ReportFactory(institution=library_a, year=2023, lll_services=True)
+    report = save(officer_a, library_a, lll_services=False)
+    assert report.warnings[0]["field"] == "lll_services"
+    assert "2023" in report.warnings[0]["message"]
+    report = save(officer_a, library_a, lll_services=True)
+    assert report.warnings == []
+
+
+def test_warnings_never_block_and_are_recorded(officer_a, library_a):
+    ReportFactory(institution=library_a, year=2023, learning_visits=10)
+    report = save(officer_a, library_a, learning_visits=1000)
+    assert AnnualReport.objects.get(pk=report.pk).warnings == report.warnings != []
+
+
+# Workflow: every transition and who may take it ---------------------------------
+
+ROLES = ["officer_a", "officer_b", "ministry_user", "administrator"]
+ALLOWED = {
+    "submit": {"officer_a", "administrator"},
+    "approve": {"ministry_user", "administrator"},
+    "return": {"ministry_user", "administrator"},
+    "reopen": {"ministry_user", "administrator"},
+}
+START = {
+    "submit": ReportStatus.DRAFT,
+    "approve": ReportStatus.SUBMITTED,
+    "return": ReportStatus.SUBMITTED,
+    "reopen": ReportStatus.APPROVED,
+}
+END = {
+    "submit": ReportStatus.SUBMITTED,
+    "approve": ReportStatus.APPROVED,
+    "return": ReportStatus.RETURNED,
+    "reopen": ReportStatus.RETURNED,
+}
+
+
+def act(action, user, report):
+    if action == "submit":
+        return report_submit(user=user, report=report)
+    if action == "approve":
+        return report_approve(user=user, report=report)
+    if action == "return":
+        return report_return(user=user, report=report, comment="Sai số liệu")
+    return report_reopen(user=user, report=report, reason="Sửa lỗi đánh máy")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_who_may_take_each_transition(request, library_a, action, role):
+    user = request.getfixturevalue(role)
+    report = ReportFactory(institution=library_a, status=START[action])
+    if role in ALLOWED[action]:
+        moved = act(action, user, report)
+        assert moved.status == END[action]
+        transition = moved.transitions.get()
+        assert (transition.from_status, transition.to_status) == (
+            START[action],
+            END[action],
+        )
+        assert transition.user == user
+        assert moved.history.first().history_user == user
+    else:
+        with pytest.raises(PermissionDenied):
+            act(action, user, report)
+        report.refresh_from_db()
+        assert report.status == START[action]
+        assert not report.transitions.exists()
+
+
+def test_returned_report_can_be_submitted_again(officer_a, library_a):
+    report = ReportFactory(institution=library_a, status=ReportStatus.RETURNED)
+    assert report_submit(user=officer_a, report=report).status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("submit", ReportStatus.SUBMITTED),
+        ("submit", ReportStatus.APPROVED),
+        ("approve", ReportStatus.DRAFT),
+        ("approve", ReportStatus.RETURNED),
+        ("return", ReportStatus.DRAFT),
+        ("return", ReportStatus.APPROVED),
+        ("reopen", ReportStatus.SUBMITTED),
+        ("reopen", ReportStatus.DRAFT),
+    ],
+)
+def test_transitions_from_the_wrong_status_are_refused(
+    administrator, library_a, action, status
+):
+    report = ReportFactory(institution=library_a, status=status)
+    with pytest.raises(ValidationError):
+        act(action, administrator, report)
+    report.refresh_from_db()
+    assert report.status == status
+
+
+def test_return_needs_a_comment_and_reopen_a_reason(ministry_user, library_a):
+    submitted = ReportFactory(institution=library_a, status=ReportStatus.SUBMITTED)
+    with pytest.raises(ValidationError):
+        report_return(user=ministry_user, report=submitted, comment="  ")
+    approved = ReportFactory(
+        institution=library_a, year=2023, status=ReportStatus.APPROVED
+    )
+    with pytest.raises(ValidationError):
+        report_reopen(user=ministry_user, report=approved, reason="")
+    assert ReportTransition.objects.count() == 0
+
+
+def test_return_and_reopen_keep_the_comment(ministry_user, library_a):
+    report = ReportFactory(institution=library_a, status=ReportStatus.SUBMITTED)
+    report = report_return(user=ministry_user, report=report, comment=" Thiếu số ")
+    assert report.review_comment == "Thiếu số"
+    assert report.transitions.get().comment == "Thiếu số"
+
+
+def test_full_history_lists_every_transition(officer_a, ministry_user, library_a):
+    report = save(officer_a, library_a, lll_services=True)
+    report = report_submit(user=officer_a, report=report)
+    report = report_return(user=ministry_user, report=report, comment="Kiểm tra")
+    report = report_save(
+        user=officer_a,
+        institution=library_a,
+        year=2024,
+        values={"lll_services": False},
+        status=ReportStatus.SUBMITTED,
+    )
+    report = report_approve(user=ministry_user, report=report)
+    report = report_reopen(user=ministry_user, report=report, reason="Sai năm")
+    steps = list(report.transitions.values_list("from_status", "to_status", "user"))
+    assert steps == [
+        ("", "draft", officer_a.pk),
+        ("draft", "submitted", officer_a.pk),
+        ("submitted", "returned", ministry_user.pk),
+        ("returned", "submitted", officer_a.pk),
+        ("submitted", "approved", ministry_user.pk),
+        ("approved", "returned", ministry_user.pk),
+    ]
+    assert report.history.count() == 6
+
+
+# Many reports at once -------------------------------------------------------------
+
+
+def test_batch_save_is_all_or_nothing(officer_a, geography):
+    first, second = libraries(2)
+    with pytest.raises(ReportsRefused) as refused:
+        reports_save(
+            user=officer_a,
+            entries=[
+                ReportEntry(first, 2024, {"lll_services": True}),
+                ReportEntry(second, 2024, {"study_visits": 3}),
+            ],
+        )
+    assert [check.entry.institution for check in refused.value.refused] == [second]
+    assert "study_visits" in refused.value.refused[0].errors
+    assert not AnnualReport.objects.exists()
+
+
+def test_batch_save_creates_updates_and_skips_unchanged(officer_a, geography):
+    first, second, third = libraries(3)
+    ReportFactory(institution=second, learning_visits=10)
+    unchanged = ReportFactory(institution=third, learning_visits=7)
+    result = reports_save(
+        user=officer_a,
+        entries=[
+            ReportEntry(first, 2024, {"learning_visits": 5}, expected_version=0),
+            ReportEntry(second, 2024, {"learning_visits": 20}, expected_version=1),
+            ReportEntry(third, 2024, {"learning_visits": 7}, expected_version=1),
+        ],
+    )
+    assert [r.institution for r in result.created] == [first]
+    assert [r.institution for r in result.updated] == [second]
+    assert result.unchanged == 1
+    updated = AnnualReport.objects.get(institution=second)
+    assert (updated.learning_visits, updated.version) == (20, 2)
+    assert updated.history.first().history_user == officer_a
+    assert AnnualReport.objects.get(pk=unchanged.pk).version == 1
+    created = AnnualReport.objects.get(institution=first)
+    assert created.transitions.get().to_status == "draft"
+    assert created.history.get().history_user == officer_a
+
+
+def test_batch_save_refuses_stale_and_locked_entries(officer_a, geography):
+    stale_one, locked_one = libraries(2)
+    ReportFactory(institution=stale_one, learning_visits=10, version=3)
+    ReportFactory(institution=locked_one, status=ReportStatus.APPROVED)
+    with pytest.raises(ReportsRefused) as refused:
+        reports_save(
+            user=officer_a,
+            entries=[
+                ReportEntry(stale_one, 2024, {"learning_visits": 1}, 2),
+                ReportEntry(locked_one, 2024, {"learning_visits": 1}, 1),
+            ],
+        )
+    stale, locked = refused.value.refused
+    assert stale.stale and stale.stored.learning_visits == 10
+    assert "approved and locked" in locked.errors[NON_FIELD_ERRORS]
+    assert AnnualReport.objects.get(institution=stale_one).learning_visits == 10
+
+
+def test_batch_save_fences_each_entry_to_the_officers_province(officer_a, library_b):
+    with pytest.raises(ReportsRefused) as refused:
+        reports_save(
+            user=officer_a, entries=[ReportEntry(library_b, 2024, {"lll_services": 1})]
+        )
+    assert "Thành phố Hà Nội" in refused.value.refused[0].errors[NON_FIELD_ERRORS]
+
+
+def test_batch_runs_a_constant_number_of_queries(
+    officer_a, geography, django_assert_max_num_queries
+):
+    institutions = libraries(30)
+    entries = [ReportEntry(i, 2024, {"learning_visits": 1}) for i in institutions]
+    with django_assert_max_num_queries(15):
+        reports_save(user=officer_a, entries=entries)
+    assert AnnualReport.objects.count() == 30
+
+
+def sheet(province=PROVINCE_A, category=Category.LIBRARY_DISTRICT, year=2024):
+    return {"province_code": province, "category": category, "year": year}
+
+
+def test_sheet_save_and_submit_sends_every_draft_of_the_sheet_only(
+    officer_a, geography
+):
+    first, second = libraries(2)
+    returned = ReportFactory(institution=second, status=ReportStatus.RETURNED)
+    other_year = ReportFactory(institution=second, year=2023)
+    museum = InstitutionFactory(category=Category.MUSEUM, province=PROVINCE_A)
+    other_category = ReportFactory(institution=museum)
+    result = report_sheet_save(
+        user=officer_a,
+        entries=[ReportEntry(first, 2024, {"lll_services": True}, 0)],
+        submit=True,
+        **sheet(),
+    )
+    assert result.submitted == 2
+    assert AnnualReport.objects.get(institution=first).status == "submitted"
+    returned.refresh_from_db()
+    assert returned.status == "submitted"
+    assert returned.transitions.get().from_status == "returned"
+    for untouched in (other_year, other_category):
+        untouched.refresh_from_db()
+        assert untouched.status == "draft"
+
+
+def test_sheet_save_refuses_an_entry_from_outside_the_sheet(officer_a, museum_a):
+    with pytest.raises(ValueError):
+        report_sheet_save(
+            user=officer_a,
+            entries=[ReportEntry(museum_a, 2024, {"study_visits": 1})],
+            **sheet(),
+        )
+
+
+def test_sheet_submit_is_fenced(officer_b, ministry_user, library_a):
+    ReportFactory(institution=library_a)
+    for user in (officer_b, ministry_user):
+        with pytest.raises(PermissionDenied):
+            report_sheet_submit(user=user, **sheet())
+    assert AnnualReport.objects.get().status == "draft"
+
+
+def test_sheet_approve_locks_submitted_reports_only(ministry_user, geography):
+    first, second = libraries(2)
+    ReportFactory(institution=first, status=ReportStatus.SUBMITTED)
+    ReportFactory(institution=second, status=ReportStatus.DRAFT)
+    other = InstitutionFactory(
+        category=Category.LIBRARY_DISTRICT, province=PROVINCE_B, code="B-1"
+    )
+    ReportFactory(institution=other, status=ReportStatus.SUBMITTED)
+    count = report_sheet_approve(
+        user=ministry_user, province_code=PROVINCE_A, year=2024
+    )
+    assert count == 1
+    statuses = dict(AnnualReport.objects.values_list("institution__code", "status"))
+    assert statuses == {"L-000": "approved", "L-001": "draft", "B-1": "submitted"}
+    report = AnnualReport.objects.get(institution=first)
+    assert report.version == 2
+    assert report.transitions.get().user == ministry_user
+    assert report.history.first().history_user == ministry_user
+
+
+def test_sheet_return_needs_a_comment_and_is_for_ministry_only(
+    ministry_user, officer_a, library_a
+):
+    ReportFactory(institution=library_a, status=ReportStatus.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        report_sheet_approve(user=officer_a, province_code=PROVINCE_A, year=2024)
+    with pytest.raises(ValidationError):
+        report_sheet_return(
+            user=ministry_user, province_code=PROVINCE_A, year=2024, comment=""
+        )
+    count = report_sheet_return(
+        user=ministry_user,
+        province_code=PROVINCE_A,
+        year=2024,
+        comment="Bổ sung số lượt",
+        category=Category.LIBRARY_DISTRICT,
+    )
+    report = AnnualReport.objects.get()
+    assert (count, report.status, report.review_comment) == (
+        1,
+        "returned",
+        "Bổ sung số lượt",
+    )
+
+
+def test_batch_writes_in_several_statements(officer_a, geography, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    institutions = libraries(5)
+    reports_save(
+        user=officer_a,
+        entries=[ReportEntry(i, 2024, {"learning_visits": 3}) for i in institutions],
+    )
+    assert AnnualReport.objects.filter(learning_visits=3).count() == 5
+    assert ReportTransition.objects.count() == 5
