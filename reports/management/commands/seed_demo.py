@@ -1,13 +1,43 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from institutions.demo import demo_institutions_create
 from reports.demo import DEMO_PASSWORD, demo_users_create
+from reports.demo_national import NATIONAL_TOTAL, demo_national_create, years_parse
 
 
 class Command(BaseCommand):
-    help = "Creates demo accounts for every role and prints their logins."
+    help = (
+        "Creates demo accounts for every role and prints their logins; with "
+        "--scale national, also a national-size register (about 150,000 "
+        "institutions) with reports, for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["small", "national"],
+            default="small",
+            help="small (default): a few institutions per province; national: "
+            "about 150,000 institutions with reports.",
+        )
+        parser.add_argument(
+            "--years",
+            default="2022-2025",
+            help="Report years of the national register, as YYYY-YYYY.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1520, help="Random seed of the national data."
+        )
+        parser.add_argument(
+            "--institutions",
+            type=int,
+            default=NATIONAL_TOTAL,
+            help="Size of the national register (default: the national size).",
+        )
 
     def handle(self, *args, **options):
+        if options["scale"] == "national":
+            self._national(options)
         accounts = demo_users_create()
         institutions = demo_institutions_create()
         self.stdout.write(f"Demo institutions: {institutions.summary()}")
@@ -15,3 +45,18 @@ class Command(BaseCommand):
         for account in accounts:
             where = f" ({account.province_code})" if account.province_code else ""
             self.stdout.write(f"  {account.username:<16} {account.role.label}{where}")
+
+    def _national(self, options):
+        try:
+            demo = demo_national_create(
+                years=years_parse(options["years"]),
+                seed=options["seed"],
+                total=options["institutions"],
+                progress=options["verbosity"] > 0,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"National demo: {demo.institutions:,} institutions, {demo.reports:,} "
+            f"reports in {demo.seconds:.0f} s"
+        )
