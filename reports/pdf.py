@@ -196,6 +196,9 @@ class NationalReport:
             ),
             "body": ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12),
             "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10),
+            "header": ParagraphStyle(
+                "header", fontName=FONT_BOLD, fontSize=8, leading=10
+            ),
             "note": ParagraphStyle(
                 "note", fontName=FONT, fontSize=7.5, leading=10, textColor=colors.grey
             ),
@@ -235,7 +238,7 @@ class NationalReport:
                 % {
                     "year": self.year,
                     "counted": counted,
-                    "date": date_format(timezone.localdate()),
+                    "date": date_format(timezone.localdate(), "SHORT_DATE_FORMAT"),
                 }
             ),
             Spacer(1, 4 * mm),
@@ -251,7 +254,7 @@ class NationalReport:
             _("Reporting rate"),
             _("Status"),
         ]
-        data = [header]
+        data = [[self.paragraph(text, "header") for text in header]]
         style = self._table_style()
         for line, item in enumerate(self.headline, start=1):
             row = item.row

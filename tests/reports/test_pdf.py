@@ -1,0 +1,90 @@
+"""The national PDF report: its text carries the figures of the worked example
+of metrics.md, in Vietnamese number format, with statuses in words."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from pypdf import PdfReader
+
+from institutions.models import Category, Institution
+from reports.models import AnnualReport, ReportStatus
+from reports.pdf import national_report_pdf
+from reports.progress import Status
+from tests.conftest import PROVINCE_A
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worked_example(geography):
+    """metrics.md's worked example in province A: ten district libraries in
+    2022, four of them meeting lll_services; twelve in 2024 (two opened in
+    2023), ten reporting, seven meeting. The ten report 100 learning visits
+    each in 2022 and 121 in 2024: 10% average annual growth."""
+    libraries = [
+        Institution.objects.create(
+            code=f"DL{n:02d}",
+            name=f"Thư viện huyện số {n}",
+            category=Category.LIBRARY_DISTRICT,
+            province_id=PROVINCE_A,
+            opened_year=2023 if n > 10 else None,
+        )
+        for n in range(1, 13)
+    ]
+    for n, library in enumerate(libraries[:10], start=1):
+        AnnualReport.objects.create(
+            institution=library,
+            year=2022,
+            lll_services=n <= 4,
+            learning_visits=100,
+            status=ReportStatus.APPROVED,
+        )
+        AnnualReport.objects.create(
+            institution=library,
+            year=2024,
+            lll_services=n <= 7,
+            learning_visits=121,
+            status=ReportStatus.SUBMITTED,
+        )
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_report_shows_the_worked_example_in_vietnamese(worked_example):
+    with translation.override("vi"):
+        text = pdf_text(national_report_pdf(year=2024))
+        acceleration = str(Status.ACCELERATION_NEEDED.label)
+        on_track = str(Status.ON_TRACK.label)
+    assert "1520/QĐ-TTg" in text
+    assert "58,3%" in text  # district libraries providing lll services
+    assert "83,3%" in text  # their reporting rate
+    assert "10,0%" in text  # growth of library visits
+    assert "Thành phố Hà Nội" in text
+    assert "Tỉnh Đắk Lắk" in text
+    assert acceleration in text
+    assert on_track in text
+    assert "58.3" not in text
+
+
+def test_the_report_follows_the_language_and_the_approved_only_filter(
+    worked_example,
+):
+    with translation.override("en"):
+        text = pdf_text(national_report_pdf(year=2024, approved_only=True))
+    assert "national progress report, 2024" in text
+    assert "approved reports only" in text
+    # The 2024 reports are only submitted: no value for 2024.
+    assert "58.3%" not in text
+    assert "No data" in text
+
+
+def test_the_command_writes_the_pdf(worked_example, tmp_path):
+    path = tmp_path / "report.pdf"
+    call_command("national_report", "--year", "2024", str(path))
+    text = pdf_text(path.read_bytes())
+    assert "58,3%" in text
