@@ -61,10 +61,10 @@ def test_save_updates_given_fields_only_and_bumps_the_version(officer_a, library
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
-        ({"study_visits": 12}, "study_visits", "does not apply"),
-        ({"education_programme": True}, "education_programme", "does not apply"),
-        ({"learning_visits": -1}, "learning_visits", "zero or more"),
-        ({"learning_visits": 2_147_483_648}, "learning_visits", "at most"),
+        ({"study_visits": 12}, "study_visits", "không áp dụng"),
+        ({"education_programme": True}, "education_programme", "không áp dụng"),
+        ({"learning_visits": -1}, "learning_visits", "từ 0 trở lên"),
+        ({"learning_visits": 2_147_483_648}, "learning_visits", "không quá"),
     ],
 )
 def test_save_refuses_values_that_break_the_rules(
@@ -86,7 +86,7 @@ def test_save_refuses_a_year_outside_the_active_years(officer_a, geography, year
     institution = InstitutionFactory(opened_year=2000, closed_year=2025)
     with pytest.raises(ValidationError) as error:
         save(officer_a, institution, year=year, lll_services=True)
-    assert "not active" in " ".join(error.value.message_dict["year"])
+    assert "không hoạt động" in " ".join(error.value.message_dict["year"])
 
 
 def test_check_refuses_a_year_out_of_range(library_a):
@@ -370,7 +370,7 @@ def test_batch_save_refuses_stale_and_locked_entries(officer_a, geography):
         )
     stale, locked = refused.value.refused
     assert stale.stale and stale.stored.learning_visits == 10
-    assert "approved and locked" in locked.errors[NON_FIELD_ERRORS]
+    assert "đã duyệt và bị khóa" in locked.errors[NON_FIELD_ERRORS]
     assert AnnualReport.objects.get(institution=stale_one).learning_visits == 10
 
 

@@ -1,0 +1,340 @@
+"""Forms of annual reports: one report, the rows of a year sheet, the sheet's
+filter, review comments and the upload."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from institutions.forms import InstitutionImportForm
+from institutions.models import Category, Institution, Province
+from lifelong_learning.roles import user_province, user_sees_all_provinces
+from lifelong_learning.tabular import parse_non_negative_int
+
+from .indicators import REPORT_FIELDS, Count, applicable_fields
+from .models import AnnualReport, ReportStatus
+from .selectors import SheetRow
+from .services import EntryCheck, ReportEntry, report_values_check
+
+FIRST_YEAR = 2020
+
+
+def report_years_choices() -> list[tuple[int, int]]:
+    """Years offered by the year sheet: from 2020 up to the current year."""
+    return [(year, year) for year in range(date.today().year, FIRST_YEAR - 1, -1)]
+
+
+def default_report_year() -> int:
+    """Reports are entered for the year that has just ended."""
+    return date.today().year - 1
+
+
+def _yes(value) -> bool:
+    return value is True or value == "1"
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A criterion: yes, no or empty (not reported)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("", "—"), ("1", _("Yes")), ("0", _("No"))],
+            coerce=_yes,
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return value
+
+
+class CountField(forms.CharField):
+    """A count: a whole number of 0 or more written with digits, or empty.
+    Uses the parser of the import, so both accept exactly the same text."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "size": 9}
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return parse_non_negative_int(text)
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Enter a whole number of 0 or more, with digits only."),
+                code="invalid",
+            ) from error
+
+
+def report_field(name: str) -> forms.Field:
+    label = AnnualReport._meta.get_field(name).verbose_name
+    if name in Count.values:
+        return CountField(label=label)
+    return YesNoField(label=label)
+
+
+class ReportForm(forms.Form):
+    """The values of one report. Every report field is a form field, but only
+    those that apply to the institution's category are shown; a value given
+    for another field is refused with the rule of ``report_values_check``."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    # After a refused save based on an older version: the user's and the
+    # stored value of each field (see :func:`conflict_rows`).
+    conflict: list[dict] | None = None
+    stored: AnnualReport | None = None
+
+    def __init__(
+        self,
+        *args,
+        institution: Institution,
+        year: int,
+        report: AnnualReport | None = None,
+        previous: AnnualReport | None = None,
+        **kwargs,
+    ):
+        self.institution = institution
+        self.year = year
+        self.report = report
+        self.previous = previous
+        self.applicable = tuple(
+            name
+            for name in REPORT_FIELDS
+            if name in applicable_fields(institution.category)
+        )
+        initial = {"version": report.version if report is not None else 0}
+        if report is not None:
+            initial.update({name: getattr(report, name) for name in REPORT_FIELDS})
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        for name in REPORT_FIELDS:
+            self.fields[name] = report_field(name)
+        for name in self.applicable:
+            self.fields[name].widget.attrs["aria-describedby"] = self.add_prefix(
+                f"{name}-previous"
+            )
+
+    @property
+    def visible_value_fields(self) -> list:
+        """The applicable values: bound field, last year's and the stored value."""
+        return [
+            (
+                self[name],
+                getattr(self.previous, name, None),
+                getattr(self.report, name, None),
+            )
+            for name in self.applicable
+        ]
+
+    @property
+    def value_changes(self) -> list[str]:
+        return [name for name in self.changed_data if name != "version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {
+            name: cleaned.get(name)
+            for name in REPORT_FIELDS
+            if name in self.applicable or cleaned.get(name) is not None
+        }
+        check = report_values_check(
+            institution=self.institution, year=self.year, values=values
+        )
+        for name, message in check.errors.items():
+            self.add_error(name if name in self.applicable else None, message)
+        return cleaned
+
+    def entry(self) -> ReportEntry:
+        return ReportEntry(
+            institution=self.institution,
+            year=self.year,
+            values={name: self.cleaned_data.get(name) for name in self.applicable},
+            expected_version=self.cleaned_data["version"],
+        )
+
+    def refusal_apply(self, check: EntryCheck) -> None:
+        """Shows why the service refused this report."""
+        for name, message in check.errors.items():
+            self.add_error(name if name in self.applicable else None, message)
+        if check.stale:
+            self.conflict_show(check.stored)
+
+    def conflict_show(self, stored: AnnualReport | None) -> None:
+        """Keeps the user's values and takes the stored version, so that
+        saving again applies them knowingly."""
+        self.conflict = conflict_rows(self, stored)
+        self.stored = stored
+        self.data[self.add_prefix("version")] = str(
+            stored.version if stored is not None else 0
+        )
+
+
+def conflict_rows(form: ReportForm, stored: AnnualReport | None) -> list[dict]:
+    """Field by field: the label, the user's value and the stored value."""
+    return [
+        {
+            "field": name,
+            "label": form.fields[name].label,
+            "mine": form.cleaned_data.get(name),
+            "stored": getattr(stored, name, None),
+            "differs": form.cleaned_data.get(name) != getattr(stored, name, None),
+        }
+        for name in form.applicable
+    ]
+
+
+class SheetRowForm(ReportForm):
+    """One row of a year sheet. An approved row is read-only, unless the user
+    opened the sheet before it was approved and posts values for it: those
+    are then checked, and refused as locked if they change anything."""
+
+    def __init__(self, data=None, *, row: SheetRow, year: int):
+        self.row = row
+        prefix = f"r{row.institution.pk}"
+        # A row absent from the posted data (a locked row has no inputs) is
+        # left as it is.
+        if data is not None and not any(key.startswith(f"{prefix}-") for key in data):
+            data = None
+        super().__init__(
+            data,
+            institution=row.institution,
+            year=year,
+            report=row.report,
+            previous=row.previous,
+            prefix=prefix,
+        )
+        self.read_only = row.locked and not self.is_bound
+        for field in self.fields.values():
+            field.disabled = self.read_only
+        for name in self.applicable:
+            self.fields[name].label = _("%(institution)s: %(field)s") % {
+                "institution": row.institution.name,
+                "field": self.fields[name].label,
+            }
+
+
+class SheetForm:
+    """The rows of one page of a year sheet, each a :class:`SheetRowForm`.
+
+    The rows come from the server (the page of the sheet), never from the
+    posted data, so a row can only be saved for an institution of the sheet.
+    """
+
+    def __init__(self, data=None, *, rows: list[SheetRow], year: int):
+        self.data = data.copy() if data is not None else None
+        self.year = year
+        self.forms = [SheetRowForm(self.data, row=row, year=year) for row in rows]
+
+    def __iter__(self):
+        return iter(self.forms)
+
+    def is_valid(self) -> bool:
+        # Every row is validated, so that every error is shown at once.
+        results = [form.is_valid() for form in self.forms if form.is_bound]
+        return all(results)
+
+    @property
+    def invalid_forms(self) -> list[SheetRowForm]:
+        return [form for form in self.forms if form.is_bound and form.errors]
+
+    def changed_forms(self) -> list[SheetRowForm]:
+        return [
+            form
+            for form in self.forms
+            if form.is_bound and not form.read_only and form.value_changes
+        ]
+
+    def entries(self) -> list[ReportEntry]:
+        """Entries of the rows the user changed; untouched rows are not saved."""
+        return [form.entry() for form in self.changed_forms()]
+
+    def refusal_apply(self, checks: list[EntryCheck]) -> None:
+        by_institution = {check.entry.institution.pk: check for check in checks}
+        for form in self.forms:
+            check = by_institution.get(form.institution.pk)
+            if check is not None and not check.ok:
+                form.refusal_apply(check)
+
+    @property
+    def conflicts(self) -> list[SheetRowForm]:
+        return [form for form in self.forms if form.conflict is not None]
+
+
+class ProvinceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SheetFilterForm(forms.Form):
+    """Which sheet to show: year, category and, for those who see every
+    province, the province. Officers always get their own province."""
+
+    year = forms.TypedChoiceField(label=_("year"), coerce=int, choices=())
+    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    province = ProvinceChoiceField(
+        label=_("province"),
+        queryset=Province.objects.order_by("name_sort"),
+        required=False,
+    )
+
+    def __init__(self, data, *, user):
+        self.user = user
+        data = data.copy()
+        data.setdefault("year", str(default_report_year()))
+        data.setdefault("category", Category.LIBRARY_PROVINCIAL)
+        super().__init__(data)
+        self.fields["year"].choices = report_years_choices()
+        self.sees_all = user_sees_all_provinces(user)
+        self.own_province = user_province(user)
+        if not self.sees_all:
+            del self.fields["province"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sees_all:
+            if cleaned.get("province") is None and "province" not in self.errors:
+                cleaned["province"] = self.own_province or (
+                    Province.objects.order_by("name_sort").first()
+                )
+        else:
+            cleaned["province"] = self.own_province
+        return cleaned
+
+    @property
+    def requested_province_code(self) -> str | None:
+        """The province asked for in the address, whatever the user may see."""
+        return self.data.get("province") or None
+
+
+class ReviewCommentForm(forms.Form):
+    """The comment of a return, or the reason of a reopening."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class ReportUploadForm(InstitutionImportForm):
+    """A CSV or XLSX file of annual reports, and the status to give them."""
+
+    status = forms.ChoiceField(
+        label=_("Save the reports as"),
+        choices=[
+            (ReportStatus.DRAFT, _("Drafts, to check and submit later")),
+            (ReportStatus.SUBMITTED, _("Submitted for review")),
+        ],
+        initial=ReportStatus.DRAFT,
+        widget=forms.RadioSelect,
+    )

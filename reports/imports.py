@@ -1,0 +1,327 @@
+"""Importing annual reports from a CSV or XLSX file (formats.md), all or nothing.
+
+The file is read twice, a batch of rows at a time, so memory stays flat: the
+first pass checks every row and collects every error and warning; the second,
+only when there is no error, writes everything in one transaction with bulk
+statements (history and status transitions included).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
+from lifelong_learning.tabular import (
+    RowError,
+    TableError,
+    TableReader,
+    parse_non_negative_int,
+    parse_yes_no,
+    unnamed_cell_error,
+)
+
+from .indicators import REPORT_FIELDS, Count
+from .models import ReportStatus
+from .selectors import COLUMNS, REQUIRED_COLUMNS
+from .services import BATCH_SIZE, EntryCheck, ReportEntry, reports_check, reports_write
+
+IMPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+@dataclass
+class PreviewRow:
+    """A valid row as it will be written, for the preview page."""
+
+    row: int
+    institution: Institution
+    year: int
+    values: dict[str, bool | int | None]
+    action: str  # "new", "updated" or "unchanged"
+
+
+@dataclass
+class ImportResult:
+    """What an import found (and, unless it was a dry run, wrote)."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return _(
+            "%(new)s new, %(updated)s updated, %(unchanged)s unchanged reports"
+        ) % {"new": self.new, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def _parse_year(row: int, text: str, errors: list[RowError]) -> int | None:
+    if not text:
+        errors.append(
+            RowError(row, "year", "", _("a value is required in this column"))
+        )
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        errors.append(RowError(row, "year", text, _("not a four-digit year")))
+        return None
+    year = int(text)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        errors.append(RowError(row, "year", text, str(YEAR_RANGE_MESSAGE)))
+        return None
+    return year
+
+
+class ReportRowParser:
+    """Turns file rows into :class:`ReportEntry` objects, collecting every
+    error of a row. Remembers the (institution, year) pairs seen so far, so a
+    pair repeated in the file is caught without keeping any row."""
+
+    def __init__(self):
+        self.first_row_of_pair: dict[tuple[str, int], int] = {}
+
+    def parse(
+        self, row: int, values: dict[str, str], institutions: dict[str, Institution]
+    ) -> tuple[ReportEntry | None, list[RowError]]:
+        errors: list[RowError] = []
+        unnamed = unnamed_cell_error(row, values)
+        if unnamed:
+            errors.append(unnamed)
+        code = values.get("institution_code", "")
+        institution = institutions.get(code)
+        if not code:
+            errors.append(
+                RowError(
+                    row, "institution_code", "", _("a value is required in this column")
+                )
+            )
+        elif institution is None:
+            errors.append(
+                RowError(
+                    row, "institution_code", code, _("no institution has this code")
+                )
+            )
+        year = _parse_year(row, values.get("year", ""), errors)
+        if code and year is not None:
+            pair = (code, year)
+            if pair in self.first_row_of_pair:
+                errors.append(
+                    RowError(
+                        row,
+                        "year",
+                        values["year"],
+                        _(
+                            "row %(row)s of the file already has a report of this "
+                            "institution for this year"
+                        )
+                        % {"row": self.first_row_of_pair[pair]},
+                    )
+                )
+            else:
+                self.first_row_of_pair[pair] = row
+        parsed = {}
+        for name in REPORT_FIELDS:
+            if name not in values:
+                continue
+            parse = parse_non_negative_int if name in Count.values else parse_yes_no
+            try:
+                parsed[name] = parse(values[name])
+            except ValueError as error:
+                errors.append(RowError(row, name, values[name], str(error)))
+        if errors or institution is None or year is None:
+            return None, errors
+        return ReportEntry(institution=institution, year=year, values=parsed), []
+
+
+def _check_errors(
+    row: int, values: dict[str, str], check: EntryCheck
+) -> list[RowError]:
+    errors = []
+    for name, message in check.errors.items():
+        column = "institution_code" if name == NON_FIELD_ERRORS else name
+        errors.append(RowError(row, column, values.get(column, ""), str(message)))
+    return errors
+
+
+def _check_warnings(
+    row: int, values: dict[str, str], check: EntryCheck
+) -> list[RowError]:
+    return [
+        RowError(
+            row, warning["field"], values.get(warning["field"], ""), warning["message"]
+        )
+        for warning in check.warnings
+    ]
+
+
+class _Rollback(Exception):
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+class _Pass:
+    """One reading of the file: checks (and, when ``write``, writes) it a
+    batch of rows at a time."""
+
+    def __init__(
+        self, *, user, status: str, write: bool, preview_limit: int, reason: str
+    ):
+        self.user = user
+        self.status = status
+        self.write = write
+        self.preview_limit = preview_limit
+        self.reason = reason
+        self.parser = ReportRowParser()
+        self.result = ImportResult()
+
+    def run(self, rows: Iterable[tuple[int, dict[str, str]]]) -> ImportResult:
+        batch: list[tuple[int, dict[str, str]]] = []
+        try:
+            for item in rows:
+                batch.append(item)
+                if len(batch) >= BATCH_SIZE:
+                    self._batch(batch)
+                    batch = []
+        except TableError as error:
+            self.result.errors.extend(error.errors)
+        if batch:
+            self._batch(batch)
+        if isinstance(rows, TableReader):
+            self.result.columns = list(rows.header)
+        return self.result
+
+    def _batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        result = self.result
+        codes = {values.get("institution_code", "") for _row, values in batch}
+        institutions = {
+            institution.code: institution
+            for institution in Institution.objects.filter(
+                code__in=codes
+            ).select_related("province")
+        }
+        parsed = []
+        for row, values in batch:
+            entry, errors = self.parser.parse(row, values, institutions)
+            result.errors.extend(errors)
+            if entry is not None:
+                parsed.append((row, values, entry))
+        checks = reports_check(
+            user=self.user,
+            entries=[entry for _row, _values, entry in parsed],
+            status=self.status,
+            lock=self.write,
+        )
+        for (row, values, _entry), check in zip(parsed, checks, strict=True):
+            result.errors.extend(_check_errors(row, values, check))
+            result.warnings.extend(_check_warnings(row, values, check))
+            if not check.ok:
+                continue
+            action = "new" if check.stored is None else "updated"
+            if not check.changes(self.status):
+                action = "unchanged"
+            setattr(result, action, getattr(result, action) + 1)
+            if len(result.preview) < self.preview_limit:
+                result.preview.append(
+                    PreviewRow(
+                        row=row,
+                        institution=check.entry.institution,
+                        year=check.entry.year,
+                        values=check.entry.values,
+                        action=action,
+                    )
+                )
+        if self.write and not result.errors:
+            reports_write(
+                user=self.user,
+                checks=checks,
+                status=self.status,
+                comment=self.reason,
+                change_reason=self.reason,
+            )
+
+
+def report_rows_import(
+    *,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    user=None,
+    status: str = ReportStatus.SUBMITTED,
+    dry_run: bool = False,
+    preview_limit: int = 0,
+    source: str = "",
+) -> ImportResult:
+    """Imports ``(row_number, values)`` rows, all or nothing.
+
+    ``rows`` is read twice: first every row is checked (collecting every error
+    and warning); then, only if there is no error and this is not a dry run,
+    everything is written in one transaction, in batches, with ``status``.
+    ``user`` ``None`` (the command line) is not fenced to a province.
+    """
+    reason = _("Imported from %(file)s") % {"file": source} if source else ""
+    options = {"user": user, "status": status, "reason": reason}
+    result = _Pass(write=False, preview_limit=preview_limit, **options).run(rows)
+    if result.errors or dry_run:
+        return result
+    try:
+        with transaction.atomic():
+            written = _Pass(write=True, preview_limit=preview_limit, **options).run(
+                rows
+            )
+            if written.errors:
+                raise _Rollback(written)
+    except _Rollback as rollback:
+        return rollback.result
+    except IntegrityError:
+        return ImportResult(
+            errors=[
+                RowError(
+                    None,
+                    "",
+                    "",
+                    _(
+                        "The reports changed while the file was being imported; "
+                        "nothing was written. Please import the file again."
+                    ),
+                )
+            ]
+        )
+    written.written = True
+    return written
+
+
+def reports_import(
+    *,
+    path: str | Path,
+    user=None,
+    status: str = ReportStatus.SUBMITTED,
+    dry_run: bool = False,
+    preview_limit: int = 0,
+    source: str = "",
+) -> ImportResult:
+    """Imports a CSV or XLSX file of annual reports (formats.md), all or
+    nothing; see :func:`report_rows_import`."""
+    try:
+        reader = TableReader(path, columns=COLUMNS, required=REQUIRED_COLUMNS)
+    except TableError as error:
+        return ImportResult(errors=error.errors)
+    return report_rows_import(
+        rows=reader,
+        user=user,
+        status=status,
+        dry_run=dry_run,
+        preview_limit=preview_limit,
+        source=source or Path(path).name,
+    )

@@ -1,0 +1,73 @@
+"""Showing report values and statuses in templates."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from reports.models import AnnualReport, ReportStatus
+
+register = template.Library()
+
+_STATUS_CLASSES = {
+    ReportStatus.DRAFT: "text-bg-secondary",
+    ReportStatus.SUBMITTED: "text-bg-primary",
+    ReportStatus.APPROVED: "text-bg-success",
+    ReportStatus.RETURNED: "text-bg-warning",
+}
+_STATUS_ICONS = {
+    ReportStatus.DRAFT: "bi-pencil",
+    ReportStatus.SUBMITTED: "bi-send",
+    ReportStatus.APPROVED: "bi-lock-fill",
+    ReportStatus.RETURNED: "bi-arrow-return-left",
+}
+
+
+@register.filter
+def report_value(value) -> str:
+    """Yes, No, a number with the language's thousands separator, or a dash
+    for a value that was not reported."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+@register.inclusion_tag("reports/includes/status_badge.html")
+def status_badge(status: str):
+    return {
+        "label": ReportStatus(status).label if status else "—",
+        "css": _STATUS_CLASSES.get(status, "text-bg-light"),
+        "icon": _STATUS_ICONS.get(status, "bi-dash"),
+        "status": status,
+    }
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return str(AnnualReport._meta.get_field(name).verbose_name)
+
+
+@register.filter
+def cell(bound_field):
+    """Renders a value input with Bootstrap's classes, marked invalid when it
+    has errors."""
+    widget = bound_field.field.widget
+    is_select = getattr(widget, "input_type", None) == "select"
+    css = "form-select" if is_select else "form-control"
+    if bound_field.errors:
+        css += " is-invalid"
+    return bound_field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def elided_pages(page):
+    """Page numbers around the current page, with ellipses for the rest."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return ReportStatus(status).label if status else "—"

@@ -1,0 +1,683 @@
+"""Pages of annual reports: the year sheet, one report, the review, the upload.
+
+Officers see and change their own province only (403 elsewhere); ministry staff
+see every province and review; administrators do everything.
+"""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from institutions.models import YEAR_MAX, YEAR_MIN, Category, Institution, Province
+from institutions.uploads import upload_discard, upload_get, upload_store
+from lifelong_learning.roles import (
+    user_can_see_province,
+    user_can_write_province,
+    user_province,
+)
+
+from . import services
+from .exports import report_template_write
+from .forms import (
+    ReportForm,
+    ReportUploadForm,
+    ReviewCommentForm,
+    SheetFilterForm,
+    SheetForm,
+)
+from .imports import reports_import
+from .models import AnnualReport, ReportStatus
+from .selectors import (
+    REVIEW_PAGE_SIZE,
+    report_get,
+    report_history_entries,
+    report_transitions,
+    report_years,
+    review_queue,
+    review_sheet_counts,
+    review_sheet_reports,
+    sheet_counts,
+    sheet_page,
+)
+
+VIEW = "reports.view_annualreport"
+WARNINGS_SHOWN = 10
+PREVIEW_ROWS = 20
+
+
+def _require_see(user, province_code: str) -> None:
+    if not user_can_see_province(user, province_code):
+        raise PermissionDenied(_("You may not see reports of this province."))
+
+
+def _warning_messages(request, warnings: list[tuple[AnnualReport, str]]) -> None:
+    for report, message in warnings[:WARNINGS_SHOWN]:
+        messages.warning(
+            request,
+            _("%(institution)s: %(message)s")
+            % {"institution": report.institution.name, "message": message},
+        )
+    if len(warnings) > WARNINGS_SHOWN:
+        messages.warning(
+            request,
+            _("%(count)s more warnings are shown in the rows of the sheet.")
+            % {"count": len(warnings) - WARNINGS_SHOWN},
+        )
+
+
+def _institution_url(institution: Institution) -> str | None:
+    """The institution's page, while the registry has one."""
+    try:
+        return institution.get_absolute_url()
+    except NoReverseMatch:
+        return None
+
+
+def sheet_url(*, province_code: str, year: int, category: str, page=None) -> str:
+    query = {"year": year, "category": category, "province": province_code}
+    if page:
+        query["page"] = page
+    return f"{reverse('reports:sheet')}?{urlencode(query)}"
+
+
+# Year sheet --------------------------------------------------------------------
+
+
+class SheetView(PermissionRequiredMixin, View):
+    """The year sheet: every active institution of a category in a province,
+    one row each, edited in place a page at a time."""
+
+    permission_required = VIEW
+    template_name = "reports/annualreport_sheet.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.filter_form = None
+
+    def _scope(self):
+        user = self.request.user
+        form = SheetFilterForm(self.request.GET, user=user)
+        requested = form.requested_province_code
+        if requested and not user_can_see_province(user, requested):
+            raise PermissionDenied(_("You may not see reports of this province."))
+        if not form.is_valid():
+            return form, None
+        province = form.cleaned_data["province"]
+        if province is None:
+            raise PermissionDenied(_("Your account is not bound to a province."))
+        _require_see(user, province.code)
+        return form, province
+
+    def get(self, request):
+        form, province = self._scope()
+        if province is None:
+            return render(request, self.template_name, {"filter_form": form})
+        return self._render(form, province, page_number=request.GET.get("page"))
+
+    def post(self, request):
+        form, province = self._scope()
+        if province is None:
+            raise Http404
+        year = form.cleaned_data["year"]
+        category = form.cleaned_data["category"]
+        if not user_can_write_province(request.user, province.code, services.CHANGE):
+            raise PermissionDenied(_("You may not change reports of this province."))
+        submit = request.POST.get("action") == "submit"
+        page_number = request.GET.get("page")
+        page, rows = sheet_page(
+            province_code=province.code,
+            year=year,
+            category=category,
+            page_number=page_number,
+        )
+        sheet = SheetForm(request.POST, rows=rows, year=year)
+        if not sheet.is_valid():
+            messages.error(request, _("Nothing was saved: correct the marked cells."))
+            return self._render(form, province, page=page, sheet=sheet, status=400)
+        try:
+            result = services.report_sheet_save(
+                user=request.user,
+                province_code=province.code,
+                year=year,
+                category=category,
+                entries=sheet.entries(),
+                submit=submit,
+            )
+        except services.ReportsRefused as refused:
+            sheet.refusal_apply(refused.checks)
+            if sheet.conflicts:
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was saved: someone else saved some of these reports "
+                        "after you opened the sheet. Compare both versions below."
+                    ),
+                )
+            else:
+                messages.error(
+                    request, _("Nothing was saved: correct the marked cells.")
+                )
+            return self._render(form, province, page=page, sheet=sheet, status=409)
+        written = result.written
+        messages.success(
+            request,
+            _("Saved: %(created)s new and %(updated)s changed reports.")
+            % {"created": len(written.created), "updated": len(written.updated)},
+        )
+        if submit:
+            messages.success(
+                request,
+                _("%(count)s reports of the sheet were submitted for review.")
+                % {"count": result.submitted},
+            )
+        _warning_messages(request, result.warnings)
+        return redirect(
+            sheet_url(
+                province_code=province.code,
+                year=year,
+                category=category,
+                page=page_number,
+            )
+        )
+
+    def _render(
+        self, form, province, *, page_number=None, page=None, sheet=None, status=200
+    ):
+        user = self.request.user
+        year = form.cleaned_data["year"]
+        category = form.cleaned_data["category"]
+        if page is None:
+            page, rows = sheet_page(
+                province_code=province.code,
+                year=year,
+                category=category,
+                page_number=page_number,
+            )
+            sheet = SheetForm(rows=rows, year=year)
+        can_edit = user_can_write_province(user, province.code, services.CHANGE)
+        context = {
+            "filter_form": form,
+            "province": province,
+            "year": year,
+            "category": category,
+            "category_label": Category(category).label,
+            "page_obj": page,
+            "sheet": sheet,
+            "counts": sheet_counts(
+                province_code=province.code, year=year, category=category
+            ),
+            "can_edit": can_edit,
+            "can_submit": user_can_write_province(user, province.code, services.SUBMIT),
+            "can_review": user.has_perm(services.REVIEW),
+            "page_query": urlencode(
+                {"year": year, "category": category, "province": province.code}
+            ),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+# One report --------------------------------------------------------------------
+
+
+class ReportPageView(PermissionRequiredMixin, View):
+    """One institution's report for one year: the form (or the values, when
+    the user may not change them), the warnings, the review actions, every
+    transition and the change history. Reached by report (``detail``) or by
+    institution and year (``edit``, also before a report exists)."""
+
+    permission_required = VIEW
+    template_name = "reports/annualreport_detail.html"
+
+    def _target(self) -> tuple[Institution, int, AnnualReport | None]:
+        if "pk" in self.kwargs:
+            report = get_object_or_404(
+                AnnualReport.objects.select_related(
+                    "institution__province", "updated_by"
+                ),
+                pk=self.kwargs["pk"],
+            )
+            institution, year = report.institution, report.year
+        else:
+            institution = get_object_or_404(
+                Institution.objects.select_related("province"),
+                pk=self.kwargs["institution_pk"],
+            )
+            year = self.kwargs["year"]
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                raise Http404
+            report = None
+        _require_see(self.request.user, institution.province_id)
+        if report is None:
+            report = report_get(institution=institution, year=year)
+        return institution, year, report
+
+    def _form(self, institution, year, report, data=None) -> ReportForm:
+        return ReportForm(
+            data,
+            institution=institution,
+            year=year,
+            report=report,
+            previous=report_get(institution=institution, year=year - 1),
+        )
+
+    def get(self, request, **kwargs):
+        institution, year, report = self._target()
+        return self._render(
+            institution, year, report, self._form(institution, year, report)
+        )
+
+    def post(self, request, **kwargs):
+        institution, year, report = self._target()
+        user = request.user
+        if not user_can_write_province(user, institution.province_id, services.CHANGE):
+            raise PermissionDenied(_("You may not change reports of this province."))
+        form = self._form(institution, year, report, request.POST.copy())
+        submit = request.POST.get("action") == "submit"
+        if not form.is_valid():
+            return self._render(institution, year, report, form, status=400)
+        entry = form.entry()
+        try:
+            report = services.report_save(
+                user=user,
+                institution=institution,
+                year=year,
+                values=entry.values,
+                expected_version=entry.expected_version,
+                status=ReportStatus.SUBMITTED if submit else ReportStatus.DRAFT,
+            )
+        except services.StaleReport as stale:
+            form.conflict_show(stale.report)
+            messages.error(request, str(stale))
+            return self._render(institution, year, stale.report, form, status=409)
+        except services.ReportLocked as locked:
+            form.add_error(None, str(locked))
+            return self._render(institution, year, report, form, status=409)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.applicable else None, errors)
+            return self._render(institution, year, report, form, status=400)
+        if submit:
+            messages.success(request, _("The report was saved and submitted."))
+        else:
+            messages.success(request, _("The report was saved as a draft."))
+        _warning_messages(
+            request, [(report, warning["message"]) for warning in report.warnings]
+        )
+        return redirect(report)
+
+    def _render(self, institution, year, report, form, status=200):
+        user = self.request.user
+        province = institution.province_id
+        can_edit = user_can_write_province(user, province, services.CHANGE) and (
+            report is None or not report.is_locked
+        )
+        context = {
+            "institution": institution,
+            "institution_url": _institution_url(institution),
+            "year": year,
+            "report": report,
+            "form": form,
+            "conflict_forms": [form] if form.conflict is not None else [],
+            "active": institution.is_active_in(year),
+            "can_edit": can_edit,
+            "can_submit": can_edit
+            and user_can_write_province(user, province, services.SUBMIT),
+            "can_review": user.has_perm(services.REVIEW),
+            "transitions": report_transitions(report) if report else [],
+            "history": report_history_entries(report) if report else [],
+            "comment_form": ReviewCommentForm(),
+            "sheet_url": sheet_url(
+                province_code=province, year=year, category=institution.category
+            ),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ReportActionView(PermissionRequiredMixin, View):
+    """A step of the review workflow on one report (POST only)."""
+
+    http_method_names = ["post"]
+    needs_comment = False
+
+    def service(self, *, user, report, comment):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        report = get_object_or_404(
+            AnnualReport.objects.select_related("institution__province"), pk=pk
+        )
+        _require_see(request.user, report.institution.province_id)
+        comment = ""
+        if self.needs_comment:
+            form = ReviewCommentForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, self.comment_missing)
+                return redirect(report)
+            comment = form.cleaned_data["comment"]
+        try:
+            self.service(user=request.user, report=report, comment=comment)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(report)
+        messages.success(request, self.done)
+        next_url = request.POST.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}
+        ):
+            return redirect(next_url)
+        return redirect(report)
+
+
+class ReportSubmitView(ReportActionView):
+    permission_required = services.SUBMIT
+
+    @property
+    def done(self):
+        return _("The report was submitted for review.")
+
+    def service(self, *, user, report, comment):
+        services.report_submit(user=user, report=report)
+
+
+class ReportApproveView(ReportActionView):
+    permission_required = services.REVIEW
+
+    @property
+    def done(self):
+        return _("The report was approved; it is now locked.")
+
+    def service(self, *, user, report, comment):
+        services.report_approve(user=user, report=report)
+
+
+class ReportReturnView(ReportActionView):
+    permission_required = services.REVIEW
+    needs_comment = True
+
+    @property
+    def done(self):
+        return _("The report was returned to the province.")
+
+    @property
+    def comment_missing(self):
+        return _("Say what needs to be corrected.")
+
+    def service(self, *, user, report, comment):
+        services.report_return(user=user, report=report, comment=comment)
+
+
+class ReportReopenView(ReportActionView):
+    permission_required = services.REVIEW
+    needs_comment = True
+
+    @property
+    def done(self):
+        return _("The report was reopened and returned to the province.")
+
+    @property
+    def comment_missing(self):
+        return _("Give the reason for reopening.")
+
+    def service(self, *, user, report, comment):
+        services.report_reopen(user=user, report=report, reason=comment)
+
+
+# Review ------------------------------------------------------------------------
+
+
+class ReviewView(PermissionRequiredMixin, TemplateView):
+    """Ministry staff: reports by province and year, with what awaits review."""
+
+    permission_required = services.REVIEW
+    template_name = "reports/annualreport_review.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = report_years()
+        chosen = self.request.GET.get("year", "")
+        selected = [int(chosen)] if chosen.isdigit() and int(chosen) in years else years
+        waiting_only = self.request.GET.get("waiting") == "1"
+        context.update(
+            years=years,
+            year=int(chosen) if len(selected) == 1 and chosen else None,
+            waiting_only=waiting_only,
+            rows=review_queue(years=selected, waiting_only=waiting_only),
+        )
+        return context
+
+
+class ReviewSheetView(PermissionRequiredMixin, View):
+    """Ministry staff: the reports of one province and year (optionally one
+    category), approved all at once or returned with a comment."""
+
+    permission_required = services.REVIEW
+    template_name = "reports/annualreport_review_sheet.html"
+
+    def _scope(self, province_code, year):
+        province = get_object_or_404(Province, code=province_code)
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise Http404
+        category = self.request.GET.get("category") or None
+        if category is not None and category not in Category.values:
+            raise Http404
+        return province, category
+
+    def get(self, request, province, year):
+        province, category = self._scope(province, year)
+        return self._render(province, year, category, ReviewCommentForm())
+
+    def post(self, request, province, year):
+        province, category = self._scope(province, year)
+        action = request.POST.get("action")
+        options = {
+            "user": request.user,
+            "province_code": province.code,
+            "year": year,
+            "category": category,
+        }
+        if action == "approve":
+            count = services.report_sheet_approve(**options)
+            messages.success(
+                request,
+                _("%(count)s submitted reports were approved.") % {"count": count},
+            )
+        elif action == "return":
+            form = ReviewCommentForm(request.POST)
+            if not form.is_valid():
+                return self._render(province, year, category, form, status=400)
+            count = services.report_sheet_return(
+                comment=form.cleaned_data["comment"], **options
+            )
+            messages.success(
+                request,
+                _("%(count)s submitted reports were returned to the province.")
+                % {"count": count},
+            )
+        else:
+            raise Http404
+        return redirect(request.get_full_path())
+
+    def _render(self, province, year, category, form, status=200):
+        reports = review_sheet_reports(
+            province_code=province.code,
+            year=year,
+            category=category,
+            status=self.request.GET.get("status") or None,
+        )
+        page = Paginator(reports, REVIEW_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        categories = review_sheet_counts(province_code=province.code, year=year)
+        submitted = sum(
+            item.counts.submitted
+            for item in categories
+            if category is None or item.category == category
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "province": province,
+            "year": year,
+            "category": category,
+            "category_label": Category(category).label if category else None,
+            "categories": categories,
+            "page_obj": page,
+            "submitted": submitted,
+            "comment_form": form,
+            "status": self.request.GET.get("status") or "",
+            "statuses": ReportStatus.choices,
+            "page_query": query.urlencode(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+# Upload ------------------------------------------------------------------------
+
+
+def _file_response(suffix: str, write, filename: str) -> FileResponse:
+    """Writes a file with ``write(path)`` into a temporary file that is removed
+    once the response has been sent."""
+    handle = tempfile.NamedTemporaryFile(suffix=suffix)  # noqa: SIM115
+    write(handle.name)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+class UploadMixin(PermissionRequiredMixin):
+    permission_required = services.CHANGE
+
+    def upload_province(self) -> Province:
+        """The province of the upload page and template: the officer's own;
+        another province asked for in the address is refused."""
+        user = self.request.user
+        code = self.request.GET.get("province")
+        own = user_province(user)
+        if code:
+            province = get_object_or_404(Province, code=code)
+        elif own is not None:
+            province = own
+        else:
+            province = Province.objects.order_by("name_sort").first()
+        if not user_can_write_province(user, province.code, services.CHANGE):
+            raise PermissionDenied(_("You may not change reports of this province."))
+        return province
+
+
+class UploadView(UploadMixin, FormView):
+    """Step 1: the template to download, and the file to upload."""
+
+    form_class = ReportUploadForm
+    template_name = "reports/annualreport_upload.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        province = self.upload_province()
+        context.update(
+            province=province,
+            template_form=SheetFilterForm(self.request.GET, user=self.request.user),
+            own_province=user_province(self.request.user),
+        )
+        return context
+
+    def form_valid(self, form):
+        self.upload_province()
+        token = upload_store(
+            session=self.request.session, upload=form.cleaned_data["file"]
+        )
+        url = reverse("reports:upload_preview", kwargs={"token": token})
+        return redirect(f"{url}?{urlencode({'status': form.cleaned_data['status']})}")
+
+
+class UploadPreviewView(UploadMixin, View):
+    """Step 2: what the file would change, every error and warning; step 3
+    (POST): write it all."""
+
+    template_name = "reports/annualreport_upload_preview.html"
+
+    def _upload(self, token):
+        upload = upload_get(session=self.request.session, token=token)
+        if upload is None:
+            raise Http404
+        return upload
+
+    def _status(self, source) -> str:
+        status = source.get("status", ReportStatus.DRAFT)
+        if status not in (ReportStatus.DRAFT, ReportStatus.SUBMITTED):
+            raise Http404
+        return status
+
+    def get(self, request, token):
+        path, name = self._upload(token)
+        status = self._status(request.GET)
+        result = reports_import(
+            path=path,
+            user=request.user,
+            status=status,
+            dry_run=True,
+            preview_limit=PREVIEW_ROWS,
+            source=name,
+        )
+        return self._render(token, name, status, result)
+
+    def post(self, request, token):
+        path, name = self._upload(token)
+        status = self._status(request.POST)
+        result = reports_import(
+            path=path, user=request.user, status=status, source=name
+        )
+        if not result.ok:
+            return self._render(token, name, status, result, http_status=400)
+        upload_discard(session=request.session, token=token)
+        messages.success(
+            request,
+            _("Imported %(file)s: %(summary)s.")
+            % {"file": name, "summary": result.summary()},
+        )
+        for warning in result.warnings[:WARNINGS_SHOWN]:
+            messages.warning(request, str(warning))
+        return redirect("reports:sheet")
+
+    def _render(self, token, name, status, result, http_status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "token": token,
+                "file_name": name,
+                "status": status,
+                "status_label": ReportStatus(status).label,
+                "result": result,
+            },
+            status=http_status,
+        )
+
+
+class UploadTemplateView(UploadMixin, View):
+    """The XLSX template of a year sheet, pre-filled with its institutions."""
+
+    def get(self, request):
+        province = self.upload_province()
+        form = SheetFilterForm(request.GET, user=request.user)
+        if not form.is_valid():
+            raise Http404
+        year = form.cleaned_data["year"]
+        category = form.cleaned_data["category"]
+        filename = f"reports-{province.code}-{year}-{category}.xlsx"
+        return _file_response(
+            ".xlsx",
+            lambda path: report_template_write(
+                path=path, province_code=province.code, year=year, category=category
+            ),
+            filename,
+        )

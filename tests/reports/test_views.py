@@ -1,0 +1,602 @@
+"""Pages of annual reports: the year sheet, one report, the workflow actions
+and the review, with the province fence of every role."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from institutions.models import Category
+from reports.models import AnnualReport, ReportStatus
+from tests.conftest import PROVINCE_A, PROVINCE_B
+from tests.factories import InstitutionFactory, ReportFactory
+
+from .conftest import libraries
+
+pytestmark = pytest.mark.django_db
+
+SHEET = reverse("reports:sheet")
+A_2024 = {"year": 2024, "category": Category.LIBRARY_DISTRICT}
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def sheet_post(client, rows: dict, *, action="save", query=None, extra=None):
+    """Posts a sheet page: ``rows`` maps an institution to its values and
+    version (``{"version": 0, "lll_services": "1"}``)."""
+    data = {"action": action}
+    for institution, values in rows.items():
+        for name, value in values.items():
+            data[f"r{institution.pk}-{name}"] = value
+    data.update(extra or {})
+    return client.post(SHEET, data, query_params=query or A_2024)
+
+
+def texts(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# Access and the province fence ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("reports:sheet"),
+        reverse("reports:review"),
+        reverse("reports:upload"),
+        reverse("reports:detail", args=[1]),
+        reverse("reports:edit", args=[1, 2024]),
+        reverse("reports:review_sheet", args=["01", 2024]),
+    ],
+)
+def test_anonymous_users_are_sent_to_the_login_page(client, geography, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_officer_gets_403_on_another_provinces_sheet(client, officer_a, library_b):
+    logged_in(client, officer_a)
+    response = client.get(SHEET, {**A_2024, "province": PROVINCE_B})
+    assert response.status_code == 403
+    response = sheet_post(
+        client,
+        {library_b: {"version": 0, "lll_services": "1"}},
+        query={**A_2024, "province": PROVINCE_B},
+    )
+    assert response.status_code == 403
+    assert not AnnualReport.objects.exists()
+
+
+def test_officer_gets_403_on_another_provinces_report(
+    client, officer_a, library_b, report_b
+):
+    logged_in(client, officer_a)
+    assert client.get(report_b.get_absolute_url()).status_code == 403
+    edit = reverse("reports:edit", args=[library_b.pk, 2024])
+    assert client.get(edit).status_code == 403
+    response = client.post(edit, {"version": 1, "lll_services": "0"})
+    assert response.status_code == 403
+    submit = reverse("reports:submit", args=[report_b.pk])
+    assert client.post(submit).status_code == 403
+    report_b.refresh_from_db()
+    assert (report_b.lll_services, report_b.status) == (True, "draft")
+
+
+def test_officer_gets_403_on_another_provinces_upload(client, officer_a, geography):
+    logged_in(client, officer_a)
+    query = {**A_2024, "province": PROVINCE_B}
+    assert client.get(reverse("reports:upload"), query).status_code == 403
+    assert client.get(reverse("reports:upload_template"), query).status_code == 403
+
+
+def test_officer_gets_403_on_review_pages(client, officer_a, report_b):
+    logged_in(client, officer_a)
+    assert client.get(reverse("reports:review")).status_code == 403
+    url = reverse("reports:review_sheet", args=[PROVINCE_B, 2024])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"action": "approve"}).status_code == 403
+
+
+def test_the_api_hides_another_provinces_reports_from_an_officer(
+    client, officer_a, report_b
+):
+    """The read-only API (reports/api.py) fences by hiding: 404, empty list."""
+    logged_in(client, officer_a)
+    response = client.get(f"/api/v1/reports/{report_b.pk}/")
+    assert response.status_code == 404
+    response = client.get("/api/v1/reports/", {"province": PROVINCE_B})
+    assert response.json()["results"] == []
+
+
+def test_officer_sheet_defaults_to_own_province(client, officer_a, library_a):
+    logged_in(client, officer_a)
+    response = client.get(SHEET, A_2024)
+    assert response.status_code == 200
+    assert response.context["province"].code == PROVINCE_A
+    assert "province" not in response.context["filter_form"].fields
+    assert library_a.name in response.text
+
+
+def test_ministry_staff_see_any_sheet_read_only(client, ministry_user, library_b):
+    ReportFactory(institution=library_b, learning_visits=1234)
+    logged_in(client, ministry_user)
+    response = client.get(SHEET, {**A_2024, "province": PROVINCE_B})
+    assert response.status_code == 200
+    assert not response.context["can_edit"]
+    assert "1.234" in response.text
+    assert f'name="r{library_b.pk}-learning_visits"' not in response.text
+    assert 'data-testid="sheet-save"' not in response.text
+    response = sheet_post(
+        client,
+        {library_b: {"version": 1, "learning_visits": "5"}},
+        query={**A_2024, "province": PROVINCE_B},
+    )
+    assert response.status_code == 403
+    assert AnnualReport.objects.get().learning_visits == 1234
+
+
+def test_administrator_edits_any_provinces_sheet(client, administrator, library_b):
+    logged_in(client, administrator)
+    response = sheet_post(
+        client,
+        {library_b: {"version": 0, "lll_services": "1"}},
+        query={**A_2024, "province": PROVINCE_B},
+    )
+    assert response.status_code == 302
+    assert AnnualReport.objects.get().lll_services is True
+
+
+def test_navigation_shows_data_entry_and_review_by_role(
+    client, officer_a, ministry_user
+):
+    logged_in(client, officer_a)
+    page = client.get("/").text
+    assert "Nhập số liệu" in page and SHEET in page
+    assert reverse("reports:review") not in page
+    logged_in(client, ministry_user)
+    page = client.get("/").text
+    assert reverse("reports:review") in page
+
+
+# The year sheet ------------------------------------------------------------------
+
+
+def test_sheet_lists_active_institutions_with_last_years_values(
+    client, officer_a, geography
+):
+    first, second = libraries(2)
+    closed = InstitutionFactory(
+        code="CLOSED",
+        name="Thư viện đã đóng",
+        category=Category.LIBRARY_DISTRICT,
+        province=PROVINCE_A,
+        closed_year=2024,
+    )
+    ReportFactory(institution=first, year=2023, learning_visits=4321, lll_services=True)
+    logged_in(client, officer_a)
+    response = client.get(SHEET, A_2024)
+    rows = response.context["sheet"].forms
+    assert [form.institution for form in rows] == [first, second]
+    assert closed.name not in response.text
+    assert "2023: 4.321" in response.text
+    assert "2023: Có" in response.text
+    fields = [name for name, *_ in rows[0].visible_value_fields]
+    assert [field.name for field in fields] == [
+        "lll_services",
+        "digital_transformation",
+        "learning_visits",
+    ]
+    assert f'name="r{first.pk}-study_visits"' not in response.text
+    label = f"{first.name}: Cung cấp dịch vụ học tập suốt đời"
+    assert label in response.text
+
+
+def test_sheet_saves_changed_rows_as_drafts_and_shows_the_counter(
+    client, officer_a, geography
+):
+    first, second, third = libraries(3)
+    untouched = ReportFactory(institution=third, learning_visits=9)
+    logged_in(client, officer_a)
+    response = sheet_post(
+        client,
+        {
+            first: {"version": 0, "lll_services": "1", "learning_visits": "120"},
+            second: {"version": 0, "lll_services": "", "learning_visits": ""},
+            third: {"version": 1, "learning_visits": "9"},
+        },
+    )
+    assert response.status_code == 302
+    assert "Đã lưu" in texts(response)[0]
+    report = AnnualReport.objects.get(institution=first)
+    assert (report.lll_services, report.learning_visits, report.status) == (
+        True,
+        120,
+        "draft",
+    )
+    assert not AnnualReport.objects.filter(institution=second).exists()
+    untouched.refresh_from_db()
+    assert untouched.version == 1
+    response = client.get(SHEET, A_2024)
+    assert response.context["counts"].active == 3
+    assert response.context["counts"].draft == 2
+    assert "0 / 3" not in response.text
+    assert "0 trên 3 thiết chế đã báo cáo" in response.text
+
+
+def test_sheet_submit_sends_the_sheet_and_counts_reported(client, officer_a, geography):
+    first, second = libraries(2)
+    logged_in(client, officer_a)
+    response = sheet_post(
+        client,
+        {
+            first: {"version": 0, "lll_services": "1"},
+            second: {"version": 0, "lll_services": "0"},
+        },
+        action="submit",
+    )
+    assert response.status_code == 302
+    assert set(AnnualReport.objects.values_list("status", flat=True)) == {"submitted"}
+    response = client.get(SHEET, A_2024)
+    assert "2 trên 2 thiết chế đã báo cáo" in response.text
+
+
+def test_sheet_shows_warnings_after_saving(client, officer_a, library_a):
+    ReportFactory(institution=library_a, year=2023, learning_visits=10)
+    logged_in(client, officer_a)
+    response = sheet_post(client, {library_a: {"version": 0, "learning_visits": "99"}})
+    warnings = [
+        m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"
+    ]
+    assert len(warnings) == 1 and library_a.name in str(warnings[0])
+    page = client.get(SHEET, A_2024).text
+    assert 'data-testid="row-warning"' in page
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("learning_visits", "abc", "số nguyên"),
+        ("learning_visits", "-5", "số nguyên"),
+        ("learning_visits", "1.5", "số nguyên"),
+        ("learning_visits", "99999999999", "2147483647"),
+        ("lll_services", "maybe", "Hãy chọn"),
+        ("study_visits", "12", "không áp dụng"),
+    ],
+)
+def test_sheet_refuses_bad_input_and_saves_nothing(
+    client, officer_a, geography, name, value, message
+):
+    first, second = libraries(2)
+    logged_in(client, officer_a)
+    response = sheet_post(
+        client,
+        {
+            first: {"version": 0, "lll_services": "1"},
+            second: {"version": 0, name: value},
+        },
+    )
+    assert response.status_code in (400, 409)
+    assert message in response.text
+    assert second.name in response.text
+    assert not AnnualReport.objects.exists()
+
+
+def test_sheet_refuses_a_concurrent_edit_and_shows_both_versions(
+    client, officer_a, administrator, library_a
+):
+    ReportFactory(institution=library_a, learning_visits=100)
+    logged_in(client, officer_a)
+    opened = client.get(SHEET, A_2024)
+    version = opened.context["sheet"].forms[0].initial["version"]
+    # Someone else saves after the officer opened the sheet.
+    stored = AnnualReport.objects.get()
+    stored.learning_visits = 200
+    stored.version += 1
+    stored.updated_by = administrator
+    stored.save()
+    response = sheet_post(
+        client, {library_a: {"version": version, "learning_visits": "150"}}
+    )
+    assert response.status_code == 409
+    assert AnnualReport.objects.get().learning_visits == 200
+    conflict = response.context["sheet"].conflicts[0]
+    row = {item["field"]: item for item in conflict.conflict}["learning_visits"]
+    assert (row["mine"], row["stored"]) == (150, 200)
+    assert 'data-testid="conflict"' in response.text
+    assert administrator.username in response.text
+    # The form now carries the stored version: saving again applies the values.
+    assert f'name="r{library_a.pk}-version" value="2"' in response.text
+    response = sheet_post(client, {library_a: {"version": 2, "learning_visits": "150"}})
+    assert response.status_code == 302
+    assert AnnualReport.objects.get().learning_visits == 150
+
+
+def test_sheet_shows_approved_rows_locked_and_refuses_posted_changes(
+    client, officer_a, library_a
+):
+    ReportFactory(
+        institution=library_a, learning_visits=100, status=ReportStatus.APPROVED
+    )
+    logged_in(client, officer_a)
+    page = client.get(SHEET, A_2024)
+    form = page.context["sheet"].forms[0]
+    assert form.read_only
+    assert f'name="r{library_a.pk}-learning_visits"' not in page.text
+    assert "bi-lock-fill" in page.text
+    # The sheet was opened before the approval: the values are still posted.
+    response = sheet_post(client, {library_a: {"version": 1, "learning_visits": "300"}})
+    assert response.status_code == 409
+    assert "đã duyệt và bị khóa" in response.text
+    assert AnnualReport.objects.get().learning_visits == 100
+
+
+def test_sheet_ignores_institutions_not_on_the_page(client, officer_a, library_b):
+    logged_in(client, officer_a)
+    response = sheet_post(client, {library_b: {"version": 0, "lll_services": "1"}})
+    assert response.status_code == 302
+    assert not AnnualReport.objects.exists()
+
+
+def test_sheet_is_paginated_and_saves_the_current_page(client, officer_a, geography):
+    institutions = libraries(30)
+    logged_in(client, officer_a)
+    page_two = client.get(SHEET, {**A_2024, "page": 2})
+    assert [f.institution for f in page_two.context["sheet"].forms] == institutions[25:]
+    response = sheet_post(
+        client,
+        {institutions[26]: {"version": 0, "lll_services": "1"}},
+        query={**A_2024, "page": 2},
+    )
+    assert response.status_code == 302
+    assert "page=2" in response.url
+    assert AnnualReport.objects.get().institution == institutions[26]
+
+
+def test_sheet_page_runs_a_constant_number_of_queries(
+    client, officer_a, geography, django_assert_max_num_queries
+):
+    for institution in libraries(25):
+        ReportFactory(institution=institution, year=2023, learning_visits=5)
+        ReportFactory(institution=institution, year=2024, learning_visits=6)
+    logged_in(client, officer_a)
+    with django_assert_max_num_queries(14):
+        response = client.get(SHEET, A_2024)
+    assert len(response.context["sheet"].forms) == 25
+
+
+# One report --------------------------------------------------------------------
+
+
+def edit_url(institution, year=2024):
+    return reverse("reports:edit", args=[institution.pk, year])
+
+
+def test_single_report_form_saves_a_draft_and_submits(client, officer_a, library_a):
+    logged_in(client, officer_a)
+    page = client.get(edit_url(library_a))
+    assert page.status_code == 200
+    assert 'name="study_visits"' not in page.text
+    response = client.post(
+        edit_url(library_a),
+        {"version": 0, "lll_services": "1", "learning_visits": "50", "action": "save"},
+    )
+    report = AnnualReport.objects.get()
+    assert response.url == report.get_absolute_url()
+    assert report.status == "draft"
+    response = client.post(
+        edit_url(library_a),
+        {
+            "version": 1,
+            "lll_services": "1",
+            "learning_visits": "55",
+            "action": "submit",
+        },
+    )
+    report.refresh_from_db()
+    assert (report.status, report.learning_visits) == ("submitted", 55)
+    page = client.get(report.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="transitions"' in page.text
+    assert 'data-testid="history"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"learning_visits": "-1"}, "số nguyên"),
+        ({"learning_visits": "12a"}, "số nguyên"),
+        ({"lll_services": "2"}, "Hãy chọn"),
+        ({"study_visits": "3"}, "không áp dụng"),
+        ({"education_programme": "1"}, "không áp dụng"),
+    ],
+)
+def test_single_report_form_refuses_bad_input(
+    client, officer_a, library_a, data, message
+):
+    logged_in(client, officer_a)
+    response = client.post(edit_url(library_a), {"version": 0, **data})
+    assert response.status_code == 400
+    assert message in response.text
+    assert not AnnualReport.objects.exists()
+
+
+def test_single_report_form_refuses_a_year_outside_the_active_years(
+    client, officer_a, geography
+):
+    institution = InstitutionFactory(opened_year=2025, province=PROVINCE_A)
+    logged_in(client, officer_a)
+    page = client.get(edit_url(institution))
+    assert 'data-testid="inactive"' in page.text
+    response = client.post(edit_url(institution), {"version": 0, "lll_services": "1"})
+    assert response.status_code == 400
+    assert "không hoạt động" in response.text
+    assert not AnnualReport.objects.exists()
+
+
+def test_single_report_form_refuses_a_concurrent_edit(
+    client, officer_a, administrator, library_a
+):
+    report = ReportFactory(institution=library_a, lll_services=True)
+    report.version = 4
+    report.updated_by = administrator
+    report.save()
+    logged_in(client, officer_a)
+    response = client.post(edit_url(library_a), {"version": 3, "lll_services": "0"})
+    assert response.status_code == 409
+    assert AnnualReport.objects.get().lll_services is True
+    assert 'data-testid="conflict"' in response.text
+    assert 'data-testid="mine-lll_services">Không' in response.text
+    assert 'data-testid="stored-lll_services">Có' in response.text
+    assert 'name="version" value="4"' in response.text
+
+
+def test_single_report_form_refuses_an_approved_report(client, officer_a, library_a):
+    ReportFactory(institution=library_a, lll_services=True, status="approved")
+    logged_in(client, officer_a)
+    page = client.get(edit_url(library_a))
+    assert 'data-testid="locked"' in page.text
+    assert 'data-testid="report-form"' not in page.text
+    response = client.post(edit_url(library_a), {"version": 1, "lll_services": "0"})
+    assert response.status_code == 409
+    assert AnnualReport.objects.get().lll_services is True
+
+
+def test_admin_form_refuses_an_approved_report(client, administrator, library_a):
+    report = ReportFactory(institution=library_a, lll_services=True, status="approved")
+    logged_in(client, administrator)
+    url = reverse("admin:reports_annualreport_change", args=[report.pk])
+    response = client.post(
+        url, {"expected_version": 1, "lll_services": "false", "learning_visits": ""}
+    )
+    assert response.status_code == 200
+    assert AnnualReport.objects.get().lll_services is True
+
+
+def test_ministry_sees_any_report_read_only_with_review_actions(
+    client, ministry_user, report_b
+):
+    report_b.status = ReportStatus.SUBMITTED
+    report_b.save()
+    logged_in(client, ministry_user)
+    page = client.get(report_b.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="report-form"' not in page.text
+    assert 'data-testid="approve"' in page.text
+    response = client.post(
+        reverse("reports:edit", args=[report_b.institution_id, 2024]),
+        {"version": 1, "lll_services": "0"},
+    )
+    assert response.status_code == 403
+
+
+# Workflow actions --------------------------------------------------------------
+
+
+def test_officer_submits_and_ministry_approves_through_the_pages(
+    client, officer_a, ministry_user, library_a
+):
+    report = ReportFactory(institution=library_a, lll_services=True)
+    logged_in(client, officer_a)
+    client.post(reverse("reports:submit", args=[report.pk]))
+    assert client.post(reverse("reports:approve", args=[report.pk])).status_code == 403
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    logged_in(client, ministry_user)
+    response = client.post(reverse("reports:approve", args=[report.pk]))
+    assert response.url == report.get_absolute_url()
+    report.refresh_from_db()
+    assert report.status == "approved"
+
+
+def test_return_and_reopen_need_a_comment(client, ministry_user, library_a):
+    report = ReportFactory(institution=library_a, status=ReportStatus.SUBMITTED)
+    logged_in(client, ministry_user)
+    response = client.post(reverse("reports:return", args=[report.pk]), {})
+    assert "Hãy nêu" in texts(response)[0]
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    client.post(reverse("reports:return", args=[report.pk]), {"comment": "Sai"})
+    report.refresh_from_db()
+    assert (report.status, report.review_comment) == ("returned", "Sai")
+    report.status = ReportStatus.APPROVED
+    report.save()
+    client.post(reverse("reports:reopen", args=[report.pk]), {"comment": ""})
+    report.refresh_from_db()
+    assert report.status == "approved"
+    client.post(reverse("reports:reopen", args=[report.pk]), {"comment": "Lỗi nhập"})
+    report.refresh_from_db()
+    assert (report.status, report.review_comment) == ("returned", "Lỗi nhập")
+
+
+def test_officer_may_not_reopen(client, officer_a, library_a):
+    report = ReportFactory(institution=library_a, status=ReportStatus.APPROVED)
+    logged_in(client, officer_a)
+    url = reverse("reports:reopen", args=[report.pk])
+    assert client.post(url, {"comment": "x"}).status_code == 403
+
+
+def test_wrong_transition_is_reported_not_applied(client, ministry_user, library_a):
+    report = ReportFactory(institution=library_a, status=ReportStatus.DRAFT)
+    logged_in(client, ministry_user)
+    response = client.post(reverse("reports:approve", args=[report.pk]))
+    assert response.status_code == 302
+    assert "Chỉ báo cáo đã gửi" in texts(response)[0]
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+def test_action_redirects_only_to_this_site(client, ministry_user, library_a):
+    report = ReportFactory(institution=library_a, status=ReportStatus.SUBMITTED)
+    logged_in(client, ministry_user)
+    response = client.post(
+        reverse("reports:approve", args=[report.pk]), {"next": "https://evil.test/"}
+    )
+    assert response.url == report.get_absolute_url()
+
+
+# Review ------------------------------------------------------------------------
+
+
+def test_review_lists_provinces_and_years_with_counts(client, ministry_user, geography):
+    first, second, _third = libraries(3)
+    ReportFactory(institution=first, status=ReportStatus.SUBMITTED)
+    ReportFactory(institution=second, status=ReportStatus.APPROVED)
+    logged_in(client, ministry_user)
+    response = client.get(reverse("reports:review"), {"year": 2024, "waiting": "1"})
+    assert response.status_code == 200
+    (row,) = response.context["rows"]
+    assert (row.province.code, row.year) == (PROVINCE_A, 2024)
+    counts = row.counts
+    assert (counts.submitted, counts.approved, counts.not_reported) == (1, 1, 1)
+    assert reverse("reports:review_sheet", args=[PROVINCE_A, 2024]) in response.text
+
+
+def test_review_sheet_approves_all_submitted(client, ministry_user, geography):
+    first, second = libraries(2)
+    ReportFactory(institution=first, status=ReportStatus.SUBMITTED)
+    ReportFactory(institution=second, status=ReportStatus.DRAFT)
+    logged_in(client, ministry_user)
+    url = reverse("reports:review_sheet", args=[PROVINCE_A, 2024])
+    page = client.get(url)
+    assert page.context["submitted"] == 1
+    response = client.post(url, {"action": "approve"})
+    assert response.status_code == 302
+    statuses = dict(AnnualReport.objects.values_list("institution", "status"))
+    assert statuses == {first.pk: "approved", second.pk: "draft"}
+
+
+def test_review_sheet_returns_with_a_comment(client, ministry_user, library_a):
+    ReportFactory(institution=library_a, status=ReportStatus.SUBMITTED)
+    logged_in(client, ministry_user)
+    url = reverse("reports:review_sheet", args=[PROVINCE_A, 2024])
+    query = "?category=library_district"
+    response = client.post(url + query, {"action": "return", "comment": ""})
+    assert response.status_code == 400
+    assert AnnualReport.objects.get().status == "submitted"
+    client.post(url + query, {"action": "return", "comment": "Bổ sung"})
+    report = AnnualReport.objects.get()
+    assert (report.status, report.review_comment) == ("returned", "Bổ sung")
