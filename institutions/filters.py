@@ -26,12 +26,12 @@ class InstitutionFilterSet(django_filters.FilterSet):
             attrs={"placeholder": _("e.g. thu vien dak lak"), "type": "search"}
         ),
     )
-    province = ProvinceFilter(label=_("province"), queryset=None)
+    province = ProvinceFilter(label=_("Province"), queryset=None)
     commune = django_filters.ModelChoiceFilter(
-        label=_("commune"), queryset=Commune.objects.all()
+        label=_("Commune"), queryset=Commune.objects.all()
     )
     category = django_filters.ChoiceFilter(
-        label=_("category"), choices=Category.choices
+        label=_("Category"), choices=Category.choices
     )
     active_in_year = django_filters.NumberFilter(
         method="active_in",

@@ -43,11 +43,11 @@ class InstitutionForm(forms.ModelForm):
     """Creates or edits an institution; the province list holds only the
     provinces the user may write to."""
 
-    province = ProvinceChoiceField(queryset=Province.objects.all(), label=_("province"))
+    province = ProvinceChoiceField(queryset=Province.objects.all(), label=_("Province"))
     former_province = FormerProvinceChoiceField(
         queryset=FormerProvince.objects.select_related("province").order_by("code"),
         required=False,
-        label=_("former province"),
+        label=_("Former province"),
         help_text=Institution._meta.get_field("former_province").help_text,
     )
 

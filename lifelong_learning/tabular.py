@@ -9,6 +9,7 @@ back unchanged.
 
 import csv
 import datetime
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -93,16 +94,21 @@ def table_format(name: str | Path) -> str:
 # Values -------------------------------------------------------------------------
 
 
+def _formula_like(value: str) -> bool:
+    # Apostrophes already in front are skipped so that escaping round-trips.
+    return value.lstrip(ESCAPE).startswith(FORMULA_PREFIXES)
+
+
 def escape_formula(value: str) -> str:
     """Prefixes an apostrophe to text that a spreadsheet would run as a formula."""
-    if value.startswith(FORMULA_PREFIXES):
+    if _formula_like(value):
         return ESCAPE + value
     return value
 
 
 def unescape_formula(value: str) -> str:
     """Removes the apostrophe that :func:`escape_formula` added."""
-    if value.startswith(ESCAPE) and value[1:].startswith(FORMULA_PREFIXES):
+    if value.startswith(ESCAPE) and _formula_like(value):
         return value[1:]
     return value
 
@@ -389,6 +395,11 @@ def table_write(
     return count
 
 
+def _sheet_title(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31]
+
+
 def xlsx_template_write(
     path: str | Path,
     *,
@@ -404,7 +415,7 @@ def xlsx_template_write(
     each a title and rows (the first row a header), e.g. codes and names."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = _sheet_title(title)
     sheet.append(list(columns))
     lists = workbook.create_sheet("lists")
     lists.sheet_state = "hidden"
@@ -419,7 +430,7 @@ def xlsx_template_write(
         column_letter = sheet.cell(row=1, column=columns.index(name) + 1).column_letter
         validation = DataValidation(
             type="list",
-            formula1=(f"=lists!${list_letter}$2:${list_letter}${len(values) + 1}"),
+            formula1=f"lists!${list_letter}$2:${list_letter}${len(values) + 1}",
             allow_blank=True,
             showErrorMessage=True,
         )
@@ -433,7 +444,7 @@ def xlsx_template_write(
                 sheet[f"{letter}{row_index}"].number_format = "@"
     sheet.freeze_panes = "A2"
     for reference_title, reference_rows in reference:
-        reference_sheet = workbook.create_sheet(reference_title[:31])
+        reference_sheet = workbook.create_sheet(_sheet_title(reference_title))
         for reference_row in reference_rows:
             reference_sheet.append(list(reference_row))
         reference_sheet.column_dimensions["A"].width = 24

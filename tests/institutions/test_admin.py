@@ -1,0 +1,97 @@
+"""institutions/admin.py: every model is registered, searchable and filterable."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from institutions.models import (
+    Commune,
+    FormerProvince,
+    Institution,
+    Province,
+    UserProfile,
+)
+from tests.factories import InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "model", [Province, Commune, FormerProvince, UserProfile, Institution]
+)
+def test_every_model_is_registered_with_search_and_filters(model):
+    model_admin = admin.site._registry[model]
+
+    assert model_admin.search_fields
+    assert model_admin.list_filter
+
+
+def test_user_admin_edits_the_profile_inline():
+    user_admin = admin.site._registry[get_user_model()]
+
+    assert [inline.model for inline in user_admin.inlines] == [UserProfile]
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:institutions_province_changelist",
+        "admin:institutions_commune_changelist",
+        "admin:institutions_formerprovince_changelist",
+        "admin:institutions_userprofile_changelist",
+        "admin:institutions_institution_changelist",
+    ],
+)
+def test_changelists_open_for_administrators(client, administrator, url_name):
+    client.force_login(administrator)
+
+    assert client.get(reverse(url_name) + "?q=dak").status_code == 200
+
+
+def test_institution_admin_search_ignores_diacritics(client, administrator, province_b):
+    InstitutionFactory(code="DL", name="Thư viện tỉnh Đắk Lắk", province=province_b)
+    InstitutionFactory(code="HN", name="Thư viện Hà Nội")
+    client.force_login(administrator)
+
+    response = client.get(
+        reverse("admin:institutions_institution_changelist") + "?q=dak+lak"
+    )
+
+    assert [i.code for i in response.context["cl"].result_list] == ["DL"]
+
+
+def test_institution_admin_form_applies_the_model_rules(
+    client, administrator, province_a
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:institutions_institution_add"),
+        {
+            "code": "X-1",
+            "name": "Thư viện",
+            "category": "museum",
+            "province": "01",
+            "commune": "22015",
+            "opened_year": "2000",
+            "closed_year": "1999",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    errors = response.context["adminform"].form.errors
+    assert "lies in Tỉnh Đắk Lắk" in errors["commune"][0]
+    assert "greater than the opening year" in errors["closed_year"][0]
+    assert not Institution.objects.exists()
+
+
+def test_institution_admin_shows_the_history(client, administrator, province_a):
+    institution = InstitutionFactory()
+    client.force_login(administrator)
+
+    response = client.get(
+        reverse("admin:institutions_institution_history", args=[institution.pk])
+    )
+
+    assert response.status_code == 200
