@@ -27,7 +27,14 @@ from lifelong_learning.tabular import (
 from .indicators import REPORT_FIELDS, Count
 from .models import ReportStatus
 from .selectors import COLUMNS, REQUIRED_COLUMNS
-from .services import BATCH_SIZE, EntryCheck, ReportEntry, reports_check, reports_write
+from .services import (
+    BATCH_SIZE,
+    EntryCheck,
+    ReportEntry,
+    report_values_check,
+    reports_check,
+    reports_write,
+)
 
 IMPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -142,7 +149,18 @@ class ReportRowParser:
                 parsed[name] = parse(values[name])
             except ValueError as error:
                 errors.append(RowError(row, name, values[name], str(error)))
-        if errors or institution is None or year is None:
+        if institution is None or year is None:
+            return None, errors
+        if errors:
+            # Report the rule breaks of the values that could be read, too.
+            check = report_values_check(
+                institution=institution, year=year, values=parsed
+            )
+            errors.extend(
+                RowError(row, name, values.get(name, ""), str(message))
+                for name, message in check.errors.items()
+                if name in parsed
+            )
             return None, errors
         return ReportEntry(institution=institution, year=year, values=parsed), []
 

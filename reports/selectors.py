@@ -187,10 +187,11 @@ def review_queue(*, years: list[int], waiting_only: bool = False) -> list[Review
         .values("province_id")
         .annotate(**{f"y{year}": Count("pk", filter=_active_q(year)) for year in years})
     )
+    provinces = list(Province.objects.order_by("name_sort"))
     rows = {
         (province.code, year): ReviewRow(province=province, year=year)
         for year in years
-        for province in Province.objects.order_by("name_sort")
+        for province in provinces
     }
     for item in active:
         for year in years:

@@ -4,13 +4,14 @@ and the review, with the province fence of every role."""
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from institutions.models import Category
 from reports.models import AnnualReport, ReportStatus
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 
-from .conftest import libraries
+from .conftest import csv_write, libraries
 
 pytestmark = pytest.mark.django_db
 
@@ -600,3 +601,143 @@ def test_review_sheet_returns_with_a_comment(client, ministry_user, library_a):
     client.post(url + query, {"action": "return", "comment": "Bổ sung"})
     report = AnnualReport.objects.get()
     assert (report.status, report.review_comment) == ("returned", "Bổ sung")
+
+
+# Upload ------------------------------------------------------------------------
+
+
+def upload(client, path, status="draft", query=None):
+    with path.open("rb") as handle:
+        return client.post(
+            reverse("reports:upload"),
+            {"file": handle, "status": status},
+            query_params=query or {},
+        )
+
+
+def test_upload_previews_then_confirms(client, officer_a, library_a, tmp_path):
+    ReportFactory(institution=library_a, year=2023, learning_visits=10)
+    path = csv_write(
+        tmp_path / "r.csv",
+        [{"institution_code": "LIB-A", "year": "2024", "learning_visits": "500"}],
+    )
+    logged_in(client, officer_a)
+    response = upload(client, path, status="submitted")
+    assert response.status_code == 302
+    preview = client.get(response.url)
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert (result.new, len(result.warnings), result.written) == (1, 1, False)
+    assert 'data-testid="import-preview"' in preview.text
+    assert 'data-testid="import-warnings"' in preview.text
+    assert not AnnualReport.objects.filter(year=2024).exists()
+    confirmed = client.post(response.url, {"status": "submitted"})
+    assert confirmed.status_code == 302
+    report = AnnualReport.objects.get(year=2024)
+    assert (report.learning_visits, report.status) == (500, "submitted")
+    assert report.updated_by == officer_a
+    # The token is used up.
+    assert client.get(response.url).status_code == 404
+
+
+def test_upload_shows_every_error_and_offers_no_confirmation(
+    client, officer_a, library_a, library_b, tmp_path
+):
+    path = csv_write(
+        tmp_path / "r.csv",
+        [
+            {"institution_code": "LIB-A", "year": "2024", "study_visits": "3"},
+            {"institution_code": "LIB-B", "year": "2024"},
+        ],
+    )
+    logged_in(client, officer_a)
+    response = upload(client, path)
+    preview = client.get(response.url)
+    errors = preview.context["result"].errors
+    assert [(e.row, e.column) for e in errors] == [
+        (2, "study_visits"),
+        (3, "institution_code"),
+    ]
+    assert 'data-testid="import-confirm"' not in preview.text
+    assert client.post(response.url, {"status": "draft"}).status_code == 400
+    assert not AnnualReport.objects.exists()
+
+
+def test_upload_refuses_an_approved_report(client, officer_a, library_a, tmp_path):
+    ReportFactory(institution=library_a, status=ReportStatus.APPROVED)
+    path = csv_write(
+        tmp_path / "r.csv",
+        [{"institution_code": "LIB-A", "year": "2024", "lll_services": "0"}],
+    )
+    logged_in(client, officer_a)
+    preview = client.get(upload(client, path).url)
+    assert "đã duyệt và bị khóa" in preview.text
+    assert AnnualReport.objects.get().lll_services is None
+
+
+def test_upload_of_another_users_file_is_not_found(
+    client, officer_a, officer_b, library_a, tmp_path
+):
+    path = csv_write(
+        tmp_path / "r.csv", [{"institution_code": "LIB-A", "year": "2024"}]
+    )
+    logged_in(client, officer_a)
+    url = upload(client, path).url
+    logged_in(client, officer_b)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"status": "draft"}).status_code == 404
+
+
+def test_upload_refuses_other_file_types(client, officer_a, tmp_path):
+    path = tmp_path / "r.pdf"
+    path.write_bytes(b"%PDF")
+    logged_in(client, officer_a)
+    response = upload(client, path)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+
+
+def test_ministry_staff_may_not_upload(client, ministry_user, geography):
+    logged_in(client, ministry_user)
+    assert client.get(reverse("reports:upload")).status_code == 403
+
+
+def test_template_is_prefilled_and_imports_back(client, officer_a, geography, tmp_path):
+    first, second, locked = libraries(3)
+    ReportFactory(institution=first, lll_services=True, learning_visits=40)
+    ReportFactory(institution=first, year=2023, learning_visits=30)
+    ReportFactory(institution=locked, status=ReportStatus.APPROVED)
+    InstitutionFactory(code="MUS", category=Category.MUSEUM, province=PROVINCE_A)
+    logged_in(client, officer_a)
+    response = client.get(reverse("reports:upload_template"), A_2024)
+    assert response.status_code == 200
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    rows = [[cell.value for cell in r] for r in sheet.iter_rows()]
+    assert rows[0] == [
+        "institution_code",
+        "year",
+        "lll_services",
+        "digital_transformation",
+        "learning_visits",
+    ]
+    assert rows[1:] == [
+        ["L-000", 2024, "có", None, 40],
+        ["L-001", 2024, None, None, None],
+    ]
+    reference = [[c.value for c in r] for r in workbook.worksheets[1].iter_rows()]
+    assert reference[1][:2] == ["L-000", first.name]
+    assert reference[1][-1] == 30
+    # The officer fills the second row and uploads the template.
+    sheet["C3"] = "không"
+    sheet["E3"] = 15
+    workbook.save(path)
+    preview = client.get(upload(client, path).url)
+    result = preview.context["result"]
+    assert result.ok, result.errors
+    assert (result.new, result.unchanged) == (1, 1)
+    client.post(preview.wsgi_request.path, {"status": "draft"})
+    report = AnnualReport.objects.get(institution=second)
+    assert (report.lll_services, report.learning_visits) == (False, 15)

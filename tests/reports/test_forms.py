@@ -1,0 +1,149 @@
+"""Forms of annual reports: parsing, the rules of report_values_check, which
+rows of a sheet are saved, and the sheet's filter."""
+
+import pytest
+from django.http import QueryDict
+
+from institutions.models import Category
+from reports.forms import (
+    CountField,
+    ReportForm,
+    SheetFilterForm,
+    SheetForm,
+    YesNoField,
+    default_report_year,
+)
+from reports.models import ReportStatus
+from reports.selectors import sheet_page
+from tests.conftest import PROVINCE_A, PROVINCE_B
+from tests.factories import ReportFactory
+
+from .conftest import libraries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("", None), ("0", 0), (" 12 ", 12), ("2147483647", 2147483647)]
+)
+def test_count_field_reads_whole_numbers(text, value):
+    assert CountField().clean(text) == value
+
+
+@pytest.mark.parametrize("text", ["-1", "1.5", "1,5", "1e3", "abc", "١٢"])
+def test_count_field_refuses_anything_else(text):
+    with pytest.raises(Exception, match="số nguyên"):
+        CountField().clean(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [("", None), ("1", True), ("0", False)])
+def test_yes_no_field(text, value):
+    assert YesNoField().clean(text) is value
+
+
+def test_yes_no_field_compares_stored_booleans_as_unchanged():
+    field = YesNoField()
+    assert not field.has_changed(True, "1")
+    assert not field.has_changed(False, "0")
+    assert not field.has_changed(None, "")
+    assert field.has_changed(True, "0")
+
+
+def form(institution, data, report=None, year=2024):
+    return ReportForm(data, institution=institution, year=year, report=report)
+
+
+def test_report_form_offers_only_the_applicable_fields(museum_a):
+    assert form(museum_a, None).applicable == (
+        "education_programme",
+        "digital_exhibitions",
+        "study_visits",
+    )
+
+
+def test_report_form_refuses_a_value_for_a_field_that_does_not_apply(library_a):
+    bound = form(library_a, {"version": "0", "study_visits": "3"})
+    assert not bound.is_valid()
+    assert "không áp dụng" in bound.non_field_errors()[0]
+
+
+def test_report_form_refuses_a_year_outside_the_active_years(library_a):
+    bound = form(library_a, {"version": "0", "lll_services": "1"}, year=1990)
+    assert not bound.is_valid()
+    assert "không hoạt động" in bound.non_field_errors()[0]
+
+
+def test_report_form_gives_an_entry_with_the_expected_version(library_a):
+    report = ReportFactory(institution=library_a, learning_visits=3)
+    bound = form(
+        library_a,
+        {"version": "1", "lll_services": "0", "learning_visits": "4"},
+        report=report,
+    )
+    assert bound.is_valid(), bound.errors
+    entry = bound.entry()
+    assert entry.values == {
+        "lll_services": False,
+        "digital_transformation": None,
+        "learning_visits": 4,
+    }
+    assert entry.expected_version == 1
+    assert bound.value_changes == ["lll_services", "learning_visits"]
+
+
+def test_sheet_form_saves_only_the_rows_the_user_changed(geography):
+    first, second, third = libraries(3)
+    ReportFactory(institution=second, learning_visits=5)
+    ReportFactory(institution=third, status=ReportStatus.APPROVED, learning_visits=1)
+    _page, rows = sheet_page(
+        province_code=PROVINCE_A, year=2024, category=Category.LIBRARY_DISTRICT
+    )
+    data = QueryDict(mutable=True)
+    data.update(
+        {
+            f"r{first.pk}-version": "0",
+            f"r{first.pk}-lll_services": "1",
+            f"r{second.pk}-version": "1",
+            f"r{second.pk}-learning_visits": "5",
+        }
+    )
+    sheet = SheetForm(data, rows=rows, year=2024)
+    assert sheet.is_valid()
+    assert [entry.institution for entry in sheet.entries()] == [first]
+    locked = sheet.forms[2]
+    assert locked.read_only and not locked.is_bound
+
+
+def test_sheet_form_checks_a_locked_row_that_was_posted(geography):
+    (institution,) = libraries(1)
+    ReportFactory(institution=institution, status=ReportStatus.APPROVED)
+    _page, rows = sheet_page(
+        province_code=PROVINCE_A, year=2024, category=Category.LIBRARY_DISTRICT
+    )
+    data = QueryDict(mutable=True)
+    data.update(
+        {f"r{institution.pk}-version": "1", f"r{institution.pk}-lll_services": "1"}
+    )
+    sheet = SheetForm(data, rows=rows, year=2024)
+    assert sheet.is_valid()
+    assert [entry.values["lll_services"] for entry in sheet.entries()] == [True]
+
+
+def test_sheet_filter_defaults_and_fences(officer_a, ministry_user):
+    officer = SheetFilterForm(QueryDict(), user=officer_a)
+    assert officer.is_valid()
+    assert officer.cleaned_data["year"] == default_report_year()
+    assert officer.cleaned_data["province"].code == PROVINCE_A
+    assert "province" not in officer.fields
+    other = SheetFilterForm(QueryDict(f"province={PROVINCE_B}"), user=officer_a)
+    assert other.requested_province_code == PROVINCE_B
+    staff = SheetFilterForm(
+        QueryDict(f"province={PROVINCE_B}&category=museum&year=2023"),
+        user=ministry_user,
+    )
+    assert staff.is_valid()
+    assert (staff.cleaned_data["province"].code, staff.cleaned_data["year"]) == (
+        PROVINCE_B,
+        2023,
+    )
+    assert not SheetFilterForm(QueryDict("year=1900"), user=officer_a).is_valid()

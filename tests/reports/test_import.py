@@ -1,0 +1,296 @@
+"""Importing annual reports from CSV and XLSX: every bad-input rule of
+formats.md, all or nothing, the province fence, warnings, batches, and the
+export that imports back unchanged."""
+
+import pytest
+
+from institutions.models import Category
+from reports import services
+from reports.exports import reports_export
+from reports.imports import reports_import
+from reports.models import AnnualReport, ReportStatus, ReportTransition
+from tests.conftest import PROVINCE_A
+from tests.factories import InstitutionFactory, ReportFactory
+
+from .conftest import csv_write, libraries, xlsx_write
+
+pytestmark = pytest.mark.django_db
+
+
+def row(**values) -> dict[str, str]:
+    """A valid row (the district library LIB-A, 2024) with ``values`` changed."""
+    base = {"institution_code": "LIB-A", "year": "2024", "lll_services": "có"}
+    base.update(values)
+    return base
+
+
+@pytest.fixture(params=["csv", "xlsx"])
+def write(request, tmp_path):
+    def writer(rows, **kwargs):
+        path = tmp_path / f"reports.{request.param}"
+        if request.param == "csv":
+            return csv_write(path, rows, **kwargs)
+        return xlsx_write(path, rows, **kwargs)
+
+    return writer
+
+
+def test_valid_file_is_imported_as_submitted_by_default(write, library_a, museum_a):
+    path = write(
+        [
+            row(
+                lll_services="1", digital_transformation="không", learning_visits="120"
+            ),
+            row(
+                institution_code="MUS-A",
+                lll_services="",
+                education_programme="TRUE",
+                digital_exhibitions="no",
+                study_visits="3400",
+            ),
+        ]
+    )
+    result = reports_import(path=path)
+    assert result.ok, result.errors
+    assert (result.new, result.updated, result.written) == (2, 0, True)
+    library = AnnualReport.objects.get(institution=library_a)
+    assert (library.lll_services, library.digital_transformation) == (True, False)
+    assert (library.learning_visits, library.status) == (120, "submitted")
+    museum = AnnualReport.objects.get(institution=museum_a)
+    assert (museum.education_programme, museum.study_visits) == (True, 3400)
+    transition = museum.transitions.get()
+    assert (transition.from_status, transition.to_status) == ("", "submitted")
+    assert "reports." in transition.comment
+    assert museum.history.get().history_change_reason == transition.comment
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "reason"),
+    [
+        ({"institution_code": "NOPE"}, "institution_code", "không có thiết chế"),
+        ({"institution_code": ""}, "institution_code", "bắt buộc"),
+        ({"year": "24"}, "year", "bốn chữ số"),
+        ({"year": "2024.5"}, "year", "bốn chữ số"),
+        ({"year": ""}, "year", "bắt buộc"),
+        ({"year": "1999"}, "year", "không hoạt động"),
+        ({"study_visits": "12"}, "study_visits", "không áp dụng"),
+        ({"education_programme": "0"}, "education_programme", "không áp dụng"),
+        ({"lll_services": "maybe"}, "lll_services", ""),
+        ({"learning_visits": "-3"}, "learning_visits", ""),
+        ({"learning_visits": "1,5"}, "learning_visits", ""),
+        ({"learning_visits": "99999999999"}, "learning_visits", "2147483647"),
+    ],
+)
+def test_each_bad_value_is_reported_with_row_column_value_and_reason(
+    write, library_a, values, column, reason
+):
+    ok = InstitutionFactory(code="OK-1", category=Category.LIBRARY_DISTRICT)
+    path = write([row(institution_code=ok.code), row(**values)])
+    result = reports_import(path=path)
+    assert not result.written
+    (error,) = result.errors
+    assert (error.row, error.column, error.value) == (3, column, values[column])
+    assert reason in error.message
+    assert not AnnualReport.objects.exists()
+
+
+def test_every_bad_row_is_reported_at_once(write, library_a):
+    path = write(
+        [
+            row(institution_code="NOPE"),
+            row(),
+            row(year="2023", study_visits="1", learning_visits="x"),
+            row(),  # the same institution and year as row 3
+        ]
+    )
+    result = reports_import(path=path)
+    assert sorted((e.row, e.column) for e in result.errors) == [
+        (2, "institution_code"),
+        (4, "learning_visits"),
+        (4, "study_visits"),
+        (5, "year"),
+    ]
+    duplicate = next(e for e in result.errors if e.row == 5)
+    assert "dòng 3" in duplicate.message
+    assert not AnnualReport.objects.exists()
+
+
+def test_the_message_reads_row_column_value_and_reason(write, library_a):
+    path = write([row(study_visits="12")])
+    (error,) = reports_import(path=path).errors
+    assert str(error) == (
+        'dòng 2, cột study_visits, giá trị "12": '
+        "Lượt khách nghiên cứu, học tập không áp dụng cho "
+        "Thư viện công cộng cấp huyện."
+    )
+
+
+def test_unknown_and_missing_columns_are_errors(tmp_path, library_a):
+    path = csv_write(
+        tmp_path / "bad.csv", [row()], columns=("institution_code", "visits")
+    )
+    result = reports_import(path=path)
+    assert {(e.row, e.column) for e in result.errors} == {(1, "visits"), (1, "year")}
+    assert not AnnualReport.objects.exists()
+
+
+def test_approved_report_is_locked_against_import(write, library_a):
+    ReportFactory(institution=library_a, status=ReportStatus.APPROVED)
+    result = reports_import(path=write([row(lll_services="0")]))
+    (error,) = result.errors
+    assert "đã duyệt và bị khóa" in error.message
+    assert AnnualReport.objects.get().lll_services is None
+
+
+def test_existing_report_is_updated_and_unchanged_rows_left_alone(
+    write, library_a, geography
+):
+    other = InstitutionFactory(code="OTHER", category=Category.LIBRARY_DISTRICT)
+    ReportFactory(institution=library_a, lll_services=False, status="draft")
+    ReportFactory(institution=other, lll_services=True, status="submitted")
+    path = write([row(lll_services="yes"), row(institution_code="OTHER")])
+    result = reports_import(path=path)
+    assert (result.new, result.updated, result.unchanged) == (0, 1, 1)
+    report = AnnualReport.objects.get(institution=library_a)
+    assert (report.lll_services, report.status, report.version) == (
+        True,
+        "submitted",
+        2,
+    )
+    assert AnnualReport.objects.get(institution=other).version == 1
+
+
+def test_columns_not_in_the_file_keep_their_values(tmp_path, library_a):
+    ReportFactory(institution=library_a, learning_visits=50)
+    path = csv_write(
+        tmp_path / "r.csv",
+        [row(lll_services="1")],
+        columns=("institution_code", "year", "lll_services"),
+    )
+    assert reports_import(path=path, status="draft").ok
+    report = AnnualReport.objects.get()
+    assert (report.lll_services, report.learning_visits) == (True, 50)
+
+
+def test_empty_cell_clears_a_value(write, library_a):
+    ReportFactory(institution=library_a, learning_visits=50)
+    assert reports_import(path=write([row(learning_visits="")])).ok
+    assert AnnualReport.objects.get().learning_visits is None
+
+
+def test_dry_run_writes_nothing(write, library_a):
+    result = reports_import(path=write([row()]), dry_run=True)
+    assert (result.ok, result.new, result.written) == (True, 1, False)
+    assert not AnnualReport.objects.exists()
+
+
+def test_status_approved_and_draft(write, library_a, museum_a):
+    assert reports_import(path=write([row()]), status="approved").ok
+    assert AnnualReport.objects.get().status == "approved"
+
+
+def test_officer_may_upload_own_province_only(write, officer_a, library_a, library_b):
+    result = reports_import(
+        path=write([row(), row(institution_code="LIB-B")]), user=officer_a
+    )
+    (error,) = result.errors
+    assert (error.row, error.column, error.value) == (3, "institution_code", "LIB-B")
+    assert "Thành phố Hà Nội" in error.message
+    assert not AnnualReport.objects.exists()
+    result = reports_import(path=write([row()]), user=officer_a, status="draft")
+    assert result.ok
+    report = AnnualReport.objects.get()
+    assert report.updated_by == officer_a
+    assert report.history.get().history_user == officer_a
+
+
+def test_officer_may_not_import_approved_reports(write, officer_a, library_a):
+    result = reports_import(path=write([row()]), user=officer_a, status="approved")
+    assert "Bộ" in result.errors[0].message
+    assert not AnnualReport.objects.exists()
+
+
+def test_warnings_are_reported_and_recorded_without_blocking(write, library_a):
+    ReportFactory(
+        institution=library_a, year=2023, lll_services=True, learning_visits=10
+    )
+    result = reports_import(path=write([row(lll_services="0", learning_visits="100")]))
+    assert result.ok
+    assert {(w.row, w.column) for w in result.warnings} == {
+        (2, "lll_services"),
+        (2, "learning_visits"),
+    }
+    assert len(AnnualReport.objects.get(year=2024).warnings) == 2
+
+
+def test_large_file_is_checked_and_written_in_batches(tmp_path, geography, monkeypatch):
+    monkeypatch.setattr("reports.imports.BATCH_SIZE", 7)
+    monkeypatch.setattr(services, "BATCH_SIZE", 3)
+    institutions = libraries(20)
+    rows = [
+        {"institution_code": i.code, "year": str(year), "learning_visits": "5"}
+        for i in institutions
+        for year in (2023, 2024)
+    ]
+    rows.append({"institution_code": institutions[0].code, "year": "2023"})
+    path = csv_write(tmp_path / "big.csv", rows)
+    result = reports_import(path=path)
+    (error,) = result.errors
+    assert error.row == 42 and "dòng 2" in error.message
+    assert not AnnualReport.objects.exists()
+    path = csv_write(tmp_path / "big.csv", rows[:-1])
+    result = reports_import(path=path, preview_limit=5)
+    assert (result.new, len(result.preview)) == (40, 5)
+    assert AnnualReport.objects.count() == 40
+    assert ReportTransition.objects.count() == 40
+
+
+def test_import_memory_does_not_hold_the_file(tmp_path, geography, monkeypatch):
+    """Rows reach the writer a batch at a time: no batch exceeds BATCH_SIZE."""
+    monkeypatch.setattr("reports.imports.BATCH_SIZE", 4)
+    seen = []
+    original = services.reports_check
+
+    def spy(**kwargs):
+        seen.append(len(kwargs["entries"]))
+        return original(**kwargs)
+
+    monkeypatch.setattr("reports.imports.reports_check", spy)
+    institutions = libraries(10)
+    rows = [{"institution_code": i.code, "year": "2024"} for i in institutions]
+    assert reports_import(path=csv_write(tmp_path / "r.csv", rows)).ok
+    assert max(seen) <= 4 and sum(seen) == 20  # two passes
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_export_imports_back_unchanged(tmp_path, geography, suffix, museum_a):
+    first, second = libraries(2)
+    ReportFactory(
+        institution=first, lll_services=True, learning_visits=0, status="approved"
+    )
+    ReportFactory(institution=second, digital_transformation=False)
+    ReportFactory(
+        institution=museum_a, year=2023, study_visits=987654, education_programme=True
+    )
+    path = tmp_path / f"export.{suffix}"
+    assert reports_export(path=path) == 3
+    AnnualReport.objects.update(status="submitted")
+    before = list(AnnualReport.objects.order_by("pk").values())
+    result = reports_import(path=path, status="submitted")
+    assert result.ok, result.errors
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 3)
+    after = list(AnnualReport.objects.order_by("pk").values())
+    for old, new in zip(before, after, strict=True):
+        for name in services.REPORT_FIELDS:
+            assert old[name] == new[name]
+
+
+def test_export_filters_by_year_and_province(tmp_path, library_a, library_b):
+    ReportFactory(institution=library_a, year=2023)
+    ReportFactory(institution=library_a, year=2024)
+    ReportFactory(institution=library_b, year=2024)
+    path = tmp_path / "e.csv"
+    assert reports_export(path=path, year=2024, province_code=PROVINCE_A) == 1
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["institution_code", "year", "lll_services"]
+    assert lines[1].startswith("LIB-A,2024,")
