@@ -25,13 +25,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
-from institutions.models import Institution, Province
+from institutions.models import Category, Institution, Province
 from targets.models import Target
 from targets.selectors import target_list
 
 from .indicators import Count as CountField
+from .indicators import Criterion
 from .models import COUNTED_STATUSES, AnnualReport, ReportStatus
 from .progress import (
     GrowthFigures,
@@ -498,3 +509,67 @@ def progress_series_rows(
         ]
         rows.append(row)
     return rows
+
+
+# Follow-up --------------------------------------------------------------------
+
+
+def criteria_by_category(targets: Iterable[Target]) -> dict[str, list[str]]:
+    """The criteria that the share targets ask of each category, in the order
+    they are declared."""
+    asked: dict[str, set[str]] = defaultdict(set)
+    for target in targets:
+        if target.kind == Kind.SHARE:
+            for category in target.categories:
+                asked[category].update(target.criteria)
+    return {
+        category: [c for c in Criterion.values if c in asked[category]]
+        for category in Category.values
+        if asked.get(category)
+    }
+
+
+def follow_up_list(
+    *,
+    province_code: str,
+    year: int,
+    approved_only: bool = False,
+    targets: Iterable[Target] | None = None,
+) -> QuerySet[Institution]:
+    """The province's institutions active in ``year`` that need a follow-up:
+    no counted report for the year (none, a draft, a returned report, or one
+    awaiting approval when only approved reports count), or a counted report
+    in which a criterion of its category's targets is not true.
+
+    Each institution carries ``report_id``, ``report_status`` and the
+    report's criteria (``None`` without a report); ordered by category, then
+    name. One query (two with a paginator's count).
+    """
+    targets = list(target_list()) if targets is None else list(targets)
+    asked = criteria_by_category(targets)
+    statuses = counted_statuses(approved_only=approved_only)
+    unmet = Q()
+    for category, criteria in asked.items():
+        any_unmet = Q()
+        for criterion in criteria:
+            any_unmet |= Q(**{f"report_{criterion}": False})
+            any_unmet |= Q(**{f"report_{criterion}__isnull": True})
+        unmet |= Q(category=category) & any_unmet
+    category_order = Case(
+        *(When(category=c, then=Value(i)) for i, c in enumerate(Category.values)),
+        default=Value(len(Category.values)),
+    )
+    return (
+        Institution.objects.filter(province_id=province_code)
+        .filter(active_q(year))
+        .annotate(
+            report=FilteredRelation(
+                "annual_reports", condition=Q(annual_reports__year=year)
+            ),
+            report_id=F("report__pk"),
+            report_status=F("report__status"),
+            **{f"report_{c}": F(f"report__{c}") for c in Criterion.values},
+        )
+        .filter(Q(report_status__isnull=True) | ~Q(report_status__in=statuses) | unmet)
+        .order_by(category_order, "name_sort", "code")
+    )

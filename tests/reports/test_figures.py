@@ -46,14 +46,13 @@ _codes = iter(range(10**6))
 
 def institution(category, province="01", opened=None, closed=None, **extra):
     number = next(_codes)
+    values = {"code": f"T{number}", "name": f"Thiết chế {number}", **extra}
     return Institution.objects.create(
-        code=f"T{number}",
-        name=f"Thiết chế {number}",
         category=category,
         province_id=province,
         opened_year=opened,
         closed_year=closed,
-        **extra,
+        **values,
     )
 
 

@@ -1,0 +1,516 @@
+"""Dashboard rows turned into Plotly figures.
+
+Each function returns the figure as a JSON-ready dict (``{"data", "layout"}``)
+that a template embeds with ``json_script`` and ``static/js/charts.js`` draws:
+no page runs inline script. Numbers follow the active language (58,3 and 1.234
+in Vietnamese), no chart lets a finger drag it on a phone, and the province map
+fetches nothing but the portal's own boundaries file.
+"""
+
+import json
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+# Colours of the statuses (the pages show the words beside them, always).
+STATUS_COLOURS = {
+    "achieved": "#146c43",
+    "on_track": "#20c997",
+    "acceleration_needed": "#ffc107",
+    "limited": "#fd7e14",
+    "deterioration": "#dc3545",
+    "missed": "#6f1d1b",
+    "no_data": "#adb5bd",
+}
+# Colour-blind-safe qualitative palette (Okabe–Ito) for lines of a family.
+LINE_COLOURS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#000000",
+]
+NO_VALUE_COLOUR = "#dee2e6"
+# Labels that must stand on the map (provinces_34.SOURCE.md): the archipelagos
+# are part of Đà Nẵng (48) and Khánh Hòa (56) but too small to see.
+ARCHIPELAGOS = [
+    ("Quần đảo Hoàng Sa", 16.5, 112.0),
+    ("Quần đảo Trường Sa", 10.0, 114.0),
+]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
+
+
+def _separators() -> str:
+    # Plotly takes the decimal mark, then the thousands separator.
+    return ",." if (get_language() or "vi").startswith("vi") else ".,"
+
+
+def _layout(**extra) -> dict:
+    layout = {
+        "template": go.layout.Template(),
+        "separators": _separators(),
+        "font": {"family": FONT, "size": 13, "color": "#212529"},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "dragmode": False,
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _json(figure: go.Figure) -> dict:
+    return json.loads(figure.to_json())
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _year_axis(first: int, last: int) -> dict:
+    return {
+        "automargin": True,
+        "range": [first - 0.5, last + 0.5],
+        "dtick": 1,
+        "tickformat": "d",
+        "fixedrange": True,
+        "gridcolor": "#e9ecef",
+    }
+
+
+@dataclass
+class Bar:
+    """One bar of a chart: a label, a value (or ``None``), its status."""
+
+    label: str
+    value: float | None
+    status: str = "no_data"
+    status_label: str = ""
+    text: str = ""
+    thresholds: dict[int, float] = field(default_factory=dict)
+
+
+def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> dict:
+    """Horizontal bars of the latest value of each share group, under a
+    heading per family, coloured by status, with the thresholds of each
+    target year as markers. Labels stand above their bars at full width, so
+    they stay readable on a phone."""
+    figure = go.Figure()
+    annotations = []
+    centres: list[float] = []
+    bars: list[Bar] = []
+    position = 0.0
+    for heading, members in groups:
+        annotations.append(_label(heading, position, bold=True))
+        position += 0.9
+        for bar in members:
+            annotations.append(_label(bar.label, position))
+            centres.append(position + 0.62)
+            bars.append(bar)
+            position += 1.45
+    figure.add_bar(
+        orientation="h",
+        y=centres,
+        x=[bar.value for bar in bars],
+        width=0.5,
+        marker_color=[STATUS_COLOURS.get(bar.status) for bar in bars],
+        customdata=[[bar.label, bar.status_label] for bar in bars],
+        text=[bar.text for bar in bars],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{customdata[0]}<br>%{x:.1f}"
+        + unit
+        + " · %{customdata[1]}<extra></extra>",
+        showlegend=False,
+    )
+    symbols = ["diamond", "triangle-up"]
+    years = sorted({year for bar in bars for year in bar.thresholds})
+    for index, year in enumerate(years):
+        name = _("Target %(year)s") % {"year": year}
+        figure.add_scatter(
+            y=centres,
+            x=[bar.thresholds.get(year) for bar in bars],
+            mode="markers",
+            marker={
+                "symbol": symbols[index % len(symbols)],
+                "size": 11,
+                "color": "#212529" if index == 0 else "#ffffff",
+                "line": {"width": 1.5, "color": "#212529"},
+            },
+            name=name,
+            hovertemplate=name + ": %{x:.0f}" + unit + "<extra></extra>",
+        )
+    figure.update_layout(
+        _layout(
+            height=int(34 * position) + 90,
+            annotations=annotations,
+            xaxis={
+                "range": [0, 112],
+                "tickvals": [0, 20, 40, 60, 80, 100],
+                "ticksuffix": unit,
+                "fixedrange": True,
+                "gridcolor": "#e9ecef",
+                "side": "top",
+                "automargin": True,
+            },
+            yaxis={
+                "range": [position, -0.2],
+                "visible": False,
+                "fixedrange": True,
+            },
+            legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
+            margin={"l": 8, "r": 8, "t": 30, "b": 40},
+        )
+    )
+    return _json(figure)
+
+
+def _label(text: str, y: float, *, bold: bool = False) -> dict:
+    return {
+        "text": f"<b>{_wrap(text, 60)}</b>" if bold else _wrap(text, 60),
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": y,
+        "yref": "y",
+        "yanchor": "top",
+        "align": "left",
+        "showarrow": False,
+        "font": {"size": 13 if bold else 12, "color": "#212529"},
+    }
+
+
+@dataclass
+class TrendLine:
+    """The yearly values of one target group, its thresholds by target year
+    and the path it needs: from its base value to each threshold."""
+
+    name: str
+    points: list[tuple[int, float | None]]
+    thresholds: list[tuple[int, float]]
+    path: list[tuple[int, float]] = field(default_factory=list)
+
+
+def share_trend_chart(lines: Sequence[TrendLine], *, first: int, last: int) -> dict:
+    """Yearly values of each group of a share family, with its required path
+    (dotted) and its thresholds at each target year (markers)."""
+    figure = go.Figure()
+    for index, line in enumerate(lines):
+        colour = LINE_COLOURS[index % len(LINE_COLOURS)]
+        group = f"g{index}"
+        figure.add_scatter(
+            x=[year for year, _v in line.points],
+            y=[value for _y, value in line.points],
+            mode="lines+markers",
+            name=_wrap(line.name, 40),
+            legendgroup=group,
+            line={"color": colour, "width": 3},
+            hovertemplate="%{x}: %{y:.1f}%<extra>" + _wrap(line.name, 40) + "</extra>",
+        )
+        if line.path:
+            figure.add_scatter(
+                x=[year for year, _v in line.path],
+                y=[value for _y, value in line.path],
+                mode="lines",
+                name=_("Required path"),
+                legendgroup=group,
+                showlegend=False,
+                line={"color": colour, "width": 1.5, "dash": "dot"},
+                hovertemplate=_("Required")
+                + " %{x}: %{y:.1f}%<extra>"
+                + _wrap(line.name, 40)
+                + "</extra>",
+            )
+        figure.add_scatter(
+            x=[year for year, _t in line.thresholds],
+            y=[threshold for _y, threshold in line.thresholds],
+            mode="markers",
+            name=_("Target"),
+            legendgroup=group,
+            showlegend=False,
+            marker={
+                "symbol": "diamond",
+                "size": 12,
+                "color": colour,
+                "line": {"width": 1, "color": "#212529"},
+            },
+            hovertemplate=_("Target")
+            + " %{x}: %{y:.0f}%<extra>"
+            + _wrap(line.name, 40)
+            + "</extra>",
+        )
+    figure.update_layout(
+        _layout(
+            height=380 + 22 * len(lines),
+            xaxis=_year_axis(first, last),
+            yaxis={
+                "automargin": True,
+                "range": [0, 105],
+                "ticksuffix": "%",
+                "fixedrange": True,
+                "gridcolor": "#e9ecef",
+            },
+        )
+    )
+    return _json(figure)
+
+
+def growth_trend_chart(
+    *,
+    totals: Sequence[tuple[int, int]],
+    growth: Sequence[tuple[int, float | None]],
+    threshold: float,
+    upper: float | None,
+    first: int,
+    last: int,
+    totals_name: str,
+    band_label: str,
+) -> dict:
+    """Plain totals per year (bars) and the like-for-like average growth
+    (line, right axis) against the target band: at least ``threshold``% a
+    year, up to ``upper``%."""
+    figure = go.Figure()
+    figure.add_bar(
+        x=[year for year, _t in totals],
+        y=[total for _y, total in totals],
+        name=totals_name,
+        marker_color="rgba(158, 202, 225, 0.7)",
+        hovertemplate="%{x}: %{y:,d}<extra></extra>",
+    )
+    growth_name = _("Average yearly growth since the base year, like for like")
+    figure.add_scatter(
+        x=[year for year, _v in growth],
+        y=[value for _y, value in growth],
+        yaxis="y2",
+        mode="lines+markers",
+        name=_wrap(growth_name, 60),
+        line={"color": "#0072B2", "width": 3},
+        hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
+    )
+    shapes = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "yref": "y2",
+            "y0": threshold,
+            "y1": threshold,
+            "line": {"color": "#146c43", "width": 2, "dash": "dash"},
+        }
+    ]
+    if upper is not None:
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y2",
+                "y0": threshold,
+                "y1": upper,
+                "fillcolor": "rgba(32, 201, 151, 0.15)",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    values = [value for _y, value in growth if value is not None]
+    top = max([*values, upper or threshold, threshold]) + 3
+    bottom = min([*values, 0]) - 3
+    figure.update_layout(
+        _layout(
+            height=400,
+            shapes=shapes,
+            xaxis=_year_axis(first, last),
+            yaxis={
+                "automargin": True,
+                "title": {"text": totals_name, "standoff": 8},
+                "rangemode": "tozero",
+                "fixedrange": True,
+                "gridcolor": "#e9ecef",
+                "tickformat": ",d",
+            },
+            yaxis2={
+                "automargin": True,
+                "title": {"text": _("Growth, % a year"), "standoff": 8},
+                "overlaying": "y",
+                "side": "right",
+                "range": [bottom, top],
+                "tickmode": "linear",
+                "tick0": 0,
+                "dtick": 5,
+                "ticksuffix": "%",
+                "fixedrange": True,
+                "showgrid": False,
+            },
+            annotations=[
+                {
+                    "xref": "paper",
+                    "yref": "y2",
+                    "x": 1,
+                    "y": upper if upper is not None else threshold,
+                    "xanchor": "right",
+                    "yanchor": "bottom",
+                    "text": band_label,
+                    "showarrow": False,
+                    "font": {"size": 11, "color": "#146c43"},
+                }
+            ],
+            margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        )
+    )
+    return _json(figure)
+
+
+def province_bar_chart(
+    bars: Sequence[Bar], *, threshold: float | None, unit: str = "%"
+) -> dict:
+    """One bar per province, highest first, coloured by status, with the
+    threshold as a vertical line."""
+    ordered = sorted(
+        bars, key=lambda bar: (bar.value is None, -(bar.value or 0), bar.label)
+    )
+    figure = go.Figure()
+    figure.add_bar(
+        orientation="h",
+        y=[bar.label for bar in ordered],
+        x=[bar.value for bar in ordered],
+        marker_color=[STATUS_COLOURS.get(bar.status) for bar in ordered],
+        customdata=[[bar.status_label] for bar in ordered],
+        hovertemplate="%{y}: %{x:.1f}" + unit + " · %{customdata[0]}<extra></extra>",
+        showlegend=False,
+    )
+    shapes = []
+    if threshold is not None:
+        shapes.append(
+            {
+                "type": "line",
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "x0": threshold,
+                "x1": threshold,
+                "line": {"color": "#212529", "width": 2, "dash": "dash"},
+            }
+        )
+    figure.update_layout(
+        _layout(
+            height=22 * len(ordered) + 90,
+            shapes=shapes,
+            bargap=0.25,
+            xaxis={
+                "ticksuffix": unit,
+                "fixedrange": True,
+                "gridcolor": "#e9ecef",
+                "side": "top",
+                "automargin": True,
+            },
+            yaxis={
+                "autorange": "reversed",
+                "automargin": True,
+                "fixedrange": True,
+                "tickfont": {"size": 11},
+            },
+            margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        )
+    )
+    return _json(figure)
+
+
+@dataclass
+class Region:
+    """A province on the map: its code, name, value (or ``None``) and the
+    text its hover label shows."""
+
+    code: str
+    name: str
+    value: float | None = None
+    text: str = ""
+
+
+def province_map(
+    regions: Sequence[Region],
+    *,
+    colorbar_title: str,
+    zmin: float | None = None,
+    zmax: float | None = None,
+    colorscale: str | list = "Blues",
+    zmid: float | None = None,
+    show_scale: bool = True,
+) -> dict:
+    """A choropleth of the 34 provinces: every province drawn (grey without a
+    value), coloured by its value, with the two archipelagos labelled.
+
+    The boundaries are not in the figure: ``charts.js`` adds the static
+    geojson (``properties.code`` matches ``Region.code``).
+    """
+    figure = go.Figure()
+    # The labels come first: Plotly fetches a base map for a geo subplot whose
+    # first trace is located by name; this one is located by coordinates.
+    figure.add_scattergeo(
+        lat=[lat for _name, lat, _lon in ARCHIPELAGOS],
+        lon=[lon for _name, _lat, lon in ARCHIPELAGOS],
+        text=[name for name, _lat, _lon in ARCHIPELAGOS],
+        mode="markers+text",
+        textposition="bottom center",
+        textfont={"size": 11, "color": "#495057"},
+        marker={"size": 4, "color": "#495057"},
+        hoverinfo="text",
+        showlegend=False,
+    )
+    figure.add_choropleth(
+        geojson=None,
+        featureidkey="properties.code",
+        locations=[region.code for region in regions],
+        z=[0 for _region in regions],
+        text=[region.text or region.name for region in regions],
+        colorscale=[[0, NO_VALUE_COLOUR], [1, NO_VALUE_COLOUR]],
+        showscale=False,
+        marker_line={"color": "#ffffff", "width": 0.6},
+        hovertemplate="%{text}<extra></extra>",
+        name="",
+    )
+    valued = [region for region in regions if region.value is not None]
+    if valued:
+        figure.add_choropleth(
+            geojson=None,
+            featureidkey="properties.code",
+            locations=[region.code for region in valued],
+            z=[region.value for region in valued],
+            text=[region.text or region.name for region in valued],
+            zmin=zmin,
+            zmax=zmax,
+            zmid=zmid,
+            colorscale=colorscale,
+            showscale=show_scale,
+            colorbar={
+                "title": {"text": colorbar_title, "side": "right"},
+                "thickness": 12,
+                "len": 0.6,
+                "x": 1.0,
+            },
+            marker_line={"color": "#ffffff", "width": 0.6},
+            hovertemplate="%{text}<extra></extra>",
+            name="",
+        )
+    figure.update_layout(
+        _layout(
+            height=620,
+            geo={
+                "visible": False,
+                "fitbounds": "locations",
+                "projection": {"type": "mercator"},
+                "bgcolor": "rgba(0,0,0,0)",
+            },
+            margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        )
+    )
+    return _json(figure)

@@ -1,0 +1,442 @@
+"""reports/dashboards.py: who sees what, figures that are never stale, a fixed
+number of queries per page, explanations, the follow-up list and exports."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from institutions.models import Category
+from reports.dashboards import explanation, number
+from reports.figures import NATION, progress_figures_load
+from reports.imports import report_rows_import
+from reports.models import ReportStatus
+from reports.services import report_approve, report_save
+from targets.models import Target
+from targets.services import targets_seed
+from tests.conftest import PROVINCE_A, PROVINCE_B
+
+from .test_figures import institution, random_data, report
+
+PAGES = [
+    ("reports:dashboard", []),
+    ("reports:trends", []),
+    ("reports:provinces", []),
+    ("reports:province", [PROVINCE_A]),
+]
+
+
+@pytest.fixture
+def targets(db):
+    targets_seed()
+
+
+@pytest.fixture
+def worked_example(targets, geography):
+    """metrics.md, Worked example, in Hà Nội: district libraries, 2022 and 2024."""
+    libraries = [institution(Category.LIBRARY_DISTRICT) for _ in range(10)]
+    libraries += [institution(Category.LIBRARY_DISTRICT, opened=2023) for _ in range(2)]
+    for index, library in enumerate(libraries[:10]):
+        report(library, 2022, lll_services=index < 4, digital_transformation=True)
+        report(library, 2024, lll_services=index < 7, digital_transformation=True)
+    return libraries
+
+
+def url(name, args=(), **query):
+    path = reverse(name, args=args)
+    if query:
+        path += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return path
+
+
+def district_target(year=2025):
+    return next(
+        target
+        for target in Target.objects.filter(family="library_lll_services", year=year)
+        if target.categories == ["library_district"]
+    )
+
+
+def district_card(response):
+    return next(
+        card
+        for card in response.context["cards"]
+        if card.evaluations[0].target.family == "library_lll_services"
+        and card.evaluations[0].target.categories == ["library_district"]
+    )
+
+
+# Who sees what ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "args"), PAGES)
+def test_anonymous_users_are_sent_to_log_in(client, targets, geography, name, args):
+    response = client.get(url(name, args))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "args"), PAGES)
+def test_ministry_staff_see_every_page(
+    client, ministry_user, worked_example, name, args
+):
+    client.force_login(ministry_user)
+    response = client.get(url(name, args, year=2024))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'type="application/json"' in content
+    assert "vendor/plotly/plotly.min.js" in content
+    assert "<script>" not in content  # no inline executable script
+
+
+def test_officers_land_on_their_province(client, officer_a, worked_example):
+    client.force_login(officer_a)
+    response = client.get(url("reports:dashboard", year=2024))
+    assert response.status_code == 302
+    assert response.url == url("reports:province", [PROVINCE_A], year=2024)
+    assert client.get(response.url).status_code == 200
+
+
+def test_officers_may_see_the_nation_but_no_other_province(
+    client, officer_a, worked_example
+):
+    client.force_login(officer_a)
+    assert client.get(url("reports:dashboard", province=NATION)).status_code == 200
+    forbidden = [
+        url("reports:province", [PROVINCE_B]),
+        url("reports:trends", province=PROVINCE_B),
+        url("reports:dashboard", province=PROVINCE_B),
+        url("reports:dashboard_export", ["overview", "csv"], province=PROVINCE_B),
+        url("reports:dashboard_export", ["follow-up", "xlsx"], province=PROVINCE_B),
+    ]
+    for address in forbidden:
+        assert client.get(address).status_code == 403, address
+
+
+def test_officers_compare_only_their_own_province(client, officer_a, worked_example):
+    client.force_login(officer_a)
+    district = district_target()
+    response = client.get(url("reports:provinces", year=2024, target=district.pk))
+    assert response.context["target"] == district
+    assert [row.code for row in response.context["rows"]] == [PROVINCE_A]
+    choropleth = [
+        trace
+        for trace in response.context["map_chart"]["data"]
+        if trace["type"] == "choropleth"
+    ]
+    assert len(choropleth[0]["locations"]) == 34  # every province drawn
+    assert choropleth[1]["locations"] == [PROVINCE_A]  # only its own has a value
+
+
+def test_the_area_filter_moves_to_the_province_page(client, ministry_user, targets):
+    client.force_login(ministry_user)
+    response = client.get(url("reports:dashboard", year=2024, province=PROVINCE_B))
+    assert response.url == url("reports:province", [PROVINCE_B], year=2024)
+    response = client.get(
+        url("reports:province", [PROVINCE_B], year=2024, province=NATION)
+    )
+    assert response.url == url("reports:dashboard", year=2024, province=NATION)
+
+
+def test_unknown_province_is_not_found(client, ministry_user, targets, geography):
+    client.force_login(ministry_user)
+    assert client.get(url("reports:province", ["99"])).status_code == 404
+
+
+# Filters and figures -----------------------------------------------------------
+
+
+def test_the_address_carries_year_and_approved_only(
+    client, ministry_user, worked_example
+):
+    client.force_login(ministry_user)
+    with translation.override("en"):
+        response = client.get(
+            url("reports:dashboard", year=2024), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert district_card(response).value.startswith("58.3")
+        assert response.context["filters"].year == 2024
+        approved = client.get(
+            url("reports:dashboard", year=2024, approved="on"),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert district_card(approved).value == "0.0%"
+        assert approved.context["filters"].approved_only
+        assert "approved=on" in approved.context["tabs"][1]["url"]
+
+
+def test_a_bad_year_falls_back_to_the_latest_year_with_data(
+    client, ministry_user, worked_example
+):
+    client.force_login(ministry_user)
+    response = client.get(url("reports:dashboard", year="abc"))
+    assert response.context["filters"].year == 2024
+    response = client.get(url("reports:dashboard", year=1999))
+    assert response.context["filters"].year == 2024
+
+
+def test_cards_show_value_thresholds_status_words_and_reporting_rate(
+    client, ministry_user, worked_example
+):
+    client.force_login(ministry_user)
+    response = client.get(
+        url("reports:dashboard", year=2024), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert len(response.context["cards"]) == 17
+    card = district_card(response)
+    assert card.value == "58.3%"
+    assert [row.threshold for row in card.rows] == ["70%", "90%"]
+    assert card.headline.target_year == 2025
+    assert card.headline.status.code == "acceleration_needed"
+    assert card.reporting_rate == 83.3
+    content = response.content.decode()
+    assert "Acceleration needed" in content
+    assert "bi-exclamation-triangle-fill" in content
+
+
+def test_after_2025_cards_report_on_the_2030_target(client, ministry_user, targets):
+    client.force_login(ministry_user)
+    response = client.get(url("reports:dashboard", year=2026))
+    assert {card.headline.target_year for card in response.context["cards"]} == {2030}
+
+
+def test_the_explanation_states_the_arithmetic_in_each_language(worked_example):
+    figures = progress_figures_load(year=2024)
+    target = next(
+        t
+        for t in figures.targets
+        if t.family == "library_lll_services"
+        and t.categories == ["library_district"]
+        and t.year == 2025
+    )
+    evaluation = figures.evaluate(target, NATION)
+    with translation.override("en"):
+        text = explanation(evaluation)
+        assert text.startswith(
+            "58.3% in 2024, needs 10.0 points a year, moving 9.2 → acceleration needed."
+        )
+        assert "From 40.0% in 2022 to 70% by 2025; pace ratio 0.92" in text
+    with translation.override("vi"):
+        text = explanation(evaluation)
+        assert text.startswith(
+            "58,3% năm 2024, cần tăng 10,0 điểm mỗi năm, đang tăng 9,2 → cần đẩy nhanh."
+        )
+
+
+def test_numbers_follow_the_language_and_round_half_up():
+    with translation.override("vi"):
+        assert number(1234.25) == "1.234,3"
+        assert number(70, 0) == "70"
+    with translation.override("en"):
+        assert number(58.25) == "58.3"
+        assert number(None) == "–"
+
+
+def test_figures_are_never_stale(client, ministry_user, officer_a, targets, geography):
+    """Saving, approving and importing a report each change the next page."""
+    library = institution(Category.LIBRARY_PROVINCIAL, code="STALE-1")
+    client.force_login(ministry_user)
+
+    def provincial_value(**query):
+        response = client.get(
+            url("reports:dashboard", year=2024, **query), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        return next(
+            card.value
+            for card in response.context["cards"]
+            if card.evaluations[0].target.categories == ["library_provincial"]
+            and card.evaluations[0].target.family == "library_lll_services"
+        )
+
+    assert provincial_value() == "0.0%"
+    saved = report_save(
+        user=officer_a,
+        institution=library,
+        year=2024,
+        values={"lll_services": True},
+        status=ReportStatus.SUBMITTED,
+    )
+    assert provincial_value() == "100.0%"
+    assert provincial_value(approved="on") == "0.0%"
+    report_approve(user=ministry_user, report=saved)
+    assert provincial_value(approved="on") == "100.0%"
+
+    other = institution(Category.LIBRARY_PROVINCIAL, code="STALE-2")
+    result = report_rows_import(
+        rows=[
+            (2, {"institution_code": other.code, "year": "2024", "lll_services": "0"})
+        ],
+        status=ReportStatus.SUBMITTED,
+    )
+    assert result.written, result.errors
+    assert provincial_value() == "50.0%"
+
+
+# A fixed number of queries ------------------------------------------------------
+
+
+def count_queries(client, address, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(address).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(("name", "args"), PAGES)
+def test_pages_run_the_same_number_of_queries_on_small_and_larger_data(
+    client, ministry_user, targets, geography, django_assert_max_num_queries, name, args
+):
+    client.force_login(ministry_user)
+    address = url(name, args, year=2024)
+    random_data(21, size=15)
+    small = count_queries(client, address, django_assert_max_num_queries, 16)
+    random_data(22, size=400)
+    large = count_queries(client, address, django_assert_max_num_queries, 16)
+    assert small == large
+
+
+# Follow-up ----------------------------------------------------------------------
+
+
+def test_follow_up_lists_who_has_not_reported_or_does_not_meet(
+    client, ministry_user, targets, geography
+):
+    meets = institution(Category.MUSEUM, name="Bảo tàng đạt")
+    report(meets, 2024, education_programme=True, digital_exhibitions=True)
+    misses = institution(Category.MUSEUM, name="Bảo tàng thiếu")
+    report(misses, 2024, education_programme=True, digital_exhibitions=False)
+    institution(Category.LIBRARY_COMMUNE, name="Thư viện chưa báo cáo")
+    draft = institution(Category.CULTURE_VILLAGE, name="Nhà văn hóa nháp")
+    report(draft, 2024, status=ReportStatus.DRAFT)
+    institution(Category.LIBRARY_COMMUNE, name="Đã đóng", closed=2024)
+    institution(Category.MUSEUM, province=PROVINCE_B, name="Tỉnh khác")
+
+    client.force_login(ministry_user)
+    response = client.get(
+        url("reports:province", [PROVINCE_A], year=2024), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    items = {item.institution.name: item for item in response.context["follow_ups"]}
+    assert set(items) == {"Bảo tàng thiếu", "Thư viện chưa báo cáo", "Nhà văn hóa nháp"}
+    assert items["Thư viện chưa báo cáo"].reasons == ["No report for the year"]
+    assert items["Nhà văn hóa nháp"].reasons == ["Draft, not submitted"]
+    assert items["Bảo tàng thiếu"].reasons == [
+        "Does not meet: Presents thematic exhibitions in digital space"
+    ]
+    link = items["Thư viện chưa báo cáo"].url
+    assert link == url(
+        "reports:sheet", year=2024, category="library_commune", province=PROVINCE_A
+    )
+    approved_only = client.get(
+        url("reports:province", [PROVINCE_A], year=2024, approved="on"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    names = {item.institution.name for item in approved_only.context["follow_ups"]}
+    assert "Bảo tàng đạt" in names  # submitted, not yet approved
+
+
+# Exports ------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def read_xlsx(response) -> list[list]:
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    ("table", "query"),
+    [
+        ("overview", {}),
+        ("overview", {"province": PROVINCE_A}),
+        ("trends", {}),
+        ("provinces", {"sort": "-value"}),
+        ("follow-up", {"province": PROVINCE_A}),
+    ],
+)
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_every_table_downloads_as_csv_and_xlsx(
+    client, ministry_user, worked_example, table, query, file_format
+):
+    client.force_login(ministry_user)
+    response = client.get(
+        url("reports:dashboard_export", [table, file_format], year=2024, **query)
+    )
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    rows = read_csv(response) if file_format == "csv" else read_xlsx(response)
+    assert len(rows) > 1
+
+
+def test_exports_are_formula_safe(client, ministry_user, targets, geography):
+    names = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "Bình thường"]
+    for name in names:
+        institution(Category.MUSEUM, name=name)
+    client.force_login(ministry_user)
+    for file_format, read in (("csv", read_csv), ("xlsx", read_xlsx)):
+        response = client.get(
+            url(
+                "reports:dashboard_export",
+                ["follow-up", file_format],
+                year=2024,
+                province=PROVINCE_A,
+            )
+        )
+        exported = sorted(row[1] for row in read(response)[1:])
+        assert exported == sorted(
+            ['\'=HYPERLINK("http://x")', "'+1+1", "'-2+3", "'@SUM(A1)", "Bình thường"]
+        )
+
+
+def test_exported_numbers_stay_numbers(client, ministry_user, worked_example):
+    client.force_login(ministry_user)
+    response = client.get(
+        url("reports:dashboard_export", ["overview", "xlsx"], year=2024),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    rows = read_xlsx(response)
+    district = rows[3]
+    assert district[1] == 2025
+    assert district[3] == 58.3
+    assert district[4] == "Acceleration needed"
+
+
+def test_unknown_export_is_not_found(client, ministry_user, targets, geography):
+    client.force_login(ministry_user)
+    assert (
+        client.get(url("reports:dashboard_export", ["secrets", "csv"])).status_code
+        == 404
+    )
+    assert (
+        client.get(url("reports:dashboard_export", ["overview", "pdf"])).status_code
+        == 404
+    )
+    assert (
+        client.get(url("reports:dashboard_export", ["follow-up", "csv"])).status_code
+        == 404
+    )
+
+
+# Charts -------------------------------------------------------------------------
+
+
+def test_charts_use_vietnamese_separators_and_fetch_nothing(
+    client, ministry_user, worked_example
+):
+    client.force_login(ministry_user)
+    response = client.get(url("reports:provinces", year=2024))
+    figure = response.context["map_chart"]
+    assert figure["layout"]["separators"] == ",."
+    assert figure["layout"]["geo"]["visible"] is False
+    assert figure["data"][0]["type"] == "scattergeo"
+    assert figure["data"][0]["text"] == ["Quần đảo Hoàng Sa", "Quần đảo Trường Sa"]
+    content = response.content.decode()
+    assert "geo/provinces_34.geojson" in content
+    assert "Ranh giới tỉnh: Natural Earth (phạm vi công cộng)" in content
+    json.dumps(response.context["bar_chart"])
