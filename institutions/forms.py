@@ -47,6 +47,7 @@ class InstitutionForm(forms.ModelForm):
     former_province = FormerProvinceChoiceField(
         queryset=FormerProvince.objects.select_related("province").order_by("code"),
         required=False,
+        empty_label="---------",
         label=_("Former province"),
         help_text=Institution._meta.get_field("former_province").help_text,
     )
@@ -79,6 +80,7 @@ class InstitutionForm(forms.ModelForm):
             self.initial.setdefault("province", writable[0])
         self.fields["province"].widget.attrs["data-commune-select"] = "id_commune"
         self.fields["commune"].queryset = Commune.objects.all()
+        self.fields["commune"].label = _("Commune")
         commune_field_limit(self.fields["commune"], self._province_code())
         if self.instance.pk:
             # The code identifies the institution in every exchange file.

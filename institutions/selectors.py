@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 
@@ -101,6 +102,7 @@ def institution_history_entries(institution: Institution) -> list[dict]:
                 changes.append(
                     {
                         "field": model_field.verbose_name,
+                        "name": model_field.name,
                         "old": _display(record, model_field, change.old),
                         "new": _display(record, model_field, change.new),
                     }
@@ -110,7 +112,7 @@ def institution_history_entries(institution: Institution) -> list[dict]:
                 "date": record.history_date,
                 "user": record.history_user,
                 "type": record.history_type,
-                "type_label": record.get_history_type_display(),
+                "type_label": _HISTORY_TYPES.get(record.history_type, ""),
                 "reason": record.history_change_reason,
                 "changes": changes,
             }
@@ -119,6 +121,7 @@ def institution_history_entries(institution: Institution) -> list[dict]:
 
 
 _HIDDEN_FIELDS = ["name_search", "name_sort"]
+_HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 def _display(record, model_field, value) -> str:

@@ -13,14 +13,28 @@ class YearColumn(tables.Column):
         return str(value)
 
 
+def _from(breakpoint: str) -> dict:
+    """Cell attributes that hide a column on screens narrower than ``breakpoint``."""
+    classes = f"d-none d-{breakpoint}-table-cell"
+    return {"th": {"class": classes}, "td": {"class": classes}}
+
+
 class InstitutionTable(tables.Table):
-    code = tables.Column(linkify=True)
-    name = tables.Column(linkify=True, order_by=("name_sort", "code"))
-    category = tables.Column()
-    province = tables.Column(order_by=("province__name_sort", "name_sort"))
-    commune = tables.Column(order_by=("commune__name_sort", "name_sort"))
-    opened_year = YearColumn(verbose_name=_("opened"))
-    closed_year = YearColumn(verbose_name=_("closed"))
+    code = tables.Column(verbose_name=_("Code"), linkify=True, attrs=_from("md"))
+    name = tables.Column(
+        verbose_name=_("Name"), linkify=True, order_by=("name_sort", "code")
+    )
+    category = tables.Column(verbose_name=_("Category"))
+    province = tables.Column(
+        verbose_name=_("Province"), order_by=("province__name_sort", "name_sort")
+    )
+    commune = tables.Column(
+        verbose_name=_("Commune"),
+        order_by=("commune__name_sort", "name_sort"),
+        attrs=_from("lg"),
+    )
+    opened_year = YearColumn(verbose_name=_("Opening year"), attrs=_from("md"))
+    closed_year = YearColumn(verbose_name=_("Closing year"), attrs=_from("sm"))
 
     class Meta:
         model = Institution

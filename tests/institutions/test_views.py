@@ -293,7 +293,12 @@ def test_detail_shows_every_field_and_the_history(client, administrator, registr
     assert [entry["type"] for entry in history] == ["~", "+"]
     assert history[0]["user"] == administrator
     assert history[0]["changes"] == [
-        {"field": "name", "old": "Bảo tàng Đắk Lắk", "new": "Bảo tàng tỉnh Đắk Lắk"}
+        {
+            "field": "name",
+            "name": "name",
+            "old": "Bảo tàng Đắk Lắk",
+            "new": "Bảo tàng tỉnh Đắk Lắk",
+        }
     ]
     assert "2.000" not in text and "2,000" not in text
 
