@@ -53,10 +53,16 @@ class Pagination(PageNumberPagination):
 
 
 def report_visible_list(*, user) -> QuerySet[AnnualReport]:
-    """Annual reports of the institutions the user may see, in every status."""
-    return AnnualReport.objects.select_related("institution").filter(
-        institution__in=institution_visible_list(user=user)
-    )
+    """Annual reports of the institutions the user may see (every province,
+    the officer's own, or none, as :func:`institution_visible_list`), in every
+    status."""
+    reports = AnnualReport.objects.select_related("institution")
+    if user_sees_all_provinces(user):
+        return reports
+    own = user_province(user)
+    if own is None:
+        return reports.none()
+    return reports.filter(institution__province=own)
 
 
 # Serializers ---------------------------------------------------------------
@@ -318,9 +324,8 @@ class AnnualReportViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
-        return report_visible_list(user=self.request.user).order_by(
-            "-year", "institution__name_sort", "pk"
-        )
+        # Newest year first; the id keeps pages stable without a join to sort.
+        return report_visible_list(user=self.request.user).order_by("-year", "pk")
 
 
 class ProgressView(APIView):

@@ -372,3 +372,21 @@ def test_progress_refuses_bad_parameters_like_the_command(
 ):
     response = client_for(ministry_user).get(f"/api/v1/progress/?{query}")
     assert response.status_code == 400
+
+
+def test_a_token_is_created_with_the_command_and_works(registry, officer_a):
+    out = io.StringIO()
+    call_command("drf_create_token", officer_a.username, stdout=out)
+    key = Token.objects.get(user=officer_a).key
+    assert key in out.getvalue()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert codes(client.get("/api/v1/institutions/")) == [
+        "A-LIB-1", "A-LIB-2", "A-MUS-1",
+    ]  # fmt: skip
+
+
+def test_tokens_can_be_managed_in_the_admin(client, geography):
+    admin = UserFactory(username="superuser", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 200
