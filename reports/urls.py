@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboards, views
+from . import dashboards, pdf, views
 
 app_name = "reports"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         dashboards.DashboardExportView.as_view(),
         name="dashboard_export",
     ),
+    path("national-report.pdf", pdf.NationalReportPdfView.as_view(), name="report_pdf"),
     path("sheet/", views.SheetView.as_view(), name="sheet"),
     path("<int:pk>/", views.ReportPageView.as_view(), name="detail"),
     path(

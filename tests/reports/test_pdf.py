@@ -88,3 +88,20 @@ def test_the_command_writes_the_pdf(worked_example, tmp_path):
     call_command("national_report", "--year", "2024", str(path))
     text = pdf_text(path.read_bytes())
     assert "58,3%" in text
+
+
+def test_the_view_serves_ministry_staff_and_refuses_officers(
+    worked_example, client, ministry_user, officer_a
+):
+    url = "/reports/national-report.pdf?year=2024"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(officer_a)
+    assert client.get(url).status_code == 403
+    client.force_login(ministry_user)
+    response = client.get("/reports/national-report.pdf?year=2024")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "58,3%" in pdf_text(response.content)
+    for year in ("abc", "2019"):
+        bad = client.get(f"/reports/national-report.pdf?year={year}")
+        assert bad.status_code == 400
