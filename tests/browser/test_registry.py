@@ -133,9 +133,12 @@ def test_commune_list_follows_the_province_and_detail_page(page, tmp_path, regis
 
     page.goto("/institutions/new/")
     page.select_option("select[name=province]", "66")
-    page.wait_for_function(
-        "document.querySelectorAll('select[name=commune] option').length > 100"
+    # The page's Content-Security-Policy forbids evaluating strings, so wait
+    # for the option the script adds rather than for a JavaScript condition.
+    page.locator("select[name=commune] option[value='22015']").wait_for(
+        state="attached"
     )
+    assert page.locator("select[name=commune] option").count() == 103
     page.select_option("select[name=commune]", "22015")
     page.fill("input[name=code]", "DL-NEW")
     page.fill("input[name=name]", "Thư viện phường Tuy Hòa")

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
+from django.core.management import base as management_base
 from django.utils import translation
 
 from institutions.models import Institution
@@ -170,8 +171,11 @@ def test_import_export_import_round_trip_changes_nothing(geography, tmp_path, su
 
 @pytest.mark.django_db
 def test_commands_exit_with_status_1_on_bad_input_and_0_on_success(
-    geography, tmp_path, capsys
+    geography, tmp_path, capsys, monkeypatch
 ):
+    # run_from_argv closes the database connections when it ends, which would
+    # close the test's own connection.
+    monkeypatch.setattr(management_base.connections, "close_all", lambda: None)
     good = csv_write(tmp_path / "good.csv", [row()])
     bad = csv_write(tmp_path / "bad.csv", [row(category="museumx")])
 
