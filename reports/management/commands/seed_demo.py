@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from institutions.demo import demo_institutions_create
-from reports.demo import DEMO_PASSWORD, demo_users_create
+from reports.demo import DEMO_PASSWORD, demo_reports_create, demo_users_create
 from reports.demo_national import NATIONAL_TOTAL, demo_national_create, years_parse
 
 
@@ -41,6 +41,8 @@ class Command(BaseCommand):
         accounts = demo_users_create()
         institutions = demo_institutions_create()
         self.stdout.write(f"Demo institutions: {institutions.summary()}")
+        reports = demo_reports_create()
+        self.stdout.write(f"Demo reports 2022–2025: {reports.summary()}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             where = f" ({account.province_code})" if account.province_code else ""

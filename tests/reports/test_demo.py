@@ -1,0 +1,93 @@
+"""Demo annual reports for `make run`: years, statuses, trends, idempotence."""
+
+from collections import Counter
+
+import pytest
+
+from institutions.demo import demo_institutions_create
+from reports.demo import demo_reports_create, demo_users_create
+from reports.indicators import APPLICABLE_FIELDS, REPORT_FIELDS
+from reports.models import AnnualReport, ReportStatus, ReportTransition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(geography):
+    demo_users_create()
+    demo_institutions_create(per_province=12)
+    return demo_reports_create()
+
+
+def test_reports_by_year_status_category_and_trend(demo):
+    """2022–2025 with some institutions not reporting; earlier years mostly
+    approved, the last a mix; only applicable values in active years; visits
+    growing on average."""
+    years = Counter(AnnualReport.objects.values_list("year", flat=True))
+    assert sorted(years) == [2022, 2023, 2024, 2025]
+    assert demo.total == sum(years.values())
+    active_pairs = 34 * 12 * 4
+    assert 0.75 * active_pairs < demo.total < active_pairs
+
+    for year in (2022, 2023, 2024):
+        statuses = Counter(
+            AnnualReport.objects.filter(year=year).values_list("status", flat=True)
+        )
+        assert statuses["approved"] > 0.9 * sum(statuses.values())
+    last = Counter(
+        AnnualReport.objects.filter(year=2025).values_list("status", flat=True)
+    )
+    assert set(last) == set(ReportStatus.values)
+    assert last["returned"] < last["submitted"]
+
+    for report in AnnualReport.objects.select_related("institution"):
+        institution = report.institution
+        assert institution.is_active_in(report.year)
+        applicable = APPLICABLE_FIELDS[institution.category]
+        for name in REPORT_FIELDS:
+            if name not in applicable:
+                assert getattr(report, name) is None
+
+    totals = {
+        year: sum(
+            AnnualReport.objects.filter(
+                year=year, learning_visits__isnull=False
+            ).values_list("learning_visits", flat=True)
+        )
+        / AnnualReport.objects.filter(year=year, learning_visits__isnull=False).count()
+        for year in (2022, 2024)
+    }
+    assert totals[2024] > totals[2022]
+
+
+def test_returned_reports_carry_a_comment_and_every_report_its_transitions(demo):
+    for report in AnnualReport.objects.filter(status="returned")[:20]:
+        assert report.review_comment
+        last = report.transitions.order_by("at", "pk").last()
+        assert (last.to_status, last.comment) == ("returned", report.review_comment)
+    approved = AnnualReport.objects.filter(status="approved").first()
+    steps = list(approved.transitions.values_list("to_status", flat=True))
+    assert steps == ["draft", "submitted", "approved"]
+    assert approved.transitions.get(to_status="approved").user.username == "ministry"
+    assert approved.history.count() == 1
+    assert ReportTransition.objects.count() > demo.total
+
+
+def test_creating_again_is_idempotent_and_another_seed_replaces(demo):
+    before = list(
+        AnnualReport.objects.order_by("pk").values_list("pk", "status", *REPORT_FIELDS)
+    )
+    again = demo_reports_create()
+    assert not again.created
+    assert again.total == demo.total
+    after = list(
+        AnnualReport.objects.order_by("pk").values_list("pk", "status", *REPORT_FIELDS)
+    )
+    assert after == before
+
+    other = demo_reports_create(seed=7)
+    assert other.created
+    assert AnnualReport.objects.count() == other.total
+    assert ReportTransition.objects.filter(report__isnull=True).count() == 0
+    back = demo_reports_create()
+    assert back.by_status == demo.by_status
