@@ -37,6 +37,9 @@ LINE_COLOURS = [
     "#000000",
 ]
 NO_VALUE_COLOUR = "#dee2e6"
+# Sequential scales whose lowest colour still stands out from "no value".
+SHARE_SCALE = [[0, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]]
+ON_TRACK_SCALE = [[0, "#c7e9c0"], [0.5, "#41ab5d"], [1, "#00441b"]]
 # Labels that must stand on the map (provinces_34.SOURCE.md): the archipelagos
 # are part of Đà Nẵng (48) and Khánh Hòa (56) but too small to see.
 ARCHIPELAGOS = [
@@ -109,13 +112,15 @@ def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> 
     bars: list[Bar] = []
     position = 0.0
     for heading, members in groups:
+        position += _LINE * _lines(heading)
         annotations.append(_label(heading, position, bold=True))
-        position += 0.9
+        position += 0.25
         for bar in members:
+            position += _LINE * _lines(bar.label)
             annotations.append(_label(bar.label, position))
-            centres.append(position + 0.62)
+            centres.append(position + 0.4)
             bars.append(bar)
-            position += 1.45
+            position += 0.8
     figure.add_bar(
         orientation="h",
         y=centres,
@@ -150,12 +155,12 @@ def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> 
         )
     figure.update_layout(
         _layout(
-            height=int(34 * position) + 90,
+            height=int(36 * position) + 90,
             annotations=annotations,
             xaxis={
                 "range": [0, 112],
                 "tickvals": [0, 20, 40, 60, 80, 100],
-                "ticksuffix": unit,
+                "ticktext": [f"{tick}{unit}" for tick in (0, 20, 40, 60, 80, 100)],
                 "fixedrange": True,
                 "gridcolor": "#e9ecef",
                 "side": "top",
@@ -173,15 +178,25 @@ def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> 
     return _json(figure)
 
 
+_LINE = 0.5  # height of a line of label text, in bar slots
+_LABEL_WIDTH = 44
+
+
+def _lines(text: str) -> int:
+    return len(textwrap.wrap(str(text), _LABEL_WIDTH)) or 1
+
+
 def _label(text: str, y: float, *, bold: bool = False) -> dict:
+    # Anchored at its bottom line, so that it stands just above its bar.
+    wrapped = "<br>".join(textwrap.wrap(str(text), _LABEL_WIDTH)) or str(text)
     return {
-        "text": f"<b>{_wrap(text, 60)}</b>" if bold else _wrap(text, 60),
+        "text": f"<b>{wrapped}</b>" if bold else wrapped,
         "x": 0,
         "xref": "paper",
         "xanchor": "left",
         "y": y,
         "yref": "y",
-        "yanchor": "top",
+        "yanchor": "bottom",
         "align": "left",
         "showarrow": False,
         "font": {"size": 13 if bold else 12, "color": "#212529"},
@@ -291,7 +306,7 @@ def growth_trend_chart(
         y=[value for _y, value in growth],
         yaxis="y2",
         mode="lines+markers",
-        name=_wrap(growth_name, 60),
+        name=_wrap(growth_name, 40),
         line={"color": "#0072B2", "width": 3},
         hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
     )
@@ -332,7 +347,6 @@ def growth_trend_chart(
             xaxis=_year_axis(first, last),
             yaxis={
                 "automargin": True,
-                "title": {"text": totals_name, "standoff": 8},
                 "rangemode": "tozero",
                 "fixedrange": True,
                 "gridcolor": "#e9ecef",
@@ -340,7 +354,6 @@ def growth_trend_chart(
             },
             yaxis2={
                 "automargin": True,
-                "title": {"text": _("Growth, % a year"), "standoff": 8},
                 "overlaying": "y",
                 "side": "right",
                 "range": [bottom, top],
@@ -385,6 +398,9 @@ def province_bar_chart(
         x=[bar.value for bar in ordered],
         marker_color=[STATUS_COLOURS.get(bar.status) for bar in ordered],
         customdata=[[bar.status_label] for bar in ordered],
+        text=[bar.text for bar in ordered],
+        textposition="outside",
+        cliponaxis=False,
         hovertemplate="%{y}: %{x:.1f}" + unit + " · %{customdata[0]}<extra></extra>",
         showlegend=False,
     )
@@ -419,7 +435,7 @@ def province_bar_chart(
                 "fixedrange": True,
                 "tickfont": {"size": 11},
             },
-            margin={"l": 10, "r": 10, "t": 30, "b": 10},
+            margin={"l": 10, "r": 50, "t": 30, "b": 10},
         )
     )
     return _json(figure)
@@ -442,7 +458,7 @@ def province_map(
     colorbar_title: str,
     zmin: float | None = None,
     zmax: float | None = None,
-    colorscale: str | list = "Blues",
+    colorscale: str | list = SHARE_SCALE,
     zmid: float | None = None,
     show_scale: bool = True,
 ) -> dict:
@@ -492,10 +508,14 @@ def province_map(
             colorscale=colorscale,
             showscale=show_scale,
             colorbar={
-                "title": {"text": colorbar_title, "side": "right"},
-                "thickness": 12,
-                "len": 0.6,
-                "x": 1.0,
+                "title": {"text": colorbar_title, "side": "top"},
+                "orientation": "h",
+                "thickness": 10,
+                "len": 0.7,
+                "x": 0.5,
+                "xanchor": "center",
+                "y": 0,
+                "yanchor": "top",
             },
             marker_line={"color": "#ffffff", "width": 0.6},
             hovertemplate="%{text}<extra></extra>",
@@ -510,7 +530,7 @@ def province_map(
                 "projection": {"type": "mercator"},
                 "bgcolor": "rgba(0,0,0,0)",
             },
-            margin={"l": 0, "r": 0, "t": 0, "b": 0},
+            margin={"l": 0, "r": 0, "t": 0, "b": 60},
         )
     )
     return _json(figure)

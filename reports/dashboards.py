@@ -805,7 +805,7 @@ def on_track_map(
         colorbar_title=_("Share of targets (%)"),
         zmin=0,
         zmax=100,
-        colorscale="Greens",
+        colorscale=charts.ON_TRACK_SCALE,
     )
     return chart, table
 
@@ -1202,6 +1202,7 @@ class ProvincesView(DashboardMixin, TemplateView):
                 value=row.value,
                 status=row.status.code,
                 status_label=row.status.label,
+                text=number(row.evaluation.value),
             )
             for row in rows
         ]

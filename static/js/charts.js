@@ -44,6 +44,13 @@
     if (container.dataset.topojsonUrl) {
       config.topojsonURL = container.dataset.topojsonUrl;
     }
+    if (isMap && container.clientWidth) {
+      // Vietnam with its archipelagos is about as tall as it is wide.
+      figure.layout.height = Math.min(
+        figure.layout.height || 620,
+        Math.round(container.clientWidth * 1.1) + 60
+      );
+    }
     var ready = isMap
       ? geojson(container.dataset.geojson).then(function (boundaries) {
           figure.data.forEach(function (trace) {
