@@ -13,14 +13,17 @@ class YearColumn(tables.Column):
         return str(value)
 
 
-def _from(breakpoint: str) -> dict:
+def _from(breakpoint: str, *, nowrap: bool = False) -> dict:
     """Cell attributes that hide a column on screens narrower than ``breakpoint``."""
     classes = f"d-none d-{breakpoint}-table-cell"
-    return {"th": {"class": classes}, "td": {"class": classes}}
+    cell = f"{classes} text-nowrap" if nowrap else classes
+    return {"th": {"class": classes}, "td": {"class": cell}}
 
 
 class InstitutionTable(tables.Table):
-    code = tables.Column(verbose_name=_("Code"), linkify=True, attrs=_from("md"))
+    code = tables.Column(
+        verbose_name=_("Code"), linkify=True, attrs=_from("md", nowrap=True)
+    )
     name = tables.Column(
         verbose_name=_("Name"), linkify=True, order_by=("name_sort", "code")
     )
