@@ -9,7 +9,7 @@ endpoint only reads: writes go through the pages, the admin and the commands.
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +20,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from institutions.filters import InstitutionFilterSet as RegistryFilterSet
 from institutions.models import (
     YEAR_MAX,
     YEAR_MIN,
@@ -29,7 +30,7 @@ from institutions.models import (
     Province,
 )
 from institutions.selectors import institution_visible_list, province_visible_list
-from institutions.text import search_key
+from institutions.services import COLUMNS as INSTITUTION_COLUMNS
 from lifelong_learning.roles import (
     user_can_see_province,
     user_province,
@@ -38,10 +39,10 @@ from lifelong_learning.roles import (
 from lifelong_learning.tabular import province_code_normalise
 
 from .figures import NATION, progress_rows
-from .indicators import REPORT_FIELDS
 from .models import AnnualReport, ReportStatus
 from .pdf import data_year_message
 from .progress import Kind, Status
+from .selectors import COLUMNS as REPORT_COLUMNS
 
 
 class Pagination(PageNumberPagination):
@@ -118,16 +119,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Institution
-        fields = [
-            "code",
-            "name",
-            "category",
-            "province_code",
-            "legacy_province_code",
-            "commune_code",
-            "opened_year",
-            "closed_year",
-        ]
+        fields = list(INSTITUTION_COLUMNS)
         read_only_fields = fields
 
 
@@ -139,15 +131,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AnnualReport
-        fields = [
-            "id",
-            "institution_code",
-            "year",
-            *REPORT_FIELDS,
-            "status",
-            "version",
-            "updated_at",
-        ]
+        fields = ["id", *REPORT_COLUMNS, "status", "version", "updated_at"]
         read_only_fields = fields
 
 
@@ -242,16 +226,9 @@ class InstitutionFilterSet(django_filters.FilterSet):
         model = Institution
         fields = ["province", "category", "active_in_year", "q"]
 
-    def active_in(self, queryset, name, value):
-        return queryset.active_in(value)
-
-    def search(self, queryset, name, value):
-        key = search_key(value)
-        if not key:
-            return queryset
-        return queryset.filter(
-            Q(name_search__contains=key) | Q(code__icontains=value.strip())
-        )
+    # The same search and activity rule as the registry's list page.
+    active_in = RegistryFilterSet.active_in
+    search = RegistryFilterSet.search
 
 
 class AnnualReportFilterSet(django_filters.FilterSet):
