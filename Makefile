@@ -52,6 +52,17 @@ pytest-postgres:
 	@echo "== pytest on PostgreSQL =="
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# National-scale benchmarks on a throw-away PostgreSQL, never part of `make test`:
+# seeds ~150,000 institutions, measures each figure beside its reference, writes
+# bench/results.json and prints a Markdown table (see bench/README.md).
+BENCH_ARGS ?=
+bench:
+	@scripts/system-packages.sh test
+	@$(MAKE) --no-print-directory setup
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --group bench
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+	scripts/with-postgres.sh $(PY) -m bench.run $(BENCH_ARGS)
+
 # Refreshes locale/vi from the code and fills translations from locale/parts/*.po.
 messages: setup
 	$(PY) scripts/messages.py
