@@ -21,7 +21,9 @@ FIRST_YEAR = 2020
 
 def report_years_choices() -> list[tuple[int, int]]:
     """Years offered by the year sheet: from 2020 up to the current year."""
-    return [(year, year) for year in range(date.today().year, FIRST_YEAR - 1, -1)]
+    return [
+        (year, str(year)) for year in range(date.today().year, FIRST_YEAR - 1, -1)
+    ]
 
 
 def default_report_year() -> int:
@@ -242,6 +244,11 @@ class SheetForm:
         # Every row is validated, so that every error is shown at once.
         results = [form.is_valid() for form in self.forms if form.is_bound]
         return all(results)
+
+    @property
+    def editable(self) -> bool:
+        """Whether any row of the page can still be changed."""
+        return any(not form.read_only for form in self.forms)
 
     @property
     def invalid_forms(self) -> list[SheetRowForm]:

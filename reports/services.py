@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -130,9 +131,9 @@ def _warnings(values: dict, previous: AnnualReport) -> list[dict[str, str]]:
                         )
                         % {
                             "field": REPORT_FIELDS[name],
-                            "before": before,
+                            "before": number_format(before, force_grouping=True),
                             "year": previous.year,
-                            "value": value,
+                            "value": number_format(value, force_grouping=True),
                         },
                     }
                 )

@@ -169,11 +169,12 @@ class SheetView(PermissionRequiredMixin, View):
                 )
             return self._render(form, province, page=page, sheet=sheet, status=409)
         written = result.written
-        messages.success(
-            request,
-            _("Saved: %(created)s new and %(updated)s changed reports.")
-            % {"created": len(written.created), "updated": len(written.updated)},
-        )
+        if written.saved or not submit:
+            messages.success(
+                request,
+                _("Saved: %(created)s new and %(updated)s changed reports.")
+                % {"created": len(written.created), "updated": len(written.updated)},
+            )
         if submit:
             messages.success(
                 request,
