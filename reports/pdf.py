@@ -21,7 +21,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -49,6 +49,9 @@ from lifelong_learning.roles import user_sees_all_provinces
 from targets.models import FAMILY_LABELS, Target
 from targets.selectors import target_list
 
+# The dashboards' formats, so that the PDF shows every figure as the pages do.
+from .dashboards import _threshold_text as threshold_text
+from .dashboards import number
 from .figures import NATION, Evaluation, ProgressFigures, progress_figures_load
 from .progress import Kind, Status
 
@@ -76,7 +79,6 @@ LINE_COLOURS = [
     colors.HexColor(code)
     for code in ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 ]
-NO_VALUE = "—"
 
 
 @cache
@@ -95,32 +97,15 @@ def fonts_register() -> None:
 # Numbers -----------------------------------------------------------------------
 
 
-def number(value, decimals: int | None = None) -> str:
-    """A number in the active language's format (58,3 in Vietnamese), with
-    ``decimals`` places, by default one unless it is whole; a dash for no
-    value."""
+def percent(value) -> str:
+    """A value or rate as the dashboards show it: 58,3%, or "–"."""
     if value is None:
-        return NO_VALUE
-    value = float(value)
-    if decimals is None:
-        decimals = 0 if value.is_integer() else 1
-    return number_format(value, decimals, use_l10n=True)
+        return number(None)
+    return _("%(number)s%%") % {"number": number(value)}
 
 
-def percent(value, decimals: int | None = 1) -> str:
-    """A value or rate as the JSON rows give it, with one decimal: 58,3%."""
-    if value is None:
-        return NO_VALUE
-    return _("%(number)s%%") % {"number": number(value, decimals)}
-
-
-def threshold_text(row: dict) -> str:
-    if row["upper"] is None:
-        return percent(row["threshold"], decimals=None)
-    return _("%(low)s–%(high)s%%") % {
-        "low": number(row["threshold"]),
-        "high": number(row["upper"]),
-    }
+def axis_label(value) -> str:
+    return number(value, 0 if float(value).is_integer() else 1)
 
 
 # Content -----------------------------------------------------------------------
@@ -263,14 +248,14 @@ class NationalReport:
                     str(item.number),
                     self.paragraph(item.target.label, "cell"),
                     str(row["target_year"]),
-                    threshold_text(row),
+                    threshold_text(item.target),
                     percent(row["value"]),
                     percent(row.get("reporting_rate")),
                     self.paragraph(item.status.label, "cell"),
                 ]
             )
             style.add("BACKGROUND", (6, line), (6, line), STATUS_COLOURS[item.status])
-        widths = [22, 330, 62, 62, 62, 72, 150]
+        widths = [22, 302, 62, 90, 62, 72, 150]
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(style)
         return [
@@ -372,7 +357,10 @@ class NationalReport:
             data.append([(first, threshold), (last, threshold)])
             styles.append((colour, (3, 2)))
             values_seen.append(threshold)
-            target = {"threshold": threshold_text(item.row), "year": item.target.year}
+            target = {
+                "threshold": threshold_text(item.target),
+                "year": item.target.year,
+            }
             if len(groups) == 1:
                 text = _("Target: %(threshold)s by %(year)s") % target
             else:
@@ -407,7 +395,7 @@ class NationalReport:
             margin = (high - low or 10) / 10
             y_axis.valueMin = 0 if low >= 0 else 5 * math.floor((low - margin) / 5)
             y_axis.valueMax = 5 * math.ceil((high + margin) / 5)
-        y_axis.labelTextFormat = number
+        y_axis.labelTextFormat = axis_label
         for axis in (x_axis, y_axis):
             axis.labels.fontName = FONT
             axis.labels.fontSize = 7
@@ -440,7 +428,7 @@ class NationalReport:
             for column, item in enumerate(columns, start=1):
                 evaluation = self.figures.evaluate(item.target, code)
                 value = evaluation.row()["value"]
-                cells.append(number(value, 1))
+                cells.append(number(value))
                 style.add(
                     "BACKGROUND",
                     (column, line),
@@ -465,7 +453,7 @@ class NationalReport:
             self.paragraph(
                 _(
                     "Values in percent; columns are numbered as in the table of "
-                    "targets; cells are coloured by status; “—” means no value."
+                    "targets; cells are coloured by status; “–” means no value."
                 ),
                 "note",
             ),
