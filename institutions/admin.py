@@ -6,6 +6,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from lifelong_learning.audit import ChangeReasonAdminMixin
+
 from .models import Commune, FormerProvince, Institution, Province, UserProfile
 
 
@@ -60,7 +62,7 @@ class ActiveInYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
+class InstitutionAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",

@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lifelong_learning.audit import reason_field
 from lifelong_learning.roles import user_can_write_province
 from lifelong_learning.tabular import TableError, table_format
 
@@ -51,6 +52,7 @@ class InstitutionForm(forms.ModelForm):
         label=_("Former province"),
         help_text=Institution._meta.get_field("former_province").help_text,
     )
+    reason = reason_field()
 
     class Meta:
         model = Institution

@@ -91,6 +91,12 @@ def _history_user(institution: Institution, user) -> None:
         institution._history_user = user
 
 
+def _history_reason(institution: Institution, reason: str) -> None:
+    # The history keeps at most 100 characters of a reason.
+    if reason.strip():
+        institution._change_reason = reason.strip()[:100]
+
+
 def _require_write(user, province_code: str, permission: str) -> None:
     if not user_can_write_province(user, province_code, permission):
         raise PermissionDenied(_("You may not change institutions of this province."))
@@ -108,8 +114,10 @@ def institution_create(
     former_province: FormerProvince | None = None,
     opened_year: int | None = None,
     closed_year: int | None = None,
+    reason: str = "",
 ) -> Institution:
-    """Adds an institution in a province the user may write to."""
+    """Adds an institution in a province the user may write to; ``reason``
+    goes to its history."""
     _require_write(user, province.code, ADD)
     institution = Institution(
         code=code,
@@ -123,6 +131,7 @@ def institution_create(
     )
     institution.full_clean()
     _history_user(institution, user)
+    _history_reason(institution, reason)
     institution.save()
     return institution
 
@@ -142,9 +151,12 @@ _EDITABLE = frozenset(
 
 
 @transaction.atomic
-def institution_update(*, institution: Institution, user, **data) -> Institution:
+def institution_update(
+    *, institution: Institution, user, reason: str = "", **data
+) -> Institution:
     """Changes the given fields; the user must be allowed to write both in the
-    institution's province and in the province it moves to."""
+    institution's province and in the province it moves to. ``reason`` goes
+    to its history."""
     unknown = set(data) - _EDITABLE
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
@@ -157,6 +169,7 @@ def institution_update(*, institution: Institution, user, **data) -> Institution
         setattr(institution, name, value)
     institution.full_clean()
     _history_user(institution, user)
+    _history_reason(institution, reason)
     institution.save()
     return institution
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import user_role
+from .roles import VIEW_ALL_PROVINCES, user_role
 
 # (URL name, label, permission needed or None for everyone). Entries whose URL
 # does not exist are left out, so an app adds its page by adding its URL.
@@ -13,6 +13,7 @@ NAV_ITEMS = [
     ("institutions:list", _("Institutions"), "institutions.view_institution"),
     ("reports:sheet", _("Data entry"), "reports.change_annualreport"),
     ("reports:review", _("Review"), "reports.review_annualreport"),
+    ("audit", _("Audit"), VIEW_ALL_PROVINCES),
     ("methodology", _("Methodology"), None),
 ]
 

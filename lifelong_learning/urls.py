@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import audit, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("institutions/", include("institutions.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),
+    path("audit/", audit.AuditView.as_view(), name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

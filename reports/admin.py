@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from lifelong_learning.audit import ChangeReasonAdminMixin
+
 from .indicators import REPORT_FIELDS
 from .models import AnnualReport, ReportStatus, ReportTransition
 from .services import report_save, report_values_check
@@ -59,7 +61,7 @@ class AnnualReportAdminForm(forms.ModelForm):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(SimpleHistoryAdmin):
+class AnnualReportAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     form = AnnualReportAdminForm
     list_display = ["institution", "year", "status", "updated_at", "updated_by"]
     list_filter = ["status", "year", "institution__category", "institution__province"]
@@ -76,6 +78,7 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
             values={name: form.cleaned_data.get(name) for name in REPORT_FIELDS},
             expected_version=form.cleaned_data.get("expected_version"),
             status=obj.status if change else ReportStatus.DRAFT,
+            reason=form.cleaned_data.get("change_reason", ""),
         )
         obj.pk = saved.pk
         obj.refresh_from_db()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.forms import InstitutionImportForm
 from institutions.models import Category, Institution, Province
+from lifelong_learning.audit import reason_field
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 from lifelong_learning.tabular import parse_non_negative_int
 
@@ -90,6 +91,7 @@ class ReportForm(forms.Form):
     for another field is refused with the rule of ``report_values_check``."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = reason_field()
 
     # After a refused save based on an older version: the user's and the
     # stored value of each field (see :func:`conflict_rows`).
@@ -140,7 +142,7 @@ class ReportForm(forms.Form):
 
     @property
     def value_changes(self) -> list[str]:
-        return [name for name in self.changed_data if name != "version"]
+        return [name for name in self.changed_data if name not in ("version", "reason")]
 
     def clean(self):
         cleaned = super().clean()

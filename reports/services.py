@@ -29,6 +29,8 @@ COUNT_CHANGE_FACTOR = 3
 COUNT_MAX = 2_147_483_647
 # Reports written per bulk statement by the sheet, the review and the import.
 BATCH_SIZE = 500
+# The change reason the history records for saves of the year sheet.
+SHEET_CHANGE_REASON = "sheet"
 
 CHANGE = "reports.change_annualreport"
 SUBMIT = "reports.submit_annualreport"
@@ -112,40 +114,46 @@ def report_values_check(
     return check
 
 
-def _warnings(values: dict, previous: AnnualReport) -> list[dict[str, str]]:
+def _warnings(values: dict, previous: AnnualReport) -> list[dict]:
     warnings = []
     for name, value in values.items():
         before = getattr(previous, name, None)
         if value is None or before is None:
             continue
+        warning = {"field": name, "year": previous.year}
         if name in Count.values:
             if (before > 0 and value > COUNT_CHANGE_FACTOR * before) or (
                 value * COUNT_CHANGE_FACTOR < before
             ):
-                warnings.append(
-                    {
-                        "field": name,
-                        "message": _(
-                            "%(field)s changed more than threefold: %(before)s in "
-                            "%(year)s, %(value)s now."
-                        )
-                        % {
-                            "field": REPORT_FIELDS[name],
-                            "before": number_format(before, force_grouping=True),
-                            "year": previous.year,
-                            "value": number_format(value, force_grouping=True),
-                        },
-                    }
-                )
+                warning.update(before=before, value=value)
+                warnings.append(warning)
         elif before is True and value is False:
-            warnings.append(
-                {
-                    "field": name,
-                    "message": _("%(field)s turned from yes in %(year)s to no.")
-                    % {"field": REPORT_FIELDS[name], "year": previous.year},
-                }
-            )
+            warnings.append(warning)
+    for warning in warnings:
+        warning["message"] = warning_message(warning)
     return warnings
+
+
+def warning_message(warning: dict) -> str:
+    """The text of a stored warning in the active language (the message saved
+    with it, in the language of whoever saved, is the fallback)."""
+    name = warning.get("field")
+    if name not in REPORT_FIELDS or "year" not in warning:
+        return warning.get("message", "")
+    if name in Count.values:
+        return _(
+            "%(field)s changed more than threefold: %(before)s in %(year)s, "
+            "%(value)s now."
+        ) % {
+            "field": REPORT_FIELDS[name],
+            "before": number_format(warning["before"], force_grouping=True),
+            "year": warning["year"],
+            "value": number_format(warning["value"], force_grouping=True),
+        }
+    return _("%(field)s turned from yes in %(year)s to no.") % {
+        "field": REPORT_FIELDS[name],
+        "year": warning["year"],
+    }
 
 
 def _require_write(user, institution: Institution, permission: str) -> None:
@@ -174,10 +182,13 @@ def _record_transition(report, from_status, user, comment="") -> None:
         )
 
 
-def _save(report: AnnualReport, user) -> None:
+def _save(report: AnnualReport, user, reason: str = "") -> None:
     report.updated_by = user
     report.version += 1 if report.pk else 0
     report._history_user = user
+    if reason.strip():
+        # The history keeps at most 100 characters of a reason.
+        report._change_reason = reason.strip()[:100]
     report.full_clean(exclude=["institution"])
     report.save()
 
@@ -191,8 +202,10 @@ def report_save(
     values: dict,
     expected_version: int | None = None,
     status: str = ReportStatus.DRAFT,
+    reason: str = "",
 ) -> AnnualReport:
-    """Creates or updates the report of ``institution`` for ``year``.
+    """Creates or updates the report of ``institution`` for ``year``;
+    ``reason`` goes to its history.
 
     ``values`` maps field names to parsed values; fields not given keep their
     value. Refuses an approved report (:class:`ReportLocked`), a save based on
@@ -236,7 +249,7 @@ def report_save(
         setattr(report, name, value)
     report.warnings = check.warnings
     report.status = status
-    _save(report, user)
+    _save(report, user, reason)
     _record_transition(report, from_status, user)
     return report
 
@@ -299,7 +312,7 @@ def _move(report: AnnualReport, to_status: str, user, comment: str = ""):
     report.status = to_status
     if comment:
         report.review_comment = comment
-    _save(report, user)
+    _save(report, user, comment)
     _record_transition(report, from_status, user, comment)
     return report
 
@@ -526,7 +539,7 @@ def reports_write(
             AnnualReport,
             batch_size=BATCH_SIZE,
             default_user=history_user,
-            default_change_reason=change_reason,
+            default_change_reason=change_reason[:100],
         )
         moves.extend((report, "") for report in result.created)
     if updates:
@@ -536,7 +549,7 @@ def reports_write(
             _WRITE_FIELDS,
             batch_size=BATCH_SIZE,
             default_user=history_user,
-            default_change_reason=change_reason,
+            default_change_reason=change_reason[:100],
         )
         result.updated = updates
     ReportTransition.objects.bulk_create(
@@ -569,7 +582,9 @@ def reports_save(
     checks = reports_check(user=user, entries=entries, status=status, lock=True)
     if not all(check.ok for check in checks):
         raise ReportsRefused(checks)
-    return reports_write(user=user, checks=checks, status=status)
+    return reports_write(
+        user=user, checks=checks, status=status, change_reason=SHEET_CHANGE_REASON
+    )
 
 
 def _sheet_reports(*, province_code: str, year: int, category: str | None):
@@ -616,6 +631,7 @@ def _move_many(reports, *, to_status: str, user, comment: str = "") -> int:
             ["status", "version", "updated_at", "updated_by", "review_comment"],
             batch_size=BATCH_SIZE,
             default_user=history_user,
+            default_change_reason=(comment or SHEET_CHANGE_REASON)[:100],
         )
         ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
     return len(pks)

@@ -295,6 +295,7 @@ class ReportPageView(PermissionRequiredMixin, View):
                 values=entry.values,
                 expected_version=entry.expected_version,
                 status=ReportStatus.SUBMITTED if submit else ReportStatus.DRAFT,
+                reason=form.cleaned_data["reason"],
             )
         except services.StaleReport as stale:
             form.conflict_show(stale.report)
@@ -446,12 +447,17 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         years = report_years()
-        chosen = self.request.GET.get("year", "")
-        selected = [int(chosen)] if chosen.isdigit() and int(chosen) in years else years
+        chosen = self.request.GET.get("year")
+        if chosen is None:  # the latest year first; "" asks for every year
+            selected = years[:1]
+        elif chosen.isdigit() and int(chosen) in years:
+            selected = [int(chosen)]
+        else:
+            selected = years
         waiting_only = self.request.GET.get("waiting") == "1"
         context.update(
             years=years,
-            year=int(chosen) if len(selected) == 1 and chosen else None,
+            year=selected[0] if len(selected) == 1 else None,
             waiting_only=waiting_only,
             rows=review_queue(years=selected, waiting_only=waiting_only),
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from institutions.models import Category
+from lifelong_learning.audit import ChangeReasonAdminMixin
 from reports.indicators import Count, Criterion
 
 from .models import Target
@@ -71,7 +72,7 @@ class CategoryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     form = TargetAdminForm
     list_display = ["position", "target_label", "kind", "year", "threshold", "upper"]
     list_display_links = ["target_label"]

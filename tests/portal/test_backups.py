@@ -11,6 +11,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from institutions.models import Category, FormerProvince, Institution
@@ -31,6 +32,14 @@ from tests.factories import TEST_PASSWORD
 from tests.security.snapshot import tables_counts, tables_snapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English."""
+    with translation.override("en"):
+        yield
+
 
 YEARS = range(2022, 2026)
 AREAS = [None, PROVINCE_A, PROVINCE_B, "79"]
@@ -199,9 +208,8 @@ def _sha256(path: Path) -> str:
     ids=["checksum", "missing-file", "no-manifest", "bad-manifest", "schema", "table"],
 )
 def test_a_damaged_backup_is_refused_before_anything_is_written(
-    portal_data, tmp_path, spoil, message, settings
+    portal_data, tmp_path, spoil, message
 ):
-    settings.LANGUAGE_CODE = "en"
     backup_export(directory=tmp_path / "b")
     spoil(tmp_path / "b")
     snapshot = tables_snapshot()
