@@ -51,7 +51,7 @@ from targets.selectors import target_list
 
 # The dashboards' formats, so that the PDF shows every figure as the pages do.
 from .dashboards import _threshold_text as threshold_text
-from .dashboards import number
+from .dashboards import dashboard_years, default_year, number
 from .figures import NATION, Evaluation, ProgressFigures, progress_figures_load
 from .progress import Kind, Status
 
@@ -116,7 +116,7 @@ class HeadlineRow:
     """A target row as the report shows it: its number in the headline table,
     the row of the JSON output and the target it evaluates."""
 
-    number: int
+    position: int
     target: Target
     row: dict
 
@@ -125,26 +125,16 @@ class HeadlineRow:
         return Status(self.row["status"])
 
 
-def data_year_range() -> tuple[int, int]:
-    """The data years that have figures: from the earliest baseline year to
-    the last target year (the range ``manage.py progress`` accepts)."""
-    targets = list(target_list())
-    if not targets:
-        return (YEAR_MIN, YEAR_MAX)
-    return (
-        min(target.baseline_year for target in targets),
-        max(target.year for target in targets),
-    )
-
-
 def data_year_message(year: int) -> str | None:
-    """Why ``year`` has no figures, or ``None`` when it has."""
-    first, last = data_year_range()
-    if first <= year <= last:
+    """Why ``year`` has no figures, or ``None``: the years of the dashboards
+    and of ``manage.py progress`` run from the first baseline year to the last
+    target year."""
+    years = dashboard_years(list(target_list()))
+    if not years or year in years:
         return None
     return _("The year must lie between %(first)s and %(last)s.") % {
-        "first": first,
-        "last": last,
+        "first": years[0],
+        "last": years[-1],
     }
 
 
@@ -164,7 +154,7 @@ class NationalReport:
         self.year = figures.year
         self.evaluations: list[Evaluation] = figures.evaluations(NATION)
         self.headline = [
-            HeadlineRow(number=index, target=evaluation.target, row=evaluation.row())
+            HeadlineRow(position=index, target=evaluation.target, row=evaluation.row())
             for index, evaluation in enumerate(self.evaluations, start=1)
         ]
         self.styles = {
@@ -245,7 +235,7 @@ class NationalReport:
             row = item.row
             data.append(
                 [
-                    str(item.number),
+                    str(item.position),
                     self.paragraph(item.target.label, "cell"),
                     str(row["target_year"]),
                     threshold_text(item.target),
@@ -416,7 +406,7 @@ class NationalReport:
     def province_table(self) -> list:
         main_year = main_target_year(self.figures.targets, self.year)
         columns = [item for item in self.headline if item.target.year == main_year]
-        header = [_("Province"), *(f"#{item.number}" for item in columns)]
+        header = [_("Province"), *(f"#{item.position}" for item in columns)]
         data = [header]
         style = self._table_style()
         style.add("FONT", (0, 0), (-1, -1), FONT, 7)
@@ -516,31 +506,43 @@ def national_report_pdf(*, year: int, approved_only: bool = False) -> bytes:
 
 
 class NationalReportForm(forms.Form):
+    """The year of the report (by default the dashboards' year: the latest
+    collected one) and whether only approved reports count."""
+
     year = forms.IntegerField(
-        label=gettext_lazy("year"), min_value=YEAR_MIN, max_value=YEAR_MAX
+        label=gettext_lazy("year"),
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        required=False,
     )
     approved_only = forms.BooleanField(
         label=gettext_lazy("Approved reports only"), required=False
     )
 
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        message = data_year_message(year)
+    def clean(self):
+        data = super().clean()
+        if "year" in self.errors:
+            return data
+        years = dashboard_years(list(target_list()))
+        if data.get("year") is None:
+            if not years:
+                self.add_error("year", self.fields["year"].error_messages["required"])
+                return data
+            data["year"] = default_year(years, approved_only=data["approved_only"])
+        message = data_year_message(data["year"])
         if message:
-            raise forms.ValidationError(message)
-        return year
+            self.add_error("year", message)
+        return data
 
 
 class NationalReportPdfView(LoginRequiredMixin, View):
     """The national report as a PDF download, for ministry staff and
-    administrators (it shows every province). ``?year=`` defaults to last
-    year; ``?approved_only=1`` counts approved reports only."""
+    administrators (it shows every province)."""
 
     def get(self, request):
         if not user_sees_all_provinces(request.user):
             raise PermissionDenied
-        data = {"year": timezone.localdate().year - 1} | request.GET.dict()
-        form = NationalReportForm(data)
+        form = NationalReportForm(request.GET)
         if not form.is_valid():
             return HttpResponseBadRequest(
                 " ".join(str(e) for errors in form.errors.values() for e in errors),

@@ -102,6 +102,8 @@ def test_the_view_serves_ministry_staff_and_refuses_officers(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "58,3%" in pdf_text(response.content)
+    latest = client.get("/reports/national-report.pdf")  # the dashboards' year
+    assert latest["Content-Disposition"].endswith('national-report-2024.pdf"')
     for year in ("abc", "2019"):
         bad = client.get(f"/reports/national-report.pdf?year={year}")
         assert bad.status_code == 400
