@@ -22,9 +22,7 @@ FIRST_YEAR = 2020
 
 def report_years_choices() -> list[tuple[int, int]]:
     """Years offered by the year sheet: from 2020 up to the current year."""
-    return [
-        (year, str(year)) for year in range(date.today().year, FIRST_YEAR - 1, -1)
-    ]
+    return [(year, str(year)) for year in range(date.today().year, FIRST_YEAR - 1, -1)]
 
 
 def default_report_year() -> int:

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from reports.models import AnnualReport, ReportStatus
+from reports.services import warning_message
 
 register = template.Library()
 
@@ -71,3 +72,9 @@ def elided_pages(page):
 @register.filter
 def status_label(status: str) -> str:
     return ReportStatus(status).label if status else "—"
+
+
+@register.filter
+def warning_text(warning: dict) -> str:
+    """A stored warning in the reader's language."""
+    return warning_message(warning)

@@ -741,3 +741,28 @@ def test_template_is_prefilled_and_imports_back(client, officer_a, geography, tm
     client.post(preview.wsgi_request.path, {"status": "draft"})
     report = AnnualReport.objects.get(institution=second)
     assert (report.lll_services, report.learning_visits) == (False, 15)
+
+
+def test_review_shows_the_latest_year_unless_asked(client, ministry_user, geography):
+    (first,) = libraries(1)
+    ReportFactory(institution=first, year=2023, status=ReportStatus.APPROVED)
+    ReportFactory(institution=first, year=2024, status=ReportStatus.SUBMITTED)
+    logged_in(client, ministry_user)
+    rows = client.get(reverse("reports:review")).context["rows"]
+    assert {row.year for row in rows} == {2024}
+    rows = client.get(reverse("reports:review"), {"year": ""}).context["rows"]
+    assert {row.year for row in rows} == {2023, 2024}
+
+
+def test_stored_warnings_are_shown_in_the_readers_language(
+    client, officer_a, library_a
+):
+    ReportFactory(institution=library_a, year=2023, learning_visits=1000)
+    logged_in(client, officer_a)
+    sheet_post(client, {library_a: {"version": 0, "learning_visits": "5000"}})
+    report = AnnualReport.objects.get(year=2024)
+    page = client.get(report.get_absolute_url(), headers={"accept-language": "vi"})
+    assert "thay đổi hơn ba lần: 1.000 năm 2023, nay là 5.000" in page.text
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(report.get_absolute_url())
+    assert "changed more than threefold: 1,000 in 2023, 5,000 now" in page.text
