@@ -326,9 +326,8 @@ class NationalReport:
         plot.x, plot.y = 36, 48 + 9 * max(0, len(groups) - 2)
         plot.width = CHART_WIDTH - plot.x - 12
         plot.height = CHART_HEIGHT - plot.y - 26
-        years = [
-            y for y, _f in self.figures.series(groups_first(groups).target, NATION)
-        ]
+        leader = next(iter(groups.values())).target
+        years = [year for year, _figures in self.figures.series(leader, NATION)]
         first, last = min(years), max(max(years), min(years) + 1)
         data, styles, legend = [], [], []
         values_seen = []
@@ -368,7 +367,7 @@ class NationalReport:
                 line.symbol = makeMarker("FilledCircle", size=3)
             else:
                 line.strokeDashArray = dash
-        self._axes(plot, first, last, family_kind(groups), values_seen)
+        self._axes(plot, first, last, leader.kind, values_seen)
         drawing.add(plot)
         drawing.add(self._legend(legend))
         return drawing
@@ -461,14 +460,6 @@ class NationalReport:
             style.add("BACKGROUND", (column, 0), (column, 0), colour)
         key.setStyle(style)
         return key
-
-
-def groups_first(groups: dict) -> HeadlineRow:
-    return next(iter(groups.values()))
-
-
-def family_kind(groups: dict) -> str:
-    return groups_first(groups).target.kind
 
 
 def _page_footer(canvas, doc) -> None:
