@@ -21,7 +21,7 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -959,12 +959,29 @@ def dashboard_years(targets: list[Target]) -> list[int]:
     return list(range(first, max(t.year for t in targets) + 1))
 
 
+# A year whose counted reports reach this share of the year before counts as
+# collected: the dashboards open on the latest such year.
+COLLECTED_SHARE = 0.8
+
+
 def default_year(years: list[int], *, approved_only: bool) -> int:
-    """The latest year with counted reports, within the dashboard's years."""
-    latest = AnnualReport.objects.filter(
-        status__in=counted_statuses(approved_only=approved_only), year__in=years
-    ).aggregate(latest=Max("year"))["latest"]
-    return latest or years[0]
+    """The latest year whose collection is essentially complete: its counted
+    reports reach :data:`COLLECTED_SHARE` of the year before. A year still
+    being collected would show every target falling behind for want of
+    reports; it stays one click away."""
+    counts = dict(
+        AnnualReport.objects.filter(
+            status__in=counted_statuses(approved_only=approved_only), year__in=years
+        )
+        .order_by()
+        .values_list("year")
+        .annotate(reports=Count("pk"))
+    )
+    for year in sorted(counts, reverse=True):
+        previous = counts.get(year - 1)
+        if previous is None or counts[year] >= COLLECTED_SHARE * previous:
+            return year
+    return max(counts, default=years[0])
 
 
 @method_decorator(replica_reads, name="dispatch")

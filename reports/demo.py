@@ -107,6 +107,10 @@ _BASE_VISITS = {
     Category.LIBRARY_SCHOOL: 8_000,
     Category.MUSEUM: 30_000,
 }
+# Counts a province did not collect in a year: Đắk Lắk's museums gave no
+# research visitors in the base year, so its growth has no like-for-like panel
+# and the dashboard shows "no data" for it.
+_NOT_COLLECTED = {("66", CountField.STUDY_VISITS, 2022)}
 _REPORTING_RATE = 0.94
 _LAST_YEAR_REPORTING_RATE = 0.85
 _RETURN_COMMENTS = [
@@ -191,7 +195,8 @@ def _demo_values(
         for name in CountField.values:
             if name in applicable:
                 factor = (1 + growth) ** offset * rng.lognormvariate(0, 0.04)
-                values[name] = round(visits * factor)
+                if (institution.province_id, name, year) not in _NOT_COLLECTED:
+                    values[name] = round(visits * factor)
         reports[year] = values
     return reports
 

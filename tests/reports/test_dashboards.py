@@ -10,11 +10,20 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from institutions.demo import demo_institutions_create
 from institutions.models import Category
-from reports.dashboards import explanation, number
+from reports.dashboards import (
+    cards_build,
+    dashboard_years,
+    default_year,
+    explanation,
+    number,
+)
+from reports.demo import demo_reports_create, demo_users_create
 from reports.figures import NATION, progress_figures_load
 from reports.imports import report_rows_import
 from reports.models import ReportStatus
+from reports.progress import Status
 from reports.services import report_approve, report_save
 from targets.models import Target
 from targets.services import targets_seed
@@ -169,6 +178,22 @@ def test_the_address_carries_year_and_approved_only(
         assert "approved=on" in approved.context["tabs"][1]["url"]
 
 
+def test_the_dashboard_opens_on_the_latest_collected_year(
+    client, ministry_user, worked_example
+):
+    """2024 has 10 counted reports; a 2025 with 7 (under 80%) is still being
+    collected, one with 8 counts as collected."""
+    client.force_login(ministry_user)
+    for library in worked_example[:7]:
+        report(library, 2025, lll_services=True)
+    assert client.get(url("reports:dashboard")).context["filters"].year == 2024
+    report(worked_example[7], 2025, lll_services=True)
+    assert client.get(url("reports:dashboard")).context["filters"].year == 2025
+    assert (
+        client.get(url("reports:dashboard", year=2024)).context["filters"].year == 2024
+    )
+
+
 def test_a_bad_year_falls_back_to_the_latest_year_with_data(
     client, ministry_user, worked_example
 ):
@@ -274,6 +299,29 @@ def test_figures_are_never_stale(client, ministry_user, officer_a, targets, geog
     )
     assert result.written, result.errors
     assert provincial_value() == "50.0%"
+
+
+def test_the_demo_data_shows_every_status(targets, geography):
+    """`make run`: the year the dashboard opens on shows every status but
+    "missed" on the national and province cards; 2025 adds "missed"."""
+    demo_users_create()
+    demo_institutions_create()
+    demo_reports_create()
+    year = default_year(
+        dashboard_years(list(Target.objects.all())), approved_only=False
+    )
+    assert year == 2024
+
+    def card_statuses(year):
+        figures = progress_figures_load(year=year)
+        return {
+            card.headline.status.code
+            for area in figures.areas
+            for card in cards_build(figures, area)
+        }
+
+    assert card_statuses(year) == set(Status.values) - {Status.MISSED}
+    assert Status.MISSED in card_statuses(2025)
 
 
 # A fixed number of queries ------------------------------------------------------
