@@ -2,7 +2,8 @@
 // needs inline script. <div data-chart="ID"> takes the figure ({data, layout,
 // config}) in <script type="application/json" id="ID">. With data-geojson="URL"
 // the province boundaries are fetched once from the portal and given to every
-// choropleth trace; data-topojson-url keeps Plotly's own base maps local too.
+// choropleth trace, and Plotly's own base-map folder is pointed at the same
+// local folder, so that nothing is ever fetched from its CDN.
 (function () {
   "use strict";
 
@@ -41,8 +42,9 @@
       },
       figure.config || {}
     );
-    if (container.dataset.topojsonUrl) {
-      config.topojsonURL = container.dataset.topojsonUrl;
+    if (isMap) {
+      var boundariesUrl = new URL(container.dataset.geojson, location.href);
+      config.topojsonURL = new URL("./", boundariesUrl).href;
     }
     if (isMap && container.clientWidth) {
       // Vietnam with its archipelagos is about as tall as it is wide.

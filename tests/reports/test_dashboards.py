@@ -28,6 +28,7 @@ from reports.services import report_approve, report_save
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
+from tests.factories import TEST_PASSWORD
 
 from .test_figures import institution, random_data, report
 
@@ -108,6 +109,20 @@ def test_officers_land_on_their_province(client, officer_a, worked_example):
     assert response.status_code == 302
     assert response.url == url("reports:province", [PROVINCE_A], year=2024)
     assert client.get(response.url).status_code == 200
+
+
+def test_logging_in_leads_to_the_dashboard_and_an_officer_to_their_province(
+    client, officer_a, targets
+):
+    response = client.post(
+        reverse("login"),
+        {"username": officer_a.username, "password": TEST_PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[0][0] == reverse("reports:dashboard")
+    assert response.redirect_chain[-1][0].startswith(
+        reverse("reports:province", args=[PROVINCE_A])
+    )
 
 
 def test_officers_may_see_the_nation_but_no_other_province(
