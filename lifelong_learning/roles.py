@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "targets.*",
         "reports.*",
         "auth.*",
+        "authtoken.*",
     ],
 }
 
