@@ -392,10 +392,18 @@ def national_reports(
     smooth."""
     rng = random.Random(seed + 1)
     first, last = years[0], years[-1]
+    # Django's enum ``values`` is rebuilt on every access: read it once.
+    criteria_of = {
+        category: [c for c in Criterion.values if c in applicable]
+        for category, applicable in APPLICABLE_FIELDS.items()
+    }
+    counts_of = {
+        category: [c for c in Count.values if c in applicable]
+        for category, applicable in APPLICABLE_FIELDS.items()
+    }
     for pk, institution in institutions:
         category = institution.category
-        applicable = APPLICABLE_FIELDS[category]
-        criteria = [c for c in Criterion.values if c in applicable]
+        criteria = criteria_of[category]
         propensity = rng.random()
         diligence = rng.random()
         visits = _VISITS.get(category, 0) * rng.lognormvariate(0, 0.6)
@@ -421,8 +429,8 @@ def national_reports(
                 else:
                     noise = rng.gauss(0, 0.08)
                     values[criterion] = propensity + noise < base + gain * offset
-            for count in Count.values:
-                if count in applicable and rng.random() > 0.03:
+            for count in counts_of[category]:
+                if rng.random() > 0.03:
                     factor = (1 + growth) ** offset * rng.lognormvariate(0, 0.05)
                     values[count] = round(visits * factor)
             yield values
