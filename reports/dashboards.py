@@ -1004,6 +1004,12 @@ class DashboardMixin(LoginRequiredMixin):
             provinces = provinces.filter(pk=self.own_province.pk)
         return list(provinces)
 
+    def all_provinces(self) -> list[Province]:
+        """The 34 provinces for a map (already loaded for those who see all)."""
+        if self.sees_all:
+            return self.provinces
+        return list(Province.objects.order_by("name_sort"))
+
     @property
     def default_area(self) -> str:
         return self.own_province.code if self.own_province else NATION
@@ -1025,7 +1031,7 @@ class DashboardMixin(LoginRequiredMixin):
             area = requested or self.default_area
         if area != NATION and not user_can_see_province(self.request.user, area):
             raise PermissionDenied(_("You may not see the figures of this province."))
-        if area != NATION and not Province.objects.filter(pk=area).exists():
+        if area != NATION and area not in {p.code for p in self.provinces}:
             raise Http404(_("Unknown province."))
         # Shown unbound, with the values in force (a bad value falls back).
         shown = DashboardFilterForm(
@@ -1094,7 +1100,7 @@ class NationalDashboardView(DashboardMixin, TemplateView):
             year=filters.year, approved_only=filters.approved_only, targets=self.targets
         )
         cards = cards_build(figures, NATION)
-        all_provinces = list(Province.objects.order_by("name_sort"))
+        all_provinces = self.all_provinces()
         visible = None if self.sees_all else {p.code for p in self.provinces}
         return super().get_context_data(
             filters=filters,
@@ -1130,7 +1136,7 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         filters = self.filters_
         code = filters.area
-        province = Province.objects.get(pk=code)
+        province = next(p for p in self.provinces if p.code == code)
         figures = progress_figures_load(
             year=filters.year,
             province_code=code,
@@ -1138,7 +1144,7 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
             targets=self.targets,
         )
         cards = cards_build(figures, code)
-        all_provinces = list(Province.objects.order_by("name_sort"))
+        all_provinces = self.all_provinces()
         paginator = Paginator(
             follow_up_list(
                 province_code=code,
@@ -1210,7 +1216,7 @@ class ProvincesView(DashboardMixin, TemplateView):
         figures = progress_figures_load(
             year=filters.year, approved_only=filters.approved_only, targets=self.targets
         )
-        all_provinces = list(Province.objects.order_by("name_sort"))
+        all_provinces = self.all_provinces()
         rows = province_rows(figures, target, self.provinces, sort)
         national = figures.evaluate(target, NATION)
         bars = [
@@ -1335,6 +1341,7 @@ class DashboardExportView(DashboardMixin, View):
             raise Http404
         builders = {
             "overview": self._overview,
+            "on-track": self._on_track,
             "trends": self._trends,
             "provinces": self._provinces,
             "follow-up": self._follow_up,
@@ -1357,6 +1364,11 @@ class DashboardExportView(DashboardMixin, View):
     def _overview(self, filters):
         figures = self._figures(filters, filters.province_code)
         return overview_table(figures.evaluations(filters.area))
+
+    def _on_track(self, filters):
+        figures = self._figures(filters)
+        visible = None if self.sees_all else {p.code for p in self.provinces}
+        return on_track_map(figures, self.all_provinces(), visible)[1]
 
     def _trends(self, filters):
         figures = self._figures(filters, filters.province_code)
