@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from institutions.models import Category, Institution, Province
 
+from .figures import active_q
 from .indicators import REPORT_FIELDS, applicable_fields
 from .models import AnnualReport, ReportStatus, ReportTransition
 
@@ -20,18 +21,6 @@ EXPORT_CHUNK_SIZE = 2000
 # The exchange columns of formats.md, in the order export writes them.
 COLUMNS = ("institution_code", "year", *REPORT_FIELDS)
 REQUIRED_COLUMNS = ("institution_code", "year")
-
-
-def _active_q(year: int, prefix: str = "") -> Q:
-    """``InstitutionQuerySet.active_in`` as a condition, for aggregates and
-    joins (``prefix`` reaches the institution through a relation)."""
-    return (
-        Q(**{f"{prefix}opened_year__isnull": True})
-        | Q(**{f"{prefix}opened_year__lte": year})
-    ) & (
-        Q(**{f"{prefix}closed_year__isnull": True})
-        | Q(**{f"{prefix}closed_year__gt": year})
-    )
 
 
 # Year sheet ------------------------------------------------------------------
@@ -151,7 +140,7 @@ def sheet_counts(*, province_code: str, year: int, category: str) -> StatusCount
     """Counts of a year sheet, in one query."""
     totals = (
         Institution.objects.filter(province_id=province_code, category=category)
-        .filter(_active_q(year))
+        .filter(active_q(year))
         .aggregate(active=Count("pk", distinct=True), **_status_aggregates(year))
     )
     return StatusCounts(**totals)
@@ -185,7 +174,7 @@ def review_queue(*, years: list[int], waiting_only: bool = False) -> list[Review
     active = (
         Institution.objects.order_by()
         .values("province_id")
-        .annotate(**{f"y{year}": Count("pk", filter=_active_q(year)) for year in years})
+        .annotate(**{f"y{year}": Count("pk", filter=active_q(year)) for year in years})
     )
     provinces = list(Province.objects.order_by("name_sort"))
     rows = {
@@ -225,7 +214,7 @@ def review_sheet_counts(*, province_code: str, year: int) -> list[CategoryCounts
     counts = {value: StatusCounts() for value in Category.values}
     active = (
         Institution.objects.filter(province_id=province_code)
-        .filter(_active_q(year))
+        .filter(active_q(year))
         .order_by()
         .values_list("category")
         .annotate(count=Count("pk"))

@@ -1,15 +1,14 @@
 """Institutions, reports and files shared by the annual-report tests."""
 
-import csv
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from institutions.models import Category
 from reports.selectors import COLUMNS
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
+from tests.institutions import conftest as registry_files
 
 
 @pytest.fixture
@@ -68,19 +67,8 @@ def libraries(count: int, *, province=PROVINCE_A, prefix="L", **kwargs):
 
 
 def csv_write(path: Path, rows, *, columns=COLUMNS) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for values in rows:
-            writer.writerow([values.get(column, "") for column in columns])
-    return path
+    return registry_files.csv_write(path, rows, columns=columns)
 
 
 def xlsx_write(path: Path, rows, *, columns=COLUMNS) -> Path:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(list(columns))
-    for values in rows:
-        sheet.append([values.get(column, "") for column in columns])
-    workbook.save(path)
-    return path
+    return registry_files.xlsx_write(path, rows, columns=columns)
