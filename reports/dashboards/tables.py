@@ -1,0 +1,545 @@
+"""The dashboards' tables, shown on the pages and downloaded: every target
+row of an area, the trends of each family, the provinces compared, where the
+provinces stand on the map, and the follow-up list of a province."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from institutions.models import Category, Province
+from targets.models import FAMILY_LABELS, Target
+
+from .. import charts
+from ..figures import (
+    Evaluation,
+    ProgressFigures,
+    counted_statuses,
+    criteria_by_category,
+)
+from ..indicators import REPORT_FIELDS
+from ..models import ReportStatus
+from ..progress import GrowthFigures, Kind, ShareFigures, Status
+from .display import (
+    GOOD_STATUSES,
+    StatusView,
+    as_float,
+    explanation,
+    headline_index,
+    number,
+    target_groups,
+    threshold_text,
+)
+
+
+@dataclass
+class Table:
+    """A dashboard table: translated column names and rows of plain values."""
+
+    name: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    # Columns shown without digit grouping: years and codes.
+    plain: set[int] = field(default_factory=set)
+
+
+def _figure_cells(figures) -> list:
+    if isinstance(figures, ShareFigures):
+        return [
+            figures.numerator,
+            figures.denominator,
+            figures.reporters,
+            as_float(figures.reporting_rate),
+            as_float(figures.share_among_reporters),
+            None,
+            None,
+            None,
+        ]
+    return [
+        None,
+        None,
+        None,
+        None,
+        None,
+        figures.panel,
+        figures.base_total,
+        figures.year_total,
+    ]
+
+
+def _figure_columns() -> list[str]:
+    return [
+        _("Meeting every criterion"),
+        _("Active institutions"),
+        _("Reporting"),
+        _("Reporting rate (%)"),
+        _("Share among reporters (%)"),
+        _("Like-for-like panel"),
+        _("Base-year total"),
+        _("Year total"),
+    ]
+
+
+def overview_table(evaluations: list[Evaluation]) -> Table:
+    """Every target row of an area with its value, status and figures."""
+    table = Table(
+        name="overview",
+        columns=[
+            _("Target"),
+            _("Target year"),
+            _("Threshold"),
+            _("Value"),
+            _("Status"),
+            *_figure_columns(),
+            _("Explanation"),
+        ],
+        plain={1},
+    )
+    for evaluation in evaluations:
+        target = evaluation.target
+        table.rows.append(
+            [
+                target.label,
+                target.year,
+                threshold_text(target),
+                as_float(evaluation.value),
+                str(Status(evaluation.status).label),
+                *_figure_cells(evaluation.figures),
+                explanation(evaluation),
+            ]
+        )
+    return table
+
+
+@dataclass
+class TrendSection:
+    """One family on the trends page: its chart and the table behind it."""
+
+    key: str
+    label: str
+    kind: str
+    chart: dict
+    table: Table
+
+
+def _required_path(evaluation: Evaluation, series, group: list[Target]):
+    progress = evaluation.progress
+    if progress.base_year_used is not None:
+        start = (progress.base_year_used, as_float(progress.base_value))
+    else:
+        start = next(
+            ((year, as_float(f.value)) for year, f in series if f.value is not None),
+            None,
+        )
+    if start is None:
+        return []
+    path = [start]
+    path += [(t.year, float(t.threshold)) for t in group if t.year > start[0]]
+    return path
+
+
+def trend_sections(figures: ProgressFigures, area: str) -> list[TrendSection]:
+    """Per family: the yearly values of each group with thresholds and
+    required path; for visits, the plain totals and the like-for-like
+    growth against the target band."""
+    families: dict[str, list[list[Target]]] = defaultdict(list)
+    for group in target_groups(figures.targets):
+        families[group[0].family].append(group)
+    first = min(t.baseline_year for t in figures.targets)
+    last = max(max(t.year for t in figures.targets), figures.year)
+    sections = []
+    for family, groups in families.items():
+        label = str(FAMILY_LABELS.get(family, family))
+        if groups[0][0].kind == Kind.SHARE:
+            sections.append(
+                _share_section(figures, area, family, label, groups, first, last)
+            )
+        else:
+            sections.extend(
+                _growth_section(figures, area, family, label, group, first, last)
+                for group in groups
+            )
+    return sections
+
+
+def _share_section(figures, area, family, label, groups, first, last) -> TrendSection:
+    lines = []
+    table = Table(
+        name="trends",
+        columns=[_("Year"), *[_group_name(group) for group in groups]],
+        plain={0},
+    )
+    by_year: dict[int, list] = defaultdict(lambda: [None] * len(groups))
+    for index, group in enumerate(groups):
+        series = figures.series(group[0], area)
+        evaluation = figures.evaluate(group[0], area)
+        lines.append(
+            charts.TrendLine(
+                name=_group_name(group),
+                points=[(year, as_float(f.value)) for year, f in series],
+                thresholds=[(t.year, float(t.threshold)) for t in group],
+                path=_required_path(evaluation, series, group),
+            )
+        )
+        for year, f in series:
+            by_year[year][index] = as_float(f.value)
+    table.rows = [[year, *values] for year, values in sorted(by_year.items())]
+    return TrendSection(
+        key=slugify(family),
+        label=label,
+        kind=Kind.SHARE,
+        chart=charts.share_trend_chart(lines, first=first, last=last),
+        table=table,
+    )
+
+
+def _group_name(group: list[Target]) -> str:
+    return group[0].categories_display
+
+
+def _growth_section(figures, area, family, label, group, first, last) -> TrendSection:
+    target = group[0]
+    field_name = target.count_field
+    totals = figures.count_totals(field_name, target.categories, area)
+    series = dict(figures.series(target, area))
+    years = sorted(y for y in totals if y <= figures.year)
+    upper = next((t.upper for t in group if t.upper is not None), None)
+    table = Table(
+        name="trends",
+        columns=[
+            _("Year"),
+            _("Total over every counted report"),
+            _("Reports giving it"),
+            _("Like-for-like panel"),
+            _("Base-year total"),
+            _("Year total"),
+            _("Average yearly growth (%)"),
+        ],
+        plain={0},
+    )
+    growth = []
+    for year in years:
+        f: GrowthFigures = series.get(year)
+        value = as_float(f.value) if f is not None else None
+        if year > target.baseline_year:
+            growth.append((year, value))
+        table.rows.append(
+            [
+                year,
+                totals[year][0],
+                totals[year][1],
+                f.panel if f else None,
+                f.base_total if f else None,
+                f.year_total if f else None,
+                value,
+            ]
+        )
+    chart = charts.growth_trend_chart(
+        totals=[(year, totals[year][0]) for year in years],
+        growth=growth,
+        threshold=float(target.threshold),
+        upper=float(upper) if upper is not None else None,
+        first=first,
+        last=last,
+        totals_name=str(REPORT_FIELDS[field_name]),
+        band_label=_("Target: %(band)s") % {"band": threshold_text(group[-1])},
+    )
+    return TrendSection(
+        key=slugify(family),
+        label=label,
+        kind=Kind.GROWTH,
+        chart=chart,
+        table=table,
+    )
+
+
+def trends_table(sections: list[TrendSection]) -> Table:
+    """Every trend table in one, for export: family, then the section's rows."""
+    table = Table(
+        name="trends", columns=[_("Target"), _("Series"), _("Year"), _("Value")]
+    )
+    for section in sections:
+        for row in section.table.rows:
+            for column, value in zip(section.table.columns[1:], row[1:], strict=True):
+                table.rows.append([section.label, column, row[0], value])
+    return table
+
+
+@dataclass
+class ProvinceRow:
+    """One province in the comparison of a target row."""
+
+    code: str
+    name: str
+    name_sort: str
+    evaluation: Evaluation
+    status: StatusView
+
+    @property
+    def value(self) -> float | None:
+        return as_float(self.evaluation.value)
+
+    @property
+    def reporting_rate(self) -> float | None:
+        figures = self.evaluation.figures
+        if isinstance(figures, ShareFigures):
+            return as_float(figures.reporting_rate)
+        return None
+
+
+SORTS = {
+    "name": lambda row: row.name_sort,
+    "value": lambda row: (row.value is None, row.value or 0),
+    "rate": lambda row: (row.reporting_rate is None, row.reporting_rate or 0),
+    "status": lambda row: (list(Status.values).index(row.status.code), row.name_sort),
+}
+
+
+def province_rows(
+    figures: ProgressFigures, target: Target, provinces: list[Province], sort: str
+) -> list[ProvinceRow]:
+    """``target`` in each province, sorted by ``sort`` (a key of
+    :data:`SORTS`, ``-`` first for descending)."""
+    rows = []
+    for province in provinces:
+        evaluation = figures.evaluate(target, province.code)
+        rows.append(
+            ProvinceRow(
+                code=province.code,
+                name=province.name,
+                name_sort=province.name_sort,
+                evaluation=evaluation,
+                status=StatusView.of(evaluation.status),
+            )
+        )
+    key = sort.lstrip("-")
+    rows.sort(key=SORTS.get(key, SORTS["name"]), reverse=sort.startswith("-"))
+    return rows
+
+
+def chosen_target(targets: list[Target], wanted: str | None) -> Target:
+    """The target row asked for by its id, or the first one."""
+    for target in targets:
+        if str(target.pk) == wanted:
+            return target
+    return targets[0]
+
+
+def chosen_sort(wanted: str | None) -> str:
+    """A known sort key (``-`` first for descending), by default the name."""
+    wanted = wanted or "name"
+    return wanted if wanted.lstrip("-") in SORTS else "name"
+
+
+def provinces_table(target: Target, rows: list[ProvinceRow]) -> Table:
+    table = Table(
+        name="provinces",
+        columns=[
+            _("Province code"),
+            _("Province"),
+            _("Value"),
+            _("Status"),
+            *_figure_columns(),
+        ],
+        plain={0},
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                row.code,
+                row.name,
+                row.value,
+                row.status.label,
+                *_figure_cells(row.evaluation.figures),
+            ]
+        )
+    return table
+
+
+def province_regions(
+    provinces: list[Province], values: dict[str, tuple[float | None, str]]
+) -> list[charts.Region]:
+    """The 34 provinces for a map: value and hover text where known."""
+    regions = []
+    for province in provinces:
+        value, text = values.get(province.code, (None, ""))
+        regions.append(
+            charts.Region(
+                code=province.code,
+                name=province.name,
+                value=value,
+                text=f"{province.name}: {text}" if text else province.name,
+            )
+        )
+    return regions
+
+
+def target_map(target: Target, rows: list[ProvinceRow], provinces) -> dict:
+    values = {
+        row.code: (
+            row.value,
+            f"{number(row.evaluation.value)}% · {row.status.label}"
+            if row.value is not None
+            else row.status.label,
+        )
+        for row in rows
+    }
+    if target.kind == Kind.SHARE:
+        return charts.province_map(
+            province_regions(provinces, values),
+            colorbar_title="%",
+            zmin=0,
+            zmax=100,
+        )
+    return charts.province_map(
+        province_regions(provinces, values),
+        colorbar_title=_("% a year"),
+        colorscale="RdBu",
+        zmid=0,
+    )
+
+
+def on_track_map(
+    figures: ProgressFigures, provinces: list[Province], visible: set[str] | None
+) -> tuple[dict, Table]:
+    """For each province (of ``visible``, or all), the share of its target
+    groups with a value that are achieved or on track: the map, and the
+    table behind it."""
+    groups = target_groups(figures.targets)
+    values = {}
+    table = Table(
+        name="on-track",
+        columns=[
+            _("Province code"),
+            _("Province"),
+            _("Targets with a value"),
+            _("Achieved or on track"),
+        ],
+        plain={0},
+    )
+    for province in provinces:
+        if visible is not None and province.code not in visible:
+            continue
+        good = measured = 0
+        for group in groups:
+            target = group[headline_index(group, figures.year)]
+            status = figures.evaluate(target, province.code).status
+            if status != Status.NO_DATA:
+                measured += 1
+                good += status in GOOD_STATUSES
+        table.rows.append([province.code, province.name, measured, good])
+        if measured:
+            values[province.code] = (
+                100 * good / measured,
+                _("%(good)s of %(measured)s targets achieved or on track")
+                % {"good": good, "measured": measured},
+            )
+    chart = charts.province_map(
+        province_regions(provinces, values),
+        colorbar_title=_("Share of targets (%)"),
+        zmin=0,
+        zmax=100,
+        colorscale=charts.ON_TRACK_SCALE,
+    )
+    return chart, table
+
+
+# Follow-up ----------------------------------------------------------------------
+
+
+@dataclass
+class FollowUp:
+    """An institution of the follow-up list, the reason and where to act."""
+
+    institution: object
+    reasons: list[str]
+    url: str
+
+
+def _follow_up_reasons(institution, asked: dict, statuses: list[str]) -> list[str]:
+    status = institution.report_status
+    if status is None:
+        return [_("No report for the year")]
+    if status not in statuses:
+        return [
+            {
+                ReportStatus.DRAFT: _("Draft, not submitted"),
+                ReportStatus.RETURNED: _("Returned for correction"),
+                ReportStatus.SUBMITTED: _("Awaiting approval"),
+            }.get(status, str(status))
+        ]
+    reasons = []
+    unmet = [
+        c
+        for c in asked.get(institution.category, [])
+        if getattr(institution, f"report_{c}") is False
+    ]
+    unanswered = [
+        c
+        for c in asked.get(institution.category, [])
+        if getattr(institution, f"report_{c}") is None
+    ]
+    if unmet:
+        reasons.append(
+            _("Does not meet: %(criteria)s")
+            % {"criteria": "; ".join(str(REPORT_FIELDS[c]) for c in unmet)}
+        )
+    if unanswered:
+        reasons.append(
+            _("Not answered: %(criteria)s")
+            % {"criteria": "; ".join(str(REPORT_FIELDS[c]) for c in unanswered)}
+        )
+    return reasons
+
+
+def data_entry_url(institution, year: int) -> str:
+    """The year sheet of the institution's category and province, or its page."""
+    try:
+        sheet = reverse("reports:sheet")
+    except NoReverseMatch:
+        return institution.get_absolute_url()
+    query = urlencode(
+        {
+            "year": year,
+            "category": institution.category,
+            "province": institution.province_id,
+        }
+    )
+    return f"{sheet}?{query}"
+
+
+def follow_ups(
+    institutions, *, year: int, approved_only: bool, targets
+) -> list[FollowUp]:
+    asked = criteria_by_category(targets)
+    statuses = counted_statuses(approved_only=approved_only)
+    return [
+        FollowUp(
+            institution=institution,
+            reasons=_follow_up_reasons(institution, asked, statuses),
+            url=data_entry_url(institution, year),
+        )
+        for institution in institutions
+    ]
+
+
+def follow_up_table(items: list[FollowUp]) -> Table:
+    table = Table(
+        name="follow-up",
+        columns=[_("Code"), _("Institution"), _("Category"), _("Follow-up")],
+        plain={0},
+    )
+    for item in items:
+        institution = item.institution
+        table.rows.append(
+            [
+                institution.code,
+                institution.name,
+                str(Category(institution.category).label),
+                " / ".join(item.reasons),
+            ]
+        )
+    return table
