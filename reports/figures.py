@@ -187,6 +187,18 @@ class ProgressFigures:
             reports = reports.filter(institution__province_id=self.province_code)
         return reports
 
+    def _grouped(self, reports, annotations: dict):
+        """``reports`` aggregated by province, category and year: yields the
+        areas each group adds to, its category, its year and its aggregates."""
+        rows = (
+            reports.order_by()
+            .values("institution__province_id", "institution__category", "year")
+            .annotate(**annotations)
+        )
+        for row in rows:
+            areas = self._areas(row["institution__province_id"])
+            yield areas, row["institution__category"], row["year"], row
+
     def _load_active(self) -> None:
         # Every institution, reported or not: it is the denominator.
         rows = (
@@ -217,16 +229,9 @@ class ProgressFigures:
         for field in CountField.values:
             annotations[f"total_{field}"] = Sum(field)
             annotations[f"given_{field}"] = Count(field)
-        rows = (
-            self._reports()
-            .filter(year__in=self.years)
-            .order_by()
-            .values("institution__province_id", "institution__category", "year")
-            .annotate(**annotations)
-        )
-        for row in rows:
-            category, year = row["institution__category"], row["year"]
-            for area in self._areas(row["institution__province_id"]):
+        reports = self._reports().filter(year__in=self.years)
+        for areas, category, year, row in self._grouped(reports, annotations):
+            for area in areas:
                 self.reporters[area, category, year] += row["reporters"]
                 for index, criteria in enumerate(criteria_sets):
                     self.meeting[area, category, year, criteria] += row[
@@ -276,15 +281,9 @@ class ProgressFigures:
                 f"{base}__{field}", filter=in_panel
             )
             annotations[f"year_total_{index}"] = Sum(field, filter=in_panel)
-        rows = (
-            reports.filter(given_any)
-            .order_by()
-            .values("institution__province_id", "institution__category", "year")
-            .annotate(**annotations)
-        )
-        for row in rows:
-            category, year = row["institution__category"], row["year"]
-            for area in self._areas(row["institution__province_id"]):
+        grouped = self._grouped(reports.filter(given_any), annotations)
+        for areas, category, year, row in grouped:
+            for area in areas:
                 for index, pair in enumerate(pairs):
                     panel = self.panel[area, category, year, *pair]
                     panel[0] += row[f"panel_{index}"]
