@@ -4,6 +4,7 @@ Every request the page makes is recorded so tests can assert that nothing left
 127.0.0.1; console errors are recorded too.
 """
 
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -84,3 +85,43 @@ def login(page, username: str, password: str = TEST_PASSWORD) -> None:
 def logout(page) -> None:
     page.click("header form[action$='/accounts/logout/'] button")
     page.wait_for_load_state()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def axe_violations(page) -> list[dict]:
+    """Runs axe-core on the current page and returns its violations.
+
+    axe is injected by the test only (it is never served by the portal). The
+    page's Content-Security-Policy allows no inline script, so it is evaluated
+    through the browser's DevTools protocol rather than added as a tag.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "async () => await window.axe.run(document, {resultTypes: ['violations']})"
+    )
+    return results["violations"]
+
+
+def axe_report(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"[{violation['impact']}] {violation['id']}: {violation['help']} "
+            f"({violation['helpUrl']})"
+        )
+        for node in violation["nodes"][:10]:
+            lines.append(f"    {' '.join(map(str, node['target']))}")
+            summary = node.get("failureSummary") or ""
+            lines.extend(f"      {line}" for line in summary.splitlines()[:4])
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Fails with a readable list when axe-core finds a serious or critical
+    violation on the current page."""
+    blocking = [v for v in axe_violations(page) if v["impact"] in AXE_BLOCKING]
+    assert not blocking, f"axe-core on {page.url}:\n{axe_report(blocking)}"
