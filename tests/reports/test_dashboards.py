@@ -504,3 +504,38 @@ def test_charts_use_vietnamese_separators_and_fetch_nothing(
     assert "geo/provinces_34.geojson" in content
     assert "Ranh giới tỉnh: Natural Earth (phạm vi công cộng)" in content
     json.dumps(response.context["bar_chart"])
+
+
+# Methodology --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        (
+            "vi",
+            [
+                "Báo cáo bị trả lại để sửa không được tính",
+                "được tính vào tỉnh Tây Ninh hiện nay",
+                "58,3% năm 2024, cần tăng 10,0 điểm mỗi năm, đang tăng 9,2",
+                "Ranh giới tỉnh: Natural Earth (phạm vi công cộng)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "A report returned for correction does not count",
+                "counts in today's Tây Ninh",
+                "58.3% in 2024, needs 10.0 points a year, moving 9.2",
+                "Province boundaries: Natural Earth (public domain)",
+            ],
+        ),
+    ],
+)
+def test_the_methodology_page_states_the_rules_in_each_language(
+    client, language, phrases
+):
+    client.cookies["django_language"] = language
+    content = client.get(reverse("methodology")).content.decode()
+    for phrase in phrases:
+        assert phrase in content
