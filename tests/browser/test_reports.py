@@ -51,7 +51,7 @@ def test_officer_fills_and_submits_a_sheet_and_ministry_approves_it(
     page, tmp_path, sheet_institutions, officer_a, ministry_user
 ):
     login(page, officer_a.username)
-    page.get_by_role("link", name="Nhập số liệu").click()
+    page.locator("header").get_by_role("link", name="Nhập số liệu").click()
     page.select_option("#id_year", "2025")
     page.select_option("#id_category", Category.LIBRARY_DISTRICT)
     page.get_by_role("button", name="Xem").click()
@@ -108,13 +108,15 @@ def test_officer_fills_and_submits_a_sheet_and_ministry_approves_it(
     page.screenshot(path=tmp_path / "sheet-submitted-laptop.png", full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=tmp_path / "sheet-submitted-phone.png", full_page=True)
+    # The page itself never scrolls sideways; the table does, inside its box.
+    assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
     table = page.locator(".sheet-scroll")
     assert table.evaluate("element => element.scrollWidth > element.clientWidth")
     page.set_viewport_size(LAPTOP)
     logout(page)
 
     login(page, ministry_user.username)
-    page.get_by_role("link", name="Duyệt báo cáo").click()
+    page.locator("header").get_by_role("link", name="Duyệt báo cáo").click()
     row = page.get_by_test_id(f"review-row-{PROVINCE_A}-2025")
     assert row.get_by_test_id("submitted").inner_text() == "5"
     row.get_by_role("link").click()
