@@ -1,17 +1,18 @@
 """Forms of the institution registry: edit, close and import."""
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lifelong_learning.audit import reason_field
 from lifelong_learning.roles import user_can_write_province
-from lifelong_learning.tabular import TableError, table_format
+from lifelong_learning.tabular import TableError, table_content_check, table_format
 
 from .models import Commune, FormerProvince, Institution, Province
 from .selectors import commune_list
 
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_BYTES = settings.MAX_UPLOAD_BYTES
 
 
 class ProvinceChoiceField(forms.ModelChoiceField):
@@ -139,4 +140,8 @@ class InstitutionImportForm(forms.Form):
             )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
+        try:
+            table_content_check(upload, upload.name)
+        except TableError as error:
+            raise forms.ValidationError(str(error)) from error
         return upload

@@ -7,13 +7,17 @@ leading apostrophe, which the readers remove again, so an exported file imports
 back unchanged.
 """
 
+import codecs
 import csv
 import datetime
+import os
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -27,6 +31,21 @@ HEADER_ROW = 1
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 _VALUE_DISPLAY_LIMIT = 80
+
+# Hostile files are refused before (or while) they are read, whatever their size:
+# a sheet declaring or holding more rows or columns than any real register,
+# and an XLSX archive that would expand too much (a "zip bomb"). Real sheets
+# compress about 10 to 15 times; a bomb, hundreds or thousands of times.
+MAX_ROWS = 1_100_000
+MAX_COLUMNS = 50
+XLSX_MAX_UNCOMPRESSED_BYTES = 1024**3
+XLSX_MAX_RATIO = 100
+XLSX_MAX_MEMBERS = 10_000
+_RATIO_MIN_BYTES = 1024 * 1024
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_XLSX_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 
 _YES = frozenset({"1", "true", "yes", "có", "co", "x"})
 _NO = frozenset({"0", "false", "no", "không", "khong"})
@@ -89,6 +108,130 @@ def table_format(name: str | Path) -> str:
             % {"name": Path(str(name)).name}
         )
     return suffix
+
+
+# Content ------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def _not_xlsx_message() -> str:
+    return _("The file is not an XLSX spreadsheet (Excel 2007 or later).")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A character cut at the end of the sample is still text.
+        return error.start >= len(head) - 3
+    return True
+
+
+def _xlsx_archive_check(handle: BinaryIO) -> None:
+    """Reads the archive's directory only: the parts of a workbook must be
+    there, and no part may expand beyond the limits."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        raise _file_error(_not_xlsx_message()) from error
+    names = {member.filename for member in members}
+    if not all(name in names for name in _XLSX_MEMBERS):
+        if "mimetype" in names or "content.xml" in names:
+            raise _file_error(
+                _(
+                    "The file is an OpenDocument spreadsheet (.ods), not XLSX. "
+                    "Save it as “Excel 2007-365 (.xlsx)” and try again."
+                )
+            )
+        raise _file_error(_not_xlsx_message())
+    expanded = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    too_dense = any(
+        member.file_size > _RATIO_MIN_BYTES
+        and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if (
+        len(members) > XLSX_MAX_MEMBERS
+        or expanded > XLSX_MAX_UNCOMPRESSED_BYTES
+        or too_dense
+        or (expanded > _RATIO_MIN_BYTES and expanded > XLSX_MAX_RATIO * max(packed, 1))
+    ):
+        raise _file_error(
+            _(
+                "The XLSX file would expand to %(size)s MB when opened, far more "
+                "than any register; it was refused without being opened. Save "
+                "the table again from your spreadsheet program."
+            )
+            % {"size": _megabytes(expanded)}
+        )
+
+
+def table_content_check(
+    handle: BinaryIO, name: str | Path, *, max_bytes: int | None = None
+) -> None:
+    """Refuses a file whose content does not match the type its name gives
+    (an XLSX named .csv, an old .xls, UTF-16 text, a PDF…), a file larger
+    than ``max_bytes``, and an XLSX archive that would expand too much.
+
+    Reads the first bytes and, for XLSX, the archive's directory; never the
+    rows. ``handle`` is a seekable binary file; it is left at its start.
+    Raises :class:`TableError` with a message saying what to do.
+    """
+    expected = table_format(name)
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
+    handle.seek(0)
+    if max_bytes is not None and size > max_bytes:
+        raise _file_error(
+            _("The file is larger than %(limit)s MB; split it into several files.")
+            % {"limit": _megabytes(max_bytes)}
+        )
+    if size == 0:
+        raise _file_error(_("The file is empty."))
+    head = handle.read(4096)
+    handle.seek(0)
+    if head.startswith(_OLE2_SIGNATURE):
+        raise _file_error(
+            _(
+                "The file is an old Excel workbook (.xls, Excel 97-2003). Save it "
+                "as XLSX or as “CSV UTF-8” and try again."
+            )
+        )
+    if expected == CSV:
+        if head.startswith(_ZIP_SIGNATURES):
+            raise _file_error(
+                _(
+                    "The file is a compressed archive, probably an XLSX "
+                    "spreadsheet, but its name ends in .csv: rename it to .xlsx, "
+                    "or save it as “CSV UTF-8”."
+                )
+            )
+        if head.startswith(_UTF16_BOMS):
+            raise _file_error(
+                _(
+                    "The file is UTF-16 text (“Unicode text”), not UTF-8. Save "
+                    "it as “CSV UTF-8” and try again."
+                )
+            )
+        return
+    if not head.startswith(_ZIP_SIGNATURES):
+        if _looks_like_text(head):
+            raise _file_error(
+                _(
+                    "The file is not an XLSX spreadsheet but text, probably CSV: "
+                    "rename it to .csv."
+                )
+            )
+        raise _file_error(_not_xlsx_message())
+    _xlsx_archive_check(handle)
+    handle.seek(0)
 
 
 # Values -------------------------------------------------------------------------
@@ -176,29 +319,74 @@ def _cell_text(value) -> str:
 # Reading ------------------------------------------------------------------------
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        row_number = 0
+class _CsvPosition:
+    """The row that the CSV reader is reading, for messages."""
+
+    row = 1
+
+
+def _csv_lines(handle: BinaryIO, position: _CsvPosition) -> Iterator[str]:
+    """Decodes the file line by line, so that a line that is not UTF-8 (a
+    file mixing encodings) or holds binary data is named by its row."""
+    for line_number, raw in enumerate(handle, start=1):
+        if line_number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        if b"\x00" in raw:
+            raise _file_error(
+                _(
+                    "binary data (a NUL byte): the file is not a CSV table. Save it "
+                    "as “CSV UTF-8” and try again."
+                ),
+                row=position.row,
+            )
         try:
-            for row_number, row in enumerate(csv.reader(handle), start=1):  # noqa: B007
-                yield row
+            yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise _file_error(
                 _(
-                    "The file is not UTF-8 text (near row %(row)s). Save it as "
-                    "“CSV UTF-8” and try again."
-                )
-                % {"row": row_number + 1}
+                    "not UTF-8 text: the file mixes encodings or holds binary data. "
+                    "Save it as “CSV UTF-8” and try again."
+                ),
+                row=position.row,
             ) from error
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    position = _CsvPosition()
+    with path.open("rb") as handle:
+        try:
+            for row in csv.reader(_csv_lines(handle, position)):
+                yield row
+                position.row += 1
         except csv.Error as error:
             raise _file_error(
                 _("The file is not a readable CSV table (near row %(row)s).")
-                % {"row": row_number + 1}
+                % {"row": position.row}
             ) from error
 
 
+def _sheet_size_check(sheet) -> None:
+    """Refuses a sheet whose declared size exceeds the limits, before reading
+    any row (a declared size that is too small is harmless)."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise _file_error(
+            _(
+                "The sheet declares %(rows)s rows and %(columns)s columns; a table "
+                "has at most %(max_rows)s rows and %(max_columns)s columns. Delete "
+                "what lies outside the table and save it again."
+            )
+            % {
+                "rows": rows,
+                "columns": columns,
+                "max_rows": MAX_ROWS,
+                "max_columns": MAX_COLUMNS,
+            }
+        )
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    not_xlsx = _("The file is not an XLSX spreadsheet (Excel 2007 or later).")
+    not_xlsx = _not_xlsx_message()
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # a damaged archive fails in many ways
@@ -207,6 +395,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
         if not workbook.worksheets:
             return
         sheet = workbook.worksheets[0]
+        _sheet_size_check(sheet)
         # Some programs write a wrong sheet size; without it nothing is cut off.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
@@ -222,10 +411,32 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
         workbook.close()
 
 
-def _raw_rows(path: Path) -> Iterator[list[str]]:
+def _raw_rows(path: Path, max_bytes: int | None = None) -> Iterator[list[str]]:
+    try:
+        with path.open("rb") as handle:
+            table_content_check(handle, path, max_bytes=max_bytes)
+    except OSError as error:
+        raise _file_error(_("The file cannot be read.")) from error
     if table_format(path) == CSV:
         return _csv_rows(path)
     return _xlsx_rows(path)
+
+
+def _size_check(row_number: int, cells: list[str]) -> None:
+    """Refuses, while reading, a row beyond the row limit or with a value
+    beyond the column limit."""
+    if row_number > MAX_ROWS:
+        raise _file_error(
+            _("more than %(max)s rows: split the file into several files.")
+            % {"max": MAX_ROWS},
+            row=row_number,
+        )
+    if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+        raise _file_error(
+            _("values beyond column %(max)s; a table has at most %(max)s columns.")
+            % {"max": MAX_COLUMNS},
+            row=row_number,
+        )
 
 
 def _header(
@@ -284,7 +495,10 @@ class TableReader:
     Raises :class:`TableError` for a file that cannot be read, a header with
     unknown, repeated or missing ``required`` columns (or none of a group of
     ``one_of``), or no data rows.
-    Each iteration reads the file again from the start.
+    Each iteration reads the file again from the start. Before reading, the
+    content must match the file's type (:func:`table_content_check`, with
+    ``max_bytes`` if given); files beyond ``MAX_ROWS`` rows or
+    ``MAX_COLUMNS`` columns are refused.
     """
 
     def __init__(
@@ -294,8 +508,10 @@ class TableReader:
         columns: Sequence[str],
         required: Sequence[str] = (),
         one_of: Sequence[Sequence[str]] = (),
+        max_bytes: int | None = None,
     ):
         self.path = Path(path)
+        self.max_bytes = max_bytes
         self.format = table_format(self.path)
         self.columns = tuple(columns)
         self.required = tuple(required)
@@ -303,10 +519,11 @@ class TableReader:
         self.header: list[str] = []
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        rows = _raw_rows(self.path)
+        rows = _raw_rows(self.path, self.max_bytes)
         header = None
         data_rows = 0
         for row_number, cells in enumerate(rows, start=1):
+            _size_check(row_number, cells)
             if header is None:
                 if not any(cell.strip() for cell in cells):
                     raise _file_error(

@@ -167,6 +167,11 @@ SECURE_CSP = {
 }
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files over the limit are refused by the forms; on disk at most the limit is kept.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "lifelong_learning.uploads.SizeLimitedUploadHandler",
+]
 
 # Read-only JSON API (reports/api.py): session or token authentication, every
 # endpoint scoped by role like the pages.
