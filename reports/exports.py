@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from lifelong_learning.tabular import escape_formula, table_write
 
-from .indicators import Count
+from .indicators import COUNT_FIELDS
 from .selectors import COLUMNS, report_export_rows, report_template_rows, sheet_fields
 
 # Words the template offers for a criterion; the importer reads both languages.
@@ -92,7 +92,7 @@ def report_template_write(
     last_row = max(sheet.max_row, 2)
     for index, name in enumerate(fields, start=3):
         letter = sheet.cell(row=1, column=index).column_letter
-        if name in Count.values:
+        if name in COUNT_FIELDS:
             validation = DataValidation(
                 type="whole", operator="greaterThanOrEqual", formula1="0"
             )

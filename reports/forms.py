@@ -12,7 +12,7 @@ from lifelong_learning.audit import reason_field
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 from lifelong_learning.tabular import parse_non_negative_int
 
-from .indicators import REPORT_FIELDS, Count, applicable_fields
+from .indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 from .models import AnnualReport, ReportStatus
 from .selectors import SheetRow
 from .services import EntryCheck, ReportEntry, report_values_check
@@ -78,7 +78,7 @@ class CountField(forms.CharField):
 
 def report_field(name: str) -> forms.Field:
     label = AnnualReport._meta.get_field(name).verbose_name
-    if name in Count.values:
+    if name in COUNT_FIELDS:
         return CountField(label=label)
     return YesNoField(label=label)
 

@@ -24,7 +24,7 @@ from lifelong_learning.tabular import (
     unnamed_cell_error,
 )
 
-from .indicators import REPORT_FIELDS, Count
+from .indicators import COUNT_FIELDS, REPORT_FIELDS
 from .models import ReportStatus
 from .selectors import COLUMNS, REQUIRED_COLUMNS
 from .services import (
@@ -144,7 +144,7 @@ class ReportRowParser:
         for name in REPORT_FIELDS:
             if name not in values:
                 continue
-            parse = parse_non_negative_int if name in Count.values else parse_yes_no
+            parse = parse_non_negative_int if name in COUNT_FIELDS else parse_yes_no
             try:
                 parsed[name] = parse(values[name])
             except ValueError as error:

@@ -81,3 +81,8 @@ REPORT_FIELDS: dict[str, str] = {
     **{c.value: c.label for c in Criterion},
     **{c.value: c.label for c in Count},
 }
+
+# Read once: ``TextChoices.values`` builds a new list on every access, and the
+# importer asks for every cell of every row.
+COUNT_FIELDS: frozenset[str] = frozenset(Count.values)
+CRITERION_FIELDS: frozenset[str] = frozenset(Criterion.values)

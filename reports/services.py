@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
 from lifelong_learning.roles import user_can_write_province, user_province
 
-from .indicators import REPORT_FIELDS, Count, applicable_fields
+from .indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 from .models import AnnualReport, ReportStatus, ReportTransition
 
 # A count that grows or shrinks more than this factor against last year is flagged.
@@ -91,9 +91,9 @@ def report_values_check(
                 "field": REPORT_FIELDS[name],
                 "category": institution.get_category_display(),
             }
-        elif name in Count.values and value is not None and value < 0:
+        elif name in COUNT_FIELDS and value is not None and value < 0:
             check.errors[name] = _("Enter a whole number, zero or more.")
-        elif name in Count.values and value is not None and value > COUNT_MAX:
+        elif name in COUNT_FIELDS and value is not None and value > COUNT_MAX:
             check.errors[name] = _("Enter a number of at most %(max)s.") % {
                 "max": COUNT_MAX
             }
@@ -121,7 +121,7 @@ def _warnings(values: dict, previous: AnnualReport) -> list[dict]:
         if value is None or before is None:
             continue
         warning = {"field": name, "year": previous.year}
-        if name in Count.values:
+        if name in COUNT_FIELDS:
             if (before > 0 and value > COUNT_CHANGE_FACTOR * before) or (
                 value * COUNT_CHANGE_FACTOR < before
             ):
@@ -140,7 +140,7 @@ def warning_message(warning: dict) -> str:
     name = warning.get("field")
     if name not in REPORT_FIELDS or "year" not in warning:
         return warning.get("message", "")
-    if name in Count.values:
+    if name in COUNT_FIELDS:
         return _(
             "%(field)s changed more than threefold: %(before)s in %(year)s, "
             "%(value)s now."
