@@ -766,3 +766,16 @@ def test_stored_warnings_are_shown_in_the_readers_language(
     client.post(reverse("set_language"), {"language": "en"})
     page = client.get(report.get_absolute_url())
     assert "changed more than threefold: 1,000 in 2023, 5,000 now" in page.text
+
+
+def test_sheet_refuses_to_overwrite_a_report_created_after_it_was_opened(
+    client, officer_a, administrator, library_a
+):
+    logged_in(client, officer_a)
+    opened = client.get(SHEET, A_2024)
+    assert opened.context["sheet"].forms[0].initial["version"] == 0
+    ReportFactory(institution=library_a, lll_services=True, updated_by=administrator)
+    response = sheet_post(client, {library_a: {"version": 0, "lll_services": "0"}})
+    assert response.status_code == 409
+    assert 'data-testid="stored-lll_services">Có' in response.text
+    assert AnnualReport.objects.get().lll_services is True
