@@ -250,10 +250,6 @@ class SheetForm:
         """Whether any row of the page can still be changed."""
         return any(not form.read_only for form in self.forms)
 
-    @property
-    def invalid_forms(self) -> list[SheetRowForm]:
-        return [form for form in self.forms if form.is_bound and form.errors]
-
     def changed_forms(self) -> list[SheetRowForm]:
         return [
             form

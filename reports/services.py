@@ -484,9 +484,8 @@ class WriteResult:
         return [*self.created, *self.updated]
 
 
-_VALUE_FIELDS = [*REPORT_FIELDS]
 _WRITE_FIELDS = [
-    *_VALUE_FIELDS,
+    *REPORT_FIELDS,
     "status",
     "warnings",
     "version",
@@ -507,7 +506,8 @@ def reports_write(
     history records and status transitions included, reports that would not
     change left alone. Call it inside the transaction of :func:`reports_check`
     with ``lock=True``."""
-    assert all(check.ok for check in checks), "write only checked entries"
+    if not all(check.ok for check in checks):
+        raise ValueError("reports_write takes checked entries only")
     result = WriteResult()
     now = timezone.now()
     history_user = user if user is not None and user.is_authenticated else None

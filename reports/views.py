@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -99,10 +100,6 @@ class SheetView(PermissionRequiredMixin, View):
 
     permission_required = VIEW
     template_name = "reports/annualreport_sheet.html"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.filter_form = None
 
     def _scope(self):
         user = self.request.user
@@ -350,6 +347,8 @@ class ReportActionView(PermissionRequiredMixin, View):
 
     http_method_names = ["post"]
     needs_comment = False
+    done = ""
+    comment_missing = ""
 
     def service(self, *, user, report, comment):
         raise NotImplementedError
@@ -383,10 +382,7 @@ class ReportActionView(PermissionRequiredMixin, View):
 
 class ReportSubmitView(ReportActionView):
     permission_required = services.SUBMIT
-
-    @property
-    def done(self):
-        return _("The report was submitted for review.")
+    done = gettext_lazy("The report was submitted for review.")
 
     def service(self, *, user, report, comment):
         services.report_submit(user=user, report=report)
@@ -394,10 +390,7 @@ class ReportSubmitView(ReportActionView):
 
 class ReportApproveView(ReportActionView):
     permission_required = services.REVIEW
-
-    @property
-    def done(self):
-        return _("The report was approved; it is now locked.")
+    done = gettext_lazy("The report was approved; it is now locked.")
 
     def service(self, *, user, report, comment):
         services.report_approve(user=user, report=report)
@@ -406,14 +399,8 @@ class ReportApproveView(ReportActionView):
 class ReportReturnView(ReportActionView):
     permission_required = services.REVIEW
     needs_comment = True
-
-    @property
-    def done(self):
-        return _("The report was returned to the province.")
-
-    @property
-    def comment_missing(self):
-        return _("Say what needs to be corrected.")
+    done = gettext_lazy("The report was returned to the province.")
+    comment_missing = gettext_lazy("Say what needs to be corrected.")
 
     def service(self, *, user, report, comment):
         services.report_return(user=user, report=report, comment=comment)
@@ -422,14 +409,8 @@ class ReportReturnView(ReportActionView):
 class ReportReopenView(ReportActionView):
     permission_required = services.REVIEW
     needs_comment = True
-
-    @property
-    def done(self):
-        return _("The report was reopened and returned to the province.")
-
-    @property
-    def comment_missing(self):
-        return _("Give the reason for reopening.")
+    done = gettext_lazy("The report was reopened and returned to the province.")
+    comment_missing = gettext_lazy("Give the reason for reopening.")
 
     def service(self, *, user, report, comment):
         services.report_reopen(user=user, report=report, reason=comment)
