@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from institutions import services as institutions_services
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
 from lifelong_learning.tabular import (
     RowError,
@@ -51,25 +52,12 @@ class PreviewRow:
 
 
 @dataclass
-class ImportResult:
-    """What an import found (and, unless it was a dry run, wrote)."""
+class ImportResult(institutions_services.ImportResult):
+    """What an import found (and, unless it was a dry run, wrote): the
+    registry's counts and errors, with warnings and the first rows."""
 
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def total(self) -> int:
-        return self.new + self.updated + self.unchanged
 
     def summary(self) -> str:
         return _(
@@ -218,8 +206,6 @@ class _Pass:
             self.result.errors.extend(error.errors)
         if batch:
             self._batch(batch)
-        if isinstance(rows, TableReader):
-            self.result.columns = list(rows.header)
         return self.result
 
     def _batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:

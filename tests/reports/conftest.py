@@ -11,38 +11,34 @@ from tests.factories import InstitutionFactory, ReportFactory
 from tests.institutions import conftest as registry_files
 
 
+def institution(code, name, category, province, opened_year=2000):
+    return InstitutionFactory(
+        code=code,
+        name=name,
+        category=category,
+        province=province,
+        opened_year=opened_year,
+    )
+
+
 @pytest.fixture
 def library_a(geography):
     """A district library in province A (Hà Nội), open since 2000."""
-    return InstitutionFactory(
-        code="LIB-A",
-        name="Thư viện Ba Đình",
-        category=Category.LIBRARY_DISTRICT,
-        province=PROVINCE_A,
-        opened_year=2000,
+    return institution(
+        "LIB-A", "Thư viện Ba Đình", Category.LIBRARY_DISTRICT, PROVINCE_A
     )
 
 
 @pytest.fixture
 def museum_a(geography):
-    return InstitutionFactory(
-        code="MUS-A",
-        name="Bảo tàng Hà Nội",
-        category=Category.MUSEUM,
-        province=PROVINCE_A,
-        opened_year=1982,
-    )
+    return institution("MUS-A", "Bảo tàng Hà Nội", Category.MUSEUM, PROVINCE_A, 1982)
 
 
 @pytest.fixture
 def library_b(geography):
     """A district library in province B (Đắk Lắk)."""
-    return InstitutionFactory(
-        code="LIB-B",
-        name="Thư viện Buôn Ma Thuột",
-        category=Category.LIBRARY_DISTRICT,
-        province=PROVINCE_B,
-        opened_year=2000,
+    return institution(
+        "LIB-B", "Thư viện Buôn Ma Thuột", Category.LIBRARY_DISTRICT, PROVINCE_B
     )
 
 
