@@ -23,6 +23,7 @@ from lifelong_learning.uploads import SizeLimitedUploadHandler
 from reports.imports import reports_import
 from reports.models import AnnualReport
 from tests.conftest import PROVINCE_A
+from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -326,3 +327,20 @@ def test_report_imports_refuse_the_same_files(tmp_path, geography):
         result = reports_import(path=csv_file(tmp_path, content, name))
         assert not result.ok
     assert AnnualReport.objects.count() == before
+
+
+def test_a_report_file_with_a_very_long_name_imports(client, officer_a):
+    """Its name goes into the history's reason, which holds 100 characters."""
+    InstitutionFactory(code="LONG-1", province=PROVINCE_A, opened_year=2000)
+    client.force_login(officer_a)
+    name = "báo cáo năm " * 20 + ".csv"
+    content = b"institution_code,year,lll_services\r\nLONG-1,2024,1\r\n"
+    response = client.post(
+        reverse("reports:upload"),
+        {"file": SimpleUploadedFile(name, content), "status": "draft"},
+    )
+    assert response.status_code == 302
+    response = client.post(response["Location"], {"status": "draft"})
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(institution__code="LONG-1")
+    assert len(report.history.first().history_change_reason) == 100
