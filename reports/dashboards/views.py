@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -152,6 +152,12 @@ class DashboardMixin(LoginRequiredMixin):
         self.sees_all = user_sees_all_provinces(request.user)
         self.own_province = None if self.sees_all else user_province(request.user)
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.targets:
+            # A portal whose targets are not loaded yet still shows its pages.
+            return render(request, "reports/dashboard_empty.html")
+        return super().dispatch(request, *args, **kwargs)
+
     def visible_provinces(self) -> list[Province]:
         provinces = Province.objects.order_by("name_sort")
         if not self.sees_all:
@@ -171,8 +177,6 @@ class DashboardMixin(LoginRequiredMixin):
         return self.own_province.code if self.own_province else NATION
 
     def filters(self, *, area: str | None = None) -> Filters:
-        if not self.targets:
-            raise Http404(_("There are no targets yet."))
         years = dashboard_years(self.targets)
         self.provinces = self.visible_provinces()
         form = DashboardFilterForm(

@@ -539,3 +539,12 @@ def test_the_methodology_page_states_the_rules_in_each_language(
     content = client.get(reverse("methodology")).content.decode()
     for phrase in phrases:
         assert phrase in content
+
+
+def test_without_targets_the_dashboard_says_so(client, ministry_user, geography):
+    Target.objects.all().delete()
+    client.force_login(ministry_user)
+    for name, args in PAGES:
+        response = client.get(url(name, args))
+        assert response.status_code == 200
+        assert b'data-testid="no-targets"' in response.content
