@@ -60,6 +60,9 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("code", "name", "category")
 PROVINCE_COLUMNS = ("province_code", "legacy_province_code")
 BATCH_SIZE = 1000
+# An import racing another over the same codes loses on the unique constraint;
+# it is then run again, against the registry as the other import left it.
+IMPORT_ATTEMPTS = 3
 NAME_MAX_LENGTH = 255
 IMPORT_CHANGE_REASON = "import"
 CLOSE_CHANGE_REASON = "close"
@@ -616,30 +619,31 @@ def institution_rows_import(
     result = _import_pass(rows, user=user, write=False)
     if result.errors or dry_run:
         return result
-    try:
-        with transaction.atomic():
-            result = _import_pass(rows, user=user, write=True)
-            if result.errors:
-                raise _Rollback(result)
-    except _Rollback as rollback:
-        return rollback.result
-    except IntegrityError:
-        result = ImportResult(
-            errors=[
-                RowError(
-                    None,
-                    "",
-                    "",
-                    _(
-                        "The registry changed while the file was being imported; "
-                        "nothing was written. Please import the file again."
-                    ),
-                )
-            ]
-        )
+    for _attempt in range(IMPORT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                result = _import_pass(rows, user=user, write=True)
+                if result.errors:
+                    raise _Rollback(result)
+        except _Rollback as rollback:
+            return rollback.result
+        except IntegrityError:
+            continue
+        result.written = True
         return result
-    result.written = True
-    return result
+    return ImportResult(
+        errors=[
+            RowError(
+                None,
+                "",
+                "",
+                _(
+                    "The registry changed while the file was being imported; "
+                    "nothing was written. Please import the file again."
+                ),
+            )
+        ]
+    )
 
 
 def institutions_import(

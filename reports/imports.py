@@ -279,31 +279,35 @@ def report_rows_import(
     result = _Pass(write=False, preview_limit=preview_limit, **options).run(rows)
     if result.errors or dry_run:
         return result
-    try:
-        with transaction.atomic():
-            written = _Pass(write=True, preview_limit=preview_limit, **options).run(
-                rows
-            )
-            if written.errors:
-                raise _Rollback(written)
-    except _Rollback as rollback:
-        return rollback.result
-    except IntegrityError:
-        return ImportResult(
-            errors=[
-                RowError(
-                    None,
-                    "",
-                    "",
-                    _(
-                        "The reports changed while the file was being imported; "
-                        "nothing was written. Please import the file again."
-                    ),
+    # An import racing another over the same reports loses on the unique
+    # constraint; it is then run again, against the reports the other left.
+    for _attempt in range(institutions_services.IMPORT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                written = _Pass(write=True, preview_limit=preview_limit, **options).run(
+                    rows
                 )
-            ]
-        )
-    written.written = True
-    return written
+                if written.errors:
+                    raise _Rollback(written)
+        except _Rollback as rollback:
+            return rollback.result
+        except IntegrityError:
+            continue
+        written.written = True
+        return written
+    return ImportResult(
+        errors=[
+            RowError(
+                None,
+                "",
+                "",
+                _(
+                    "The reports changed while the file was being imported; "
+                    "nothing was written. Please import the file again."
+                ),
+            )
+        ]
+    )
 
 
 def reports_import(

@@ -1,0 +1,348 @@
+"""Faults: a database error in the middle of a multi-row write leaves every
+table exactly as before; two imports of overlapping files at the same time
+end consistent; killing the server loses nothing it acknowledged."""
+
+import csv
+import threading
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from institutions import services as institution_services
+from institutions.models import Category, Institution
+from institutions.services import COLUMNS as INSTITUTION_COLUMNS
+from institutions.services import institutions_import
+from lifelong_learning.backups import BackupError, backup_export, backup_import
+from reports import imports as report_imports
+from reports import services as report_services
+from reports.imports import reports_import
+from reports.models import AnnualReport, ReportStatus
+from reports.selectors import COLUMNS as REPORT_COLUMNS
+from reports.services import ReportEntry, report_sheet_approve, reports_save
+from tests.conftest import PROVINCE_A
+from tests.factories import InstitutionFactory, ReportFactory
+
+from .snapshot import tables_snapshot
+
+SMALL_BATCH = 7
+FAULTS_INJECTED = []
+
+
+class WriteFault:
+    """Counts the statements that write; executes the ``fail_at``-th and then
+    raises, so the failure comes after part of the data was written."""
+
+    WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
+
+    def __init__(self, fail_at: int | None = None):
+        self.fail_at = fail_at
+        self.writes = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith(self.WRITES):
+            self.writes += 1
+            if self.writes == self.fail_at:
+                raise DatabaseError("injected fault")
+        return result
+
+
+class _Undo(Exception):
+    pass
+
+
+def writes_of(operation) -> int:
+    """How many writing statements ``operation`` runs (then undone)."""
+    fault = WriteFault()
+    try:
+        with transaction.atomic(), connection.execute_wrapper(fault):
+            operation()
+            raise _Undo
+    except _Undo:
+        pass
+    return fault.writes
+
+
+def assert_faults_leave_no_trace(operation, *, error=DatabaseError) -> int:
+    """Injects a fault at the first, a middle and the last write of
+    ``operation``; after each, every table is exactly as before. Returns the
+    number of faults injected."""
+    total = writes_of(operation)
+    assert total >= 3, "the operation should write in several statements"
+    before = tables_snapshot()
+    points = sorted({1, total // 2, total})
+    for fail_at in points:
+        fault = WriteFault(fail_at)
+        with pytest.raises(error), connection.execute_wrapper(fault):
+            operation()
+        assert fault.writes == fail_at
+        assert tables_snapshot() == before, f"fault at write {fail_at} of {total}"
+    FAULTS_INJECTED.extend(points)
+    return len(points)
+
+
+def write_table(path: Path, columns, rows) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(column, "") for column in columns])
+    return path
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(institution_services, "BATCH_SIZE", SMALL_BATCH)
+    monkeypatch.setattr(report_services, "BATCH_SIZE", SMALL_BATCH)
+    monkeypatch.setattr(report_imports, "BATCH_SIZE", SMALL_BATCH)
+
+
+@pytest.fixture
+def registry(geography, small_batches):
+    """Twenty libraries in province A, each with a submitted 2023 report."""
+    libraries = [
+        InstitutionFactory(
+            code=f"FLT-{index:03d}",
+            name=f"Thư viện {index}",
+            category=Category.LIBRARY_DISTRICT,
+            province=PROVINCE_A,
+            opened_year=2000,
+        )
+        for index in range(20)
+    ]
+    for library in libraries:
+        ReportFactory(
+            institution=library,
+            year=2023,
+            status=ReportStatus.SUBMITTED,
+            lll_services=True,
+        )
+    return libraries
+
+
+@pytest.mark.django_db
+def test_a_fault_in_an_institution_import_changes_nothing(registry, tmp_path):
+    rows = [
+        {
+            "code": f"FLT-{index:03d}",
+            "name": f"Thư viện mới {index}",
+            "category": Category.LIBRARY_DISTRICT,
+            "province_code": PROVINCE_A,
+        }
+        for index in range(10, 40)
+    ]
+    path = write_table(tmp_path / "i.csv", INSTITUTION_COLUMNS, rows)
+    assert_faults_leave_no_trace(lambda: institutions_import(path=path))
+    assert institutions_import(path=path).written
+
+
+@pytest.mark.django_db
+def test_a_fault_in_a_report_import_changes_nothing(registry, tmp_path):
+    rows = [
+        {
+            "institution_code": library.code,
+            "year": year,
+            "lll_services": "1",
+            "learning_visits": "100",
+        }
+        for library in registry
+        for year in (2023, 2024)
+    ]
+    path = write_table(tmp_path / "r.csv", REPORT_COLUMNS, rows)
+    assert_faults_leave_no_trace(lambda: reports_import(path=path))
+    assert reports_import(path=path).written
+
+
+@pytest.mark.django_db
+def test_a_fault_in_a_year_sheet_save_changes_nothing(registry, officer_a):
+    entries = [
+        ReportEntry(institution=library, year=2024, values={"lll_services": True})
+        for library in registry
+    ]
+    assert_faults_leave_no_trace(lambda: reports_save(user=officer_a, entries=entries))
+
+
+@pytest.mark.django_db
+def test_a_fault_in_approving_a_whole_sheet_changes_nothing(registry, ministry_user):
+    assert_faults_leave_no_trace(
+        lambda: report_sheet_approve(
+            user=ministry_user, province_code=PROVINCE_A, year=2023
+        )
+    )
+    assert AnnualReport.objects.filter(status=ReportStatus.SUBMITTED).count() == 20
+
+
+@pytest.mark.django_db
+def test_a_fault_in_a_restore_changes_nothing(registry, tmp_path):
+    backup_export(directory=tmp_path / "b")
+    assert_faults_leave_no_trace(
+        lambda: backup_import(directory=tmp_path / "b", force=True), error=BackupError
+    )
+
+
+# Two imports at once -------------------------------------------------------------
+
+
+def run_together(*operations) -> list:
+    """Runs the operations in threads released at the same moment; returns
+    each one's result or exception."""
+    barrier = threading.Barrier(len(operations))
+    outcomes = [None] * len(operations)
+
+    def run(index, operation):
+        try:
+            barrier.wait()
+            outcomes[index] = operation()
+        except Exception as error:  # the outcome is what the test examines
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, operation))
+        for index, operation in enumerate(operations)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def succeeded(outcome) -> bool:
+    return not isinstance(outcome, Exception) and outcome.written
+
+
+def refused_whole(outcome) -> bool:
+    """SQLite (development only) serialises writers with a lock; an import
+    that cannot take it fails as a whole with the database's "locked" error.
+    PostgreSQL runs both (the tests require it there)."""
+    if isinstance(outcome, Exception):
+        return isinstance(outcome, DatabaseError)
+    return not outcome.written and bool(outcome.errors)
+
+
+RACE_ROWS = 600
+
+
+def _institution_rows(start: int, stop: int, label: str) -> list[dict]:
+    return [
+        {
+            "code": f"RACE-{index:04d}",
+            "name": f"Thư viện {label} {index}",
+            "category": Category.LIBRARY_DISTRICT,
+            "province_code": PROVINCE_A,
+            "opened_year": "2000",
+        }
+        for index in range(start, stop)
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_overlapping_institution_imports_at_the_same_time_end_consistent(
+    geography, tmp_path
+):
+    half = RACE_ROWS // 2
+    files = {
+        "A": write_table(
+            tmp_path / "a.csv",
+            INSTITUTION_COLUMNS,
+            _institution_rows(0, RACE_ROWS, "A"),
+        ),
+        "B": write_table(
+            tmp_path / "b.csv",
+            INSTITUTION_COLUMNS,
+            _institution_rows(half, RACE_ROWS + half, "B"),
+        ),
+    }
+    outcomes = dict(
+        zip(
+            files,
+            run_together(
+                *(lambda p=p: institutions_import(path=p) for p in files.values())
+            ),
+            strict=True,
+        )
+    )
+    race = Institution.objects.filter(code__startswith="RACE-")
+    names = dict(race.values_list("code", "name"))
+    if connection.vendor == "postgresql":
+        assert all(succeeded(outcome) for outcome in outcomes.values()), outcomes
+    else:
+        assert all(succeeded(o) or refused_whole(o) for o in outcomes.values())
+    expected = set()
+    for label, outcome in outcomes.items():
+        start = 0 if label == "A" else half
+        codes = {f"RACE-{index:04d}" for index in range(start, start + RACE_ROWS)}
+        if succeeded(outcome):
+            expected |= codes
+    assert set(names) == expected  # all of each written file, nothing else
+    overlap = {
+        names[code].split()[2]
+        for code in (f"RACE-{index:04d}" for index in range(half, RACE_ROWS))
+        if code in names
+    }
+    assert len(overlap) <= 1  # the overlap is wholly from one file
+    created = Institution.history.filter(code__startswith="RACE-", history_type="+")
+    assert created.count() == len(names)  # no history of an undone attempt
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_overlapping_report_imports_at_the_same_time_end_consistent(
+    geography, tmp_path
+):
+    libraries = Institution.objects.bulk_create(
+        [
+            Institution(
+                code=f"RACE-R{index:03d}",
+                name=f"Thư viện {index}",
+                category=Category.LIBRARY_DISTRICT,
+                province_id=PROVINCE_A,
+                opened_year=2000,
+            )
+            for index in range(300)
+        ]
+    )
+
+    def rows(part: list, visits: str) -> list[dict]:
+        return [
+            {
+                "institution_code": library.code,
+                "year": "2024",
+                "lll_services": "1",
+                "learning_visits": visits,
+            }
+            for library in part
+        ]
+
+    file_a = write_table(
+        tmp_path / "a.csv", REPORT_COLUMNS, rows(libraries[:200], "111")
+    )
+    file_b = write_table(
+        tmp_path / "b.csv", REPORT_COLUMNS, rows(libraries[100:], "222")
+    )
+    outcome_a, outcome_b = run_together(
+        lambda: reports_import(path=file_a), lambda: reports_import(path=file_b)
+    )
+    if connection.vendor == "postgresql":
+        assert succeeded(outcome_a) and succeeded(outcome_b), (outcome_a, outcome_b)
+    else:
+        assert all(succeeded(o) or refused_whole(o) for o in (outcome_a, outcome_b))
+    reports = AnnualReport.objects.filter(institution__code__startswith="RACE-R")
+    visits = dict(reports.values_list("institution__code", "learning_visits"))
+    expected = set()
+    if succeeded(outcome_a):
+        expected |= {library.code for library in libraries[:200]}
+    if succeeded(outcome_b):
+        expected |= {library.code for library in libraries[100:]}
+    assert set(visits) == expected
+    assert reports.count() == len(visits)  # one report per institution and year
+    overlap = {
+        visits[library.code] for library in libraries[100:200] if library.code in visits
+    }
+    assert len(overlap) <= 1
+    created = AnnualReport.history.filter(
+        institution__code__startswith="RACE-R", history_type="+"
+    )
+    assert created.count() == len(visits)
