@@ -7,6 +7,7 @@ import pytest
 from institutions.geography import geography_load
 from institutions.models import Commune, FormerProvince, Province
 from lifelong_learning.roles import Role, role_groups_sync
+from targets.services import targets_seed
 
 from .factories import UserFactory
 
@@ -20,7 +21,8 @@ PROVINCE_B = "66"  # Tỉnh Đắk Lắk
 
 @pytest.fixture
 def geography(db):
-    """The 34 provinces, 3,321 communes and 63 former provinces.
+    """The 34 provinces, 3,321 communes and 63 former provinces, and the target
+    rows of targets.csv.
 
     Migrations load them; transactional tests flush tables, so reload if needed.
     """
@@ -31,6 +33,7 @@ def geography(db):
             former_province_model=FormerProvince,
         )
         role_groups_sync()
+    targets_seed()
 
 
 @pytest.fixture
