@@ -3,10 +3,20 @@ table exactly as before; two imports of overlapping files at the same time
 end consistent; killing the server loses nothing it acknowledged."""
 
 import csv
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
 import threading
+import time
+from contextlib import closing, suppress
 from pathlib import Path
 
 import pytest
+import requests
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from institutions import services as institution_services
@@ -21,12 +31,11 @@ from reports.models import AnnualReport, ReportStatus
 from reports.selectors import COLUMNS as REPORT_COLUMNS
 from reports.services import ReportEntry, report_sheet_approve, reports_save
 from tests.conftest import PROVINCE_A
-from tests.factories import InstitutionFactory, ReportFactory
+from tests.factories import TEST_PASSWORD, InstitutionFactory, ReportFactory
 
 from .snapshot import tables_snapshot
 
 SMALL_BATCH = 7
-FAULTS_INJECTED = []
 
 
 class WriteFault:
@@ -78,7 +87,6 @@ def assert_faults_leave_no_trace(operation, *, error=DatabaseError) -> int:
             operation()
         assert fault.writes == fail_at
         assert tables_snapshot() == before, f"fault at write {fail_at} of {total}"
-    FAULTS_INJECTED.extend(points)
     return len(points)
 
 
@@ -346,3 +354,241 @@ def test_overlapping_report_imports_at_the_same_time_end_consistent(
         institution__code__startswith="RACE-R", history_type="+"
     )
     assert created.count() == len(visits)
+
+
+# Killing the server --------------------------------------------------------------
+
+SERVER_START_SECONDS = 60
+
+
+class Server:
+    """The portal under gunicorn (one worker) on a free loopback port, in a
+    process group of its own so that ``kill()`` stops master and worker at
+    once, like a crash."""
+
+    def __init__(self, database_url: str, log: Path):
+        self.database_url = database_url
+        self.log = log
+        self.process = None
+
+    def start(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "DJANGO_SETTINGS_MODULE": "lifelong_learning.settings.test",
+        }
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "lifelong_learning.wsgi",
+                "--workers=1",
+                "--timeout=120",
+                f"--bind=127.0.0.1:{port}",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/accounts/login/", timeout=30).ok:
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        self.kill()
+        raise AssertionError(f"server did not start, see {self.log}")
+
+    def kill(self) -> None:
+        """SIGKILL to the server's process group: no clean shutdown."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def session(self, username: str) -> requests.Session:
+        session = requests.Session()
+        session.get(self.url + "/accounts/login/", timeout=10)
+        response = session.post(
+            self.url + "/accounts/login/",
+            {
+                "username": username,
+                "password": TEST_PASSWORD,
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert response.status_code == 302, response.text[:500]
+        return session
+
+    def post(self, session, path: str, data: dict, **kwargs) -> requests.Response:
+        return session.post(
+            self.url + path,
+            {**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+            allow_redirects=False,
+            timeout=120,
+            **kwargs,
+        )
+
+
+class ServerDatabase:
+    """The database the server uses: the test database itself on PostgreSQL;
+    on SQLite (in memory for the tests) a file copy, read back with sqlite3."""
+
+    def __init__(self, directory: Path):
+        connection.ensure_connection()
+        self.vendor = connection.vendor
+        if self.vendor == "sqlite":
+            self.path = directory / "server.sqlite3"
+            with sqlite3.connect(self.path) as target:
+                connection.connection.backup(target)
+            self.url = f"sqlite:///{self.path}"
+        else:
+            db = connection.settings_dict
+            self.url = (
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}"
+                f"/{db['NAME']}"
+            )
+
+    def writing(self, table: str) -> bool:
+        """Whether another process has an open write transaction on ``table``:
+        SQLite's rollback journal exists, or a PostgreSQL session holds a
+        row-exclusive lock on it."""
+        if self.vendor == "sqlite":
+            return Path(f"{self.path}-journal").exists()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_locks JOIN pg_class ON pg_class.oid = "
+                "pg_locks.relation WHERE pg_class.relname = %s AND pg_locks.mode = "
+                "'RowExclusiveLock' AND pg_locks.pid <> pg_backend_pid()",
+                [table],
+            )
+            return cursor.fetchone()[0] > 0
+
+    def value(self, sql: str, params=()):
+        """The first column of the first row; SQLite rolls back a transaction
+        that a killed process left unfinished when it opens the file."""
+        if self.vendor == "sqlite":
+            with closing(sqlite3.connect(self.path)) as db:
+                return db.execute(sql, params).fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("%", "%%").replace("?", "%s"), params)
+            return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_killing_the_server_loses_nothing_acknowledged_and_no_import_half_done(
+    geography, officer_a, tmp_path
+):
+    library = InstitutionFactory(
+        code="KILL-LIB", category=Category.LIBRARY_DISTRICT, province=PROVINCE_A
+    )
+    database = ServerDatabase(tmp_path)
+    server = Server(database.url, tmp_path / "server.log")
+    try:
+        server.start()
+        # 1. Acknowledged saves, then a crash right after the response.
+        session = server.session(officer_a.username)
+        saved = server.post(
+            session,
+            f"/reports/institution/{library.pk}/2024/",
+            {"version": "0", "lll_services": "1", "learning_visits": "4321"},
+        )
+        assert saved.status_code == 302
+        created = server.post(
+            session,
+            "/institutions/new/",
+            {
+                "code": "KILL-NEW",
+                "name": "Thư viện Sau Sự Cố",
+                "category": Category.LIBRARY_COMMUNE,
+                "province": PROVINCE_A,
+            },
+        )
+        assert created.status_code == 302
+        server.kill()
+        server.start()
+        visits = database.value(
+            "SELECT learning_visits FROM reports_annualreport WHERE institution_id = ?",
+            (library.pk,),
+        )
+        assert visits == 4321
+        assert (
+            database.value(
+                "SELECT COUNT(*) FROM institutions_institution WHERE code = 'KILL-NEW'"
+            )
+            == 1
+        )
+        assert (
+            database.value(
+                "SELECT COUNT(*) FROM reports_historicalannualreport "
+                "WHERE institution_id = ?",
+                (library.pk,),
+            )
+            == 1
+        )
+
+        # 2. A crash in the middle of a long import.
+        session = server.session(officer_a.username)
+        rows = 15_000
+        path = write_table(
+            tmp_path / "big.csv",
+            INSTITUTION_COLUMNS,
+            [
+                {
+                    "code": f"KILL-{index:05d}",
+                    "name": f"Nhà văn hóa {index}",
+                    "category": Category.CULTURE_VILLAGE,
+                    "province_code": PROVINCE_A,
+                }
+                for index in range(rows)
+            ],
+        )
+        with path.open("rb") as handle:
+            uploaded = server.post(
+                session, "/institutions/import/", {}, files={"file": handle}
+            )
+        assert uploaded.status_code == 302
+        preview = uploaded.headers["Location"]
+        assert session.get(server.url + preview, timeout=120).status_code == 200
+        confirm = threading.Thread(
+            target=lambda: _ignore_errors(server.post, session, preview, {})
+        )
+        confirm.start()
+        # The confirmation checks the file again, then writes in one
+        # transaction: kill the server once that transaction is open.
+        deadline = time.monotonic() + 120
+        while not database.writing("institutions_institution"):
+            assert time.monotonic() < deadline, "the import never started writing"
+            time.sleep(0.01)
+        time.sleep(0.1)  # some batches written
+        still_writing = database.writing("institutions_institution")
+        server.kill()
+        confirm.join()
+        server.start()
+        imported = database.value(
+            "SELECT COUNT(*) FROM institutions_institution WHERE code LIKE 'KILL-0%'"
+        )
+        history = database.value(
+            "SELECT COUNT(*) FROM institutions_historicalinstitution "
+            "WHERE code LIKE 'KILL-0%'"
+        )
+        assert (imported, history) in ((0, 0), (rows, rows))  # all or nothing
+        if still_writing:  # killed before its commit: nothing of it kept
+            assert imported == 0
+        print(f"killed while writing: {still_writing}; rows kept: {imported}")
+        assert requests.get(server.url + "/", timeout=30).status_code == 200
+    finally:
+        if server.process and server.process.poll() is None:
+            server.kill()
+
+
+def _ignore_errors(function, *args):
+    # The server is killed: no response, so nothing was acknowledged.
+    with suppress(requests.RequestException):
+        function(*args)
