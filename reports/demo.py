@@ -1,6 +1,7 @@
 """Demo accounts and annual reports for `make run`."""
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -311,13 +312,21 @@ def demo_reports_create(*, years=range(2022, 2026), seed: int = 1520) -> DemoRep
             )
             before = step
     ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
-    # Dates as if each year had been entered and reviewed in its own time.
-    for year in years:
-        for step, status in enumerate(ReportStatus.values):
-            ReportTransition.objects.filter(
-                report__year=year, report__in=existing, to_status=status
-            ).update(at=_when(year, step))
-        existing.filter(year=year).update(updated_at=_when(year, 3))
+    # Dates as if each year had been entered and reviewed in its own time
+    # (auto_now and auto_now_add set "now" on insert).
+    dates: dict[tuple[type, datetime], list[int]] = defaultdict(list)
+    steps = list(ReportStatus.values)
+    for transition in transitions:
+        when = _when(transition.report.year, steps.index(transition.to_status))
+        dates[ReportTransition, when].append(transition.pk)
+    for report, *_ in planned:
+        dates[AnnualReport, _when(report.year, len(steps) - 1)].append(report.pk)
+    for (model, when), pks in dates.items():
+        field = "at" if model is ReportTransition else "updated_at"
+        for start in range(0, len(pks), BATCH_SIZE):
+            model.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
+                **{field: when}
+            )
     return _demo_result(existing, created=True)
 
 

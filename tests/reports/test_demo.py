@@ -68,7 +68,11 @@ def test_returned_reports_carry_a_comment_and_every_report_its_transitions(demo)
     approved = AnnualReport.objects.filter(status="approved").first()
     steps = list(approved.transitions.values_list("to_status", flat=True))
     assert steps == ["draft", "submitted", "approved"]
-    assert approved.transitions.get(to_status="approved").user.username == "ministry"
+    approval = approved.transitions.get(to_status="approved")
+    assert approval.user.username == "ministry"
+    # Entered and reviewed early in the following year, not when seeded.
+    assert approval.at.year == approved.year + 1
+    assert AnnualReport.objects.get(pk=approved.pk).updated_at.year == approved.year + 1
     assert approved.history.count() == 1
     assert ReportTransition.objects.count() > demo.total
 
