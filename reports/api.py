@@ -10,6 +10,7 @@ endpoint only reads: writes go through the pages, the admin and the commands.
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -249,7 +250,34 @@ class AnnualReportFilterSet(django_filters.FilterSet):
 # Views ---------------------------------------------------------------------
 
 
-class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+class ProvinceFenceMixin:
+    """Like the pages: an object of a province the user may not see is 403 (not
+    404), and so is a list filtered on such a province."""
+
+    def unscoped_queryset(self):
+        return self.serializer_class.Meta.model.objects.all()
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            if self.unscoped_queryset().filter(**{self.lookup_field: lookup}).exists():
+                raise PermissionDenied(
+                    _("You may not see the data of this province.")
+                ) from None
+            raise
+
+    def list(self, request, *args, **kwargs):
+        province = request.query_params.get("province", "")
+        if province.isdigit() and not user_can_see_province(
+            request.user, f"{int(province):02d}"
+        ):
+            raise PermissionDenied(_("You may not see the data of this province."))
+        return super().list(request, *args, **kwargs)
+
+
+class ProvinceViewSet(ProvinceFenceMixin, viewsets.ReadOnlyModelViewSet):
     """The 34 current provinces (a provincial officer: their own)."""
 
     serializer_class = ProvinceSerializer
@@ -277,7 +305,7 @@ class FormerProvinceViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
+class InstitutionViewSet(ProvinceFenceMixin, viewsets.ReadOnlyModelViewSet):
     """Institutions of the registry that the user may see."""
 
     serializer_class = InstitutionSerializer
@@ -291,7 +319,7 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
         return institution_visible_list(user=self.request.user)
 
 
-class AnnualReportViewSet(viewsets.ReadOnlyModelViewSet):
+class AnnualReportViewSet(ProvinceFenceMixin, viewsets.ReadOnlyModelViewSet):
     """Annual reports of the institutions the user may see, in every status."""
 
     serializer_class = AnnualReportSerializer

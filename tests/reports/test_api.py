@@ -126,7 +126,7 @@ def test_provinces_ministry_sees_34_officer_only_own(
     }
     officer = client_for(officer_a)
     assert codes(officer.get("/api/v1/provinces/")) == [PROVINCE_A]
-    assert officer.get(f"/api/v1/provinces/{PROVINCE_B}/").status_code == 404
+    assert officer.get(f"/api/v1/provinces/{PROVINCE_B}/").status_code == 403
     assert officer.get(f"/api/v1/provinces/{PROVINCE_A}/").json()["division_type"]
 
 
@@ -150,8 +150,10 @@ def test_institutions_are_scoped_by_role(registry, ministry_user, officer_a, off
     assert codes(everything) == ["A-LIB-1", "A-LIB-2", "A-MUS-1", "B-LIB-1"]
     assert codes(client_for(officer_b).get("/api/v1/institutions/")) == ["B-LIB-1"]
     officer = client_for(officer_a)
-    assert officer.get("/api/v1/institutions/B-LIB-1/").status_code == 404
-    assert codes(officer.get(f"/api/v1/institutions/?province={PROVINCE_B}")) == []
+    assert officer.get("/api/v1/institutions/B-LIB-1/").status_code == 403
+    assert (
+        officer.get(f"/api/v1/institutions/?province={PROVINCE_B}").status_code == 403
+    )
 
 
 def test_a_user_without_role_or_province_sees_nothing(registry):
@@ -206,7 +208,7 @@ def test_reports_are_scoped_by_role(registry, ministry_user, officer_a, officer_
     own = client_for(officer_b).get("/api/v1/reports/").json()["results"]
     assert [r["institution_code"] for r in own] == ["B-LIB-1"]
     other = AnnualReport.objects.get(institution__code="B-LIB-1")
-    assert client_for(officer_a).get(f"/api/v1/reports/{other.pk}/").status_code == 404
+    assert client_for(officer_a).get(f"/api/v1/reports/{other.pk}/").status_code == 403
 
 
 def test_a_report_has_the_exchange_columns_status_and_version(registry, officer_a):

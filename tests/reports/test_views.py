@@ -102,15 +102,18 @@ def test_officer_gets_403_on_review_pages(client, officer_a, report_b):
     assert client.post(url, {"action": "approve"}).status_code == 403
 
 
-def test_the_api_hides_another_provinces_reports_from_an_officer(
+def test_the_api_refuses_another_provinces_reports_to_an_officer(
     client, officer_a, report_b
 ):
-    """The read-only API (reports/api.py) fences by hiding: 404, empty list."""
+    """The read-only API (reports/api.py) fences like the pages: 403."""
     logged_in(client, officer_a)
     response = client.get(f"/api/v1/reports/{report_b.pk}/")
-    assert response.status_code == 404
+    assert response.status_code == 403
     response = client.get("/api/v1/reports/", {"province": PROVINCE_B})
-    assert response.json()["results"] == []
+    assert response.status_code == 403
+    assert report_b.pk not in [
+        r["id"] for r in client.get("/api/v1/reports/").json()["results"]
+    ]
 
 
 def test_officer_sheet_defaults_to_own_province(client, officer_a, library_a):
