@@ -1,13 +1,12 @@
 """Pages of the institution registry: list, detail, create, edit, close,
 export and import."""
 
-import tempfile
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,6 +19,7 @@ from lifelong_learning.roles import (
     user_can_write_province,
 )
 from lifelong_learning.tabular import CSV, XLSX
+from lifelong_learning.uploads import file_response
 
 from . import services
 from .exports import institution_template_write, institutions_export
@@ -37,15 +37,6 @@ from .tables import InstitutionTable
 from .uploads import upload_discard, upload_get, upload_store
 
 VIEW = "institutions.view_institution"
-
-
-def _file_response(path_suffix: str, write, filename: str) -> FileResponse:
-    """Writes a file with ``write(path)`` into a temporary file that is removed
-    once the response has been sent."""
-    handle = tempfile.NamedTemporaryFile(suffix=path_suffix)  # noqa: SIM115
-    write(handle.name)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 class InstitutionFilterMixin:
@@ -102,7 +93,7 @@ class InstitutionExportView(PermissionRequiredMixin, InstitutionFilterMixin, Vie
         )
         rows = filterset.qs if filterset.is_valid() else queryset.none()
         filename = f"institutions-{date.today():%Y%m%d}.{file_format}"
-        return _file_response(
+        return file_response(
             f".{file_format}",
             lambda path: institutions_export(queryset=rows, path=path),
             filename,
@@ -301,6 +292,6 @@ class InstitutionTemplateView(PermissionRequiredMixin, View):
     permission_required = VIEW
 
     def get(self, request):
-        return _file_response(
+        return file_response(
             ".xlsx", institution_template_write, "institutions-template.xlsx"
         )

@@ -1,7 +1,10 @@
 """Upload handling shared by every upload form."""
 
+import tempfile
+
 from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import FileResponse
 
 
 class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
@@ -20,3 +23,12 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
             chunk = raw_data[:room]
             self.file.write(chunk)
             self.kept += len(chunk)
+
+
+def file_response(suffix: str, write, filename: str) -> FileResponse:
+    """Writes a file with ``write(path)`` into a temporary file that is removed
+    once the response has been sent."""
+    handle = tempfile.NamedTemporaryFile(suffix=suffix)  # noqa: SIM115
+    write(handle.name)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename)

@@ -4,13 +4,11 @@ Officers see and change their own province only (403 elsewhere); ministry staff
 see every province and review; administrators do everything.
 """
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -26,6 +24,7 @@ from lifelong_learning.roles import (
     user_can_write_province,
     user_province,
 )
+from lifelong_learning.uploads import file_response
 
 from . import services
 from .exports import report_template_write
@@ -533,15 +532,6 @@ class ReviewSheetView(PermissionRequiredMixin, View):
 # Upload ------------------------------------------------------------------------
 
 
-def _file_response(suffix: str, write, filename: str) -> FileResponse:
-    """Writes a file with ``write(path)`` into a temporary file that is removed
-    once the response has been sent."""
-    handle = tempfile.NamedTemporaryFile(suffix=suffix)  # noqa: SIM115
-    write(handle.name)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename)
-
-
 class UploadMixin(PermissionRequiredMixin):
     permission_required = services.CHANGE
 
@@ -662,7 +652,7 @@ class UploadTemplateView(UploadMixin, View):
         year = form.cleaned_data["year"]
         category = form.cleaned_data["category"]
         filename = f"reports-{province.code}-{year}-{category}.xlsx"
-        return _file_response(
+        return file_response(
             ".xlsx",
             lambda path: report_template_write(
                 path=path, province_code=province.code, year=year, category=category
