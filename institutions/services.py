@@ -25,6 +25,7 @@ from lifelong_learning.tabular import (
     province_code_normalise,
     unnamed_cell_error,
 )
+from reports.counters import counts_refresh
 
 from .models import (
     CLOSED_AFTER_OPENED_MESSAGE,
@@ -203,6 +204,8 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     written: bool = False
+    # The provinces whose institutions the write created, changed or moved.
+    provinces: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -556,8 +559,10 @@ def _batch_process(
                 )
             )
             continue
+        province_before = institution.province_id
         if item.apply(institution):
             updates.append(institution)
+            result.provinces.add(province_before)
         else:
             result.unchanged += 1
     result.new += len(creates)
@@ -565,6 +570,7 @@ def _batch_process(
     if not write or result.errors:
         return
     history_user = user if user is not None and user.is_authenticated else None
+    result.provinces.update(i.province_id for i in (*creates, *updates))
     if creates:
         bulk_create_with_history(
             creates,
@@ -625,6 +631,7 @@ def institution_rows_import(
                 result = _import_pass(rows, user=user, write=True)
                 if result.errors:
                     raise _Rollback(result)
+                counts_refresh(province_codes=result.provinces)
         except _Rollback as rollback:
             return rollback.result
         except IntegrityError:

@@ -39,6 +39,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
+from reports.counters import COUNTER_MODELS, counts_rebuild
+
 MANIFEST = "manifest.json"
 FORMAT = "lifelong-learning-portal-backup"
 FORMAT_VERSION = 1
@@ -79,7 +81,7 @@ def backup_models() -> list[type[models.Model]]:
         model
         for app_label in PORTAL_APPS
         for model in apps.get_app_config(app_label).get_models()
-        if not model._meta.proxy
+        if not model._meta.proxy and model not in COUNTER_MODELS
     ]
     result[0:0] = [apps.get_model(label) for label in OTHER_MODELS[:2]]
     result += [apps.get_model(label) for label in OTHER_MODELS[2:]]
@@ -407,8 +409,11 @@ def backup_import(
             # PostgreSQL refuses to TRUNCATE a table with foreign-key checks
             # still pending in the transaction: run them now.
             connection.check_constraints()
+            # The progress counters are derived: emptied, then recounted.
             flush = connection.ops.sql_flush(
-                no_style(), _tables(backed_up), allow_cascade=False
+                no_style(),
+                _tables([*backed_up, *COUNTER_MODELS]),
+                allow_cascade=False,
             )
             connection.ops.execute_sql_flush(flush)
             summaries = []
@@ -423,6 +428,7 @@ def backup_import(
                 with connection.cursor() as cursor:
                     for statement in statements:
                         cursor.execute(statement)
+            counts_rebuild(using=using)
     except BackupError:
         raise
     except Exception as error:

@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Annual reports")
+
+    def ready(self):
+        from institutions.models import Institution
+        from targets.models import Target
+
+        from . import signals
+        from .models import AnnualReport
+
+        uid = "reports.counters"
+        pre_save.connect(signals.institution_pre_save, Institution, dispatch_uid=uid)
+        post_save.connect(signals.institution_changed, Institution, dispatch_uid=uid)
+        post_delete.connect(signals.institution_changed, Institution, dispatch_uid=uid)
+        post_save.connect(signals.report_changed, AnnualReport, dispatch_uid=uid)
+        post_delete.connect(signals.report_changed, AnnualReport, dispatch_uid=uid)
+        pre_save.connect(signals.target_pre_save, Target, dispatch_uid=uid)
+        post_save.connect(signals.target_changed, Target, dispatch_uid=uid)
+        post_delete.connect(signals.target_deleted, Target, dispatch_uid=uid)

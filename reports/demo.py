@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from institutions.models import Category, Institution, Province, UserProfile
 from lifelong_learning.roles import Role, role_groups_sync
 
+from .counters import counts_rebuild
 from .indicators import REPORT_FIELDS, Criterion, applicable_fields
 from .indicators import Count as CountField
 from .models import AnnualReport, ReportStatus, ReportTransition
@@ -285,6 +286,7 @@ def demo_reports_create(*, years=range(2022, 2026), seed: int = 1520) -> DemoRep
         tuple(getattr(report, name) for name in fields) for report, *_ in planned
     )
     if sorted(existing.values_list(*fields)) == wanted:
+        counts_rebuild()
         return _demo_result(existing, created=False)
     _demo_reports_delete(existing)
     for year in years:
@@ -327,6 +329,7 @@ def demo_reports_create(*, years=range(2022, 2026), seed: int = 1520) -> DemoRep
             model.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
                 **{field: when}
             )
+    counts_rebuild()
     return _demo_result(existing, created=True)
 
 

@@ -35,6 +35,7 @@ from institutions.models import (
 )
 from institutions.text import search_key, sort_key
 
+from .counters import counts_rebuild
 from .indicators import APPLICABLE_FIELDS, Count, Criterion
 from .models import AnnualReport, ReportStatus, ReportTransition
 
@@ -589,6 +590,7 @@ def demo_national_create(
             seed=seed,
         )
         _write(AnnualReport, counted(generated), _REPORT_FIELDS)
+        counts_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (Institution, AnnualReport):

@@ -3,14 +3,17 @@
 The database does the counting. For a data year, an area and the approved-only
 filter, :func:`progress_figures_load` runs a fixed number of grouped queries
 (targets; active institutions; counted reports; the like-for-like panels of the
-growth targets), whatever the number of institutions, reports, provinces or
-years: every count comes back grouped by province, category and year, and each
-target row and area is summed from those groups in Python. The counts then go
+growth targets) over the progress counters of :mod:`reports.counters`, which
+hold those counts per province, category and year and are updated in the
+transaction of every write: a page reads a few thousand counter rows, not the
+reports, whatever the number of institutions, reports, provinces or years.
+Each target row and area is summed from those groups in Python. The counts then go
 to :mod:`reports.progress`, the one place where the rules of metrics.md are
 applied, for values and statuses.
 
-Nothing is cached: every call reads the current data, so a saved, approved or
-imported report shows on the next page load.
+Nothing is cached and nothing is rebuilt in batch: every call reads counters
+that were committed with the data, so a saved, approved or imported report
+shows on the next page load.
 
 Entry points for other modules (the dashboards, the JSON API, the PDF report):
 
@@ -27,9 +30,10 @@ from functools import cached_property
 
 from django.db.models import (
     Case,
-    Count,
+    ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -41,9 +45,15 @@ from institutions.models import Category, Institution, Province
 from targets.models import Target
 from targets.selectors import target_list
 
-from .indicators import Count as CountField
+from .counters import COUNT_FIELDS, criteria_mask, panel_counts, panel_pairs
 from .indicators import Criterion
-from .models import COUNTED_STATUSES, AnnualReport, ReportStatus
+from .models import (
+    COUNTED_STATUSES,
+    InstitutionCount,
+    PanelCount,
+    ReportCount,
+    ReportStatus,
+)
 from .progress import (
     GrowthFigures,
     Kind,
@@ -154,12 +164,14 @@ class ProgressFigures:
         years: list[int],
         province_code: str | None,
         approved_only: bool,
+        stored_targets: bool = False,
     ):
         self.year = year
         self.targets = targets
         self.years = years
         self.province_code = province_code
         self.approved_only = approved_only
+        self.stored_targets = stored_targets
         self.active: dict[tuple, int] = defaultdict(int)
         self.reporters: dict[tuple, int] = defaultdict(int)
         self.meeting: dict[tuple, int] = defaultdict(int)
@@ -173,41 +185,20 @@ class ProgressFigures:
     def _areas(self, province: str) -> tuple[str, ...]:
         return (province,) if self.province_code else (province, NATION)
 
-    def _institutions(self):
-        institutions = Institution.objects.all()
+    def _counts(self, model):
+        counts = model.objects.order_by()
         if self.province_code:
-            institutions = institutions.filter(province_id=self.province_code)
-        return institutions
-
-    def _reports(self):
-        reports = AnnualReport.objects.filter(
-            status__in=counted_statuses(approved_only=self.approved_only)
-        )
-        if self.province_code:
-            reports = reports.filter(institution__province_id=self.province_code)
-        return reports
-
-    def _grouped(self, reports, annotations: dict):
-        """``reports`` aggregated by province, category and year: yields the
-        areas each group adds to, its category, its year and its aggregates."""
-        rows = (
-            reports.order_by()
-            .values("institution__province_id", "institution__category", "year")
-            .annotate(**annotations)
-        )
-        for row in rows:
-            areas = self._areas(row["institution__province_id"])
-            yield areas, row["institution__category"], row["year"], row
+            counts = counts.filter(province_id=self.province_code)
+        return counts
 
     def _load_active(self) -> None:
         # Every institution, reported or not: it is the denominator.
         rows = (
-            self._institutions()
-            .order_by()
+            self._counts(InstitutionCount)
             .values("province_id", "category")
             .annotate(
                 **{
-                    f"active_{year}": Count("pk", filter=active_q(year))
+                    f"active_{year}": Sum("institutions", filter=active_q(year))
                     for year in self.years
                 }
             )
@@ -215,80 +206,96 @@ class ProgressFigures:
         for row in rows:
             for area in self._areas(row["province_id"]):
                 for year in self.years:
-                    self.active[area, row["category"], year] += row[f"active_{year}"]
+                    active = row[f"active_{year}"] or 0
+                    self.active[area, row["category"], year] += active
 
     def _load_reports(self, criteria_sets: list[tuple[str, ...]]) -> None:
         # A report counts towards the share only if its institution is active
         # in the report's year (reporters are "those of D").
-        active = active_q(F("year"), prefix="institution__")
-        annotations = {"reporters": Count("pk", filter=active)}
+        counts = self._counts(ReportCount).filter(
+            year__in=self.years,
+            status__in=counted_statuses(approved_only=self.approved_only),
+        )
+        annotations = {"reporters": Sum("reports", filter=Q(active=True))}
         for index, criteria in enumerate(criteria_sets):
-            annotations[f"meeting_{index}"] = Count(
-                "pk", filter=active & Q(**dict.fromkeys(criteria, True))
+            mask = criteria_mask(criteria)
+            counts = counts.alias(
+                **{
+                    f"met_{index}": ExpressionWrapper(
+                        F("criteria").bitand(mask), output_field=IntegerField()
+                    )
+                }
             )
-        for field in CountField.values:
-            annotations[f"total_{field}"] = Sum(field)
-            annotations[f"given_{field}"] = Count(field)
-        reports = self._reports().filter(year__in=self.years)
-        for areas, category, year, row in self._grouped(reports, annotations):
-            for area in areas:
-                self.reporters[area, category, year] += row["reporters"]
+            annotations[f"meeting_{index}"] = Sum(
+                "reports", filter=Q(active=True, **{f"met_{index}": mask})
+            )
+        for field in COUNT_FIELDS:
+            annotations[f"total_{field}"] = Sum(f"{field}_total")
+            annotations[f"given_{field}"] = Sum(f"{field}_given")
+        rows = counts.values("province_id", "category", "year").annotate(**annotations)
+        for row in rows:
+            category, year = row["category"], row["year"]
+            for area in self._areas(row["province_id"]):
+                self.reporters[area, category, year] += row["reporters"] or 0
                 for index, criteria in enumerate(criteria_sets):
-                    self.meeting[area, category, year, criteria] += row[
-                        f"meeting_{index}"
-                    ]
-                for field in CountField.values:
+                    self.meeting[area, category, year, criteria] += (
+                        row[f"meeting_{index}"] or 0
+                    )
+                for field in COUNT_FIELDS:
                     self.totals[area, category, year, field] += (
                         row[f"total_{field}"] or 0
                     )
-                    self.given[area, category, year, field] += row[f"given_{field}"]
+                    self.given[area, category, year, field] += (
+                        row[f"given_{field}"] or 0
+                    )
 
-    def _load_panels(self, pairs: list[tuple[str, int]]) -> None:
+    def _load_panels(self, pairs: list[tuple[str, int]], kept: bool) -> None:
         years = [year for year in self.years if year > min(b for _f, b in pairs)]
         if not years:
             return
         statuses = counted_statuses(approved_only=self.approved_only)
-        reports = self._reports().filter(year__in=years)
-        given_any = Q()
-        annotations = {}
-        for index, (field, base_year) in enumerate(pairs):
-            given_any |= Q(**{f"{field}__isnull": False})
-            # Self-join on the same institution's counted base-year report; the
-            # (institution, year) pair is unique, so no row is duplicated.
-            base = f"base_{index}"
-            reports = reports.annotate(
-                **{
-                    base: FilteredRelation(
-                        "institution__annual_reports",
-                        condition=Q(
-                            institution__annual_reports__year=base_year,
-                            institution__annual_reports__status__in=statuses,
-                            **{f"institution__annual_reports__{field}__isnull": False},
-                        ),
-                    )
+        if kept:
+            which = Q()
+            for field, base_year in pairs:
+                which |= Q(field=field, base_year=base_year)
+            rows = (
+                self._counts(PanelCount)
+                .filter(which)
+                .filter(year__in=years, status__in=statuses, base_status__in=statuses)
+                .values("province_id", "category", "year", "field", "base_year")
+                .annotate(
+                    panel_sum=Sum("panel"),
+                    base_sum=Sum("base_total"),
+                    year_sum=Sum("year_total"),
+                )
+            )
+        else:
+            # Growth rows whose panels the counters do not keep (target rows
+            # not stored, as in a test): count those panels now.
+            codes = [self.province_code] if self.province_code else None
+            rows = [
+                {
+                    "province_id": count.province_id,
+                    "category": count.category,
+                    "year": count.year,
+                    "field": count.field,
+                    "base_year": count.base_year,
+                    "panel_sum": count.panel,
+                    "base_sum": count.base_total,
+                    "year_sum": count.year_total,
                 }
-            )
-            # The panel: a counted report giving the count in both years.
-            in_panel = Q(
-                **{
-                    f"{field}__isnull": False,
-                    f"{base}__{field}__isnull": False,
-                    "year__gt": base_year,
-                }
-            )
-            annotations[f"panel_{index}"] = Count("pk", filter=in_panel)
-            annotations[f"base_total_{index}"] = Sum(
-                f"{base}__{field}", filter=in_panel
-            )
-            annotations[f"year_total_{index}"] = Sum(field, filter=in_panel)
-        grouped = self._grouped(reports.filter(given_any), annotations)
-        for areas, category, year, row in grouped:
-            for area in areas:
-                for index, pair in enumerate(pairs):
-                    panel = self.panel[area, category, year, *pair]
-                    panel[0] += row[f"panel_{index}"]
-                    panel[1] += row[f"base_total_{index}"] or 0
-                    panel[2] += row[f"year_total_{index}"] or 0
+                for count in panel_counts(codes, pairs)
+                if count.year in years
+                and count.status in statuses
+                and count.base_status in statuses
+            ]
+        for row in rows:
+            pair = (row["field"], row["base_year"])
+            for area in self._areas(row["province_id"]):
+                panel = self.panel[area, row["category"], row["year"], *pair]
+                panel[0] += row["panel_sum"] or 0
+                panel[1] += row["base_sum"] or 0
+                panel[2] += row["year_sum"] or 0
 
     def load(self) -> "ProgressFigures":
         shares = [t for t in self.targets if t.kind == Kind.SHARE]
@@ -296,9 +303,9 @@ class ProgressFigures:
         self._load_active()
         self._load_reports(sorted({_criteria_key(t) for t in shares}))
         if growths:
-            self._load_panels(
-                sorted({(t.count_field, t.baseline_year) for t in growths})
-            )
+            pairs = sorted({(t.count_field, t.baseline_year) for t in growths})
+            kept = self.stored_targets or set(pairs) <= set(panel_pairs())
+            self._load_panels(pairs, kept)
         return self
 
     # Figures -------------------------------------------------------------------
@@ -426,16 +433,19 @@ def progress_figures_load(
     """Loads the counts for ``year`` (and the years its statuses need), for
     every province and the nation, or for one current province.
 
-    Runs at most four queries, whatever the data size. ``targets`` defaults to
-    every target row, in targets.csv order.
+    Reads the progress counters (:mod:`reports.counters`), never the reports
+    themselves: at most five small queries, whatever the data size.
+    ``targets`` defaults to every target row, in targets.csv order.
     """
-    targets = list(target_list()) if targets is None else list(targets)
+    stored = targets is None
+    targets = list(target_list()) if stored else list(targets)
     return ProgressFigures(
         year=year,
         targets=targets,
         years=figure_years(year=year, targets=targets),
         province_code=province_code,
         approved_only=approved_only,
+        stored_targets=stored,
     ).load()
 
 

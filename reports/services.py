@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
 from lifelong_learning.roles import user_can_write_province, user_province
 
+from .counters import counts_refresh
 from .indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 from .models import AnnualReport, ReportStatus, ReportTransition
 
@@ -565,6 +566,14 @@ def reports_write(
         ],
         batch_size=BATCH_SIZE,
     )
+    if creates or updates:
+        counts_refresh(
+            province_codes={
+                check.entry.institution.province_id
+                for check in checks
+                if check.changes(status)
+            }
+        )
     return result
 
 
@@ -596,9 +605,12 @@ def _sheet_reports(*, province_code: str, year: int, category: str | None):
     return reports
 
 
-def _move_many(reports, *, to_status: str, user, comment: str = "") -> int:
-    """Moves every report of ``reports`` (a queryset) to ``to_status`` in
-    batches, locking each batch, with history and transitions."""
+def _move_many(
+    reports, *, province_code: str, to_status: str, user, comment: str = ""
+) -> int:
+    """Moves every report of ``reports`` (a queryset of one province's
+    reports) to ``to_status`` in batches, locking each batch, with history
+    and transitions."""
     pks = list(reports.order_by("pk").values_list("pk", flat=True))
     history_user = user if user is not None and user.is_authenticated else None
     for start in range(0, len(pks), BATCH_SIZE):
@@ -634,6 +646,8 @@ def _move_many(reports, *, to_status: str, user, comment: str = "") -> int:
             default_change_reason=(comment or SHEET_CHANGE_REASON)[:100],
         )
         ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
+    if pks:
+        counts_refresh(province_codes=[province_code])
     return len(pks)
 
 
@@ -646,7 +660,12 @@ def report_sheet_submit(*, user, province_code: str, year: int, category: str) -
     reports = _sheet_reports(
         province_code=province_code, year=year, category=category
     ).filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
-    return _move_many(reports, to_status=ReportStatus.SUBMITTED, user=user)
+    return _move_many(
+        reports,
+        province_code=province_code,
+        to_status=ReportStatus.SUBMITTED,
+        user=user,
+    )
 
 
 @transaction.atomic
@@ -659,7 +678,9 @@ def report_sheet_approve(
     reports = _sheet_reports(
         province_code=province_code, year=year, category=category
     ).filter(status=ReportStatus.SUBMITTED)
-    return _move_many(reports, to_status=ReportStatus.APPROVED, user=user)
+    return _move_many(
+        reports, province_code=province_code, to_status=ReportStatus.APPROVED, user=user
+    )
 
 
 @transaction.atomic
@@ -675,7 +696,11 @@ def report_sheet_return(
         province_code=province_code, year=year, category=category
     ).filter(status=ReportStatus.SUBMITTED)
     return _move_many(
-        reports, to_status=ReportStatus.RETURNED, user=user, comment=comment.strip()
+        reports,
+        province_code=province_code,
+        to_status=ReportStatus.RETURNED,
+        user=user,
+        comment=comment.strip(),
     )
 
 

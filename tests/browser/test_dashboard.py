@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from institutions.models import Category, Institution
+from reports.counters import counts_rebuild
 from reports.models import AnnualReport, ReportStatus
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
@@ -61,6 +62,7 @@ def dashboard_data(geography):
                 )
             )
     AnnualReport.objects.bulk_create(reports)
+    counts_rebuild()
 
 
 def charts_rendered(page) -> None:

@@ -7,6 +7,7 @@ import random
 import pytest
 
 from institutions.models import Category, FormerProvince, Institution
+from reports.counters import counts_rebuild
 from reports.figures import (
     NATION,
     figure_years,
@@ -272,6 +273,8 @@ def random_data(seed: int, size: int):
                 )
             )
     AnnualReport.objects.bulk_create(reports)
+    # Written behind the services' back, like a hand-made database change.
+    counts_rebuild()
     return institutions, list(AnnualReport.objects.all())
 
 

@@ -26,6 +26,7 @@ from institutions.services import institutions_import
 from lifelong_learning.backups import BackupError, backup_export, backup_import
 from reports import imports as report_imports
 from reports import services as report_services
+from reports.counters import counts_check, counts_rebuild
 from reports.imports import reports_import
 from reports.models import AnnualReport, ReportStatus
 from reports.selectors import COLUMNS as REPORT_COLUMNS
@@ -294,6 +295,7 @@ def test_overlapping_institution_imports_at_the_same_time_end_consistent(
     assert len(overlap) <= 1  # the overlap is wholly from one file
     created = Institution.history.filter(code__startswith="RACE-", history_type="+")
     assert created.count() == len(names)  # no history of an undone attempt
+    assert counts_check() == []  # the counters count each institution once
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -312,6 +314,7 @@ def test_overlapping_report_imports_at_the_same_time_end_consistent(
             for index in range(300)
         ]
     )
+    counts_rebuild()  # the institutions were written behind the portal's back
 
     def rows(part: list, visits: str) -> list[dict]:
         return [
@@ -354,6 +357,8 @@ def test_overlapping_report_imports_at_the_same_time_end_consistent(
         institution__code__startswith="RACE-R", history_type="+"
     )
     assert created.count() == len(visits)
+    # Both imports recounted the province's progress counters in turn.
+    assert counts_check() == []
 
 
 # Killing the server --------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""Progress counters: the counts behind the dashboards, kept in step with the
+data in the same transaction as every write.
+
+A dashboard must not read every report of the years it shows (hundreds of
+thousands at national scale), and its figures must never be stale (no batch
+rebuild that users wait for, as in DHIS2's analytics tables). So three small
+tables (:class:`~reports.models.InstitutionCount`,
+:class:`~reports.models.ReportCount`, :class:`~reports.models.PanelCount`) hold
+the counts grouped by province, category and year, and whatever writes
+institutions or reports recomputes the counters of the provinces it touched
+before its transaction commits:
+
+- single saves and deletes (forms, the admin, services, factories) through the
+  ``post_save``/``post_delete`` signals wired in :mod:`reports.apps`;
+- bulk writes (imports, sheets, reviews, demo data, restores) by calling
+  :func:`counts_refresh` with the provinces they wrote.
+
+A province's counters are recomputed whole from its rows, under a lock on its
+``Province`` row, so concurrent writers of one province take turns and each
+recount sees the other's committed rows. :func:`counts_check` compares the
+counters with a recount from scratch (``manage.py refresh_counts --check``).
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+
+from institutions.models import Institution, Province
+from targets.models import Target
+
+from .indicators import Count as CountField
+from .indicators import Criterion
+from .models import (
+    COUNTED_STATUSES,
+    AnnualReport,
+    InstitutionCount,
+    PanelCount,
+    ReportCount,
+)
+from .progress import Kind
+
+COUNTER_MODELS = (InstitutionCount, ReportCount, PanelCount)
+# One bit per criterion, in declaration order: a report's ``criteria`` mask.
+CRITERION_BITS = {name: 1 << index for index, name in enumerate(Criterion.values)}
+COUNT_FIELDS = tuple(CountField.values)
+BATCH_SIZE = 2000
+
+
+def criteria_mask(criteria: Iterable[str]) -> int:
+    """The bits of ``criteria`` in a :class:`ReportCount` ``criteria`` mask."""
+    mask = 0
+    for name in criteria:
+        mask |= CRITERION_BITS[name]
+    return mask
+
+
+def panel_pairs(using: str = DEFAULT_DB_ALIAS) -> list[tuple[str, int]]:
+    """The (count field, base year) pairs of the growth target rows: the
+    like-for-like panels the counters keep."""
+    growths = Target.objects.using(using).filter(kind=Kind.GROWTH)
+    return sorted({(t.count_field, t.baseline_year) for t in growths if t.count_field})
+
+
+def _active_in_report_year() -> Q:
+    # metrics.md: opened_year empty or <= Y, closed_year empty or > Y.
+    year = F("year")
+    return (
+        Q(institution__opened_year__isnull=True) | Q(institution__opened_year__lte=year)
+    ) & (
+        Q(institution__closed_year__isnull=True) | Q(institution__closed_year__gt=year)
+    )
+
+
+def _in_provinces(model, lookup, codes, using):
+    rows = model.objects.using(using)
+    if codes is None:
+        return rows.all()
+    return rows.filter(**{f"{lookup}__in": codes})
+
+
+def _institution_counts(codes, using):
+    rows = (
+        _in_provinces(Institution, "province_id", codes, using)
+        .order_by()
+        .values("province_id", "category", "opened_year", "closed_year")
+        .annotate(institutions=Count("pk"))
+    )
+    return [InstitutionCount(**row) for row in rows]
+
+
+def _report_counts(codes, using):
+    mask = sum(
+        (
+            Case(When(**{name: True}, then=Value(bit)), default=Value(0))
+            for name, bit in CRITERION_BITS.items()
+        ),
+        Value(0),
+    )
+    sums = {}
+    for name in COUNT_FIELDS:
+        sums[f"{name}_total"] = Sum(name)
+        sums[f"{name}_given"] = Count(name)
+    rows = (
+        _in_provinces(AnnualReport, "institution__province_id", codes, using)
+        .filter(status__in=COUNTED_STATUSES)
+        .order_by()
+        .annotate(
+            mask=mask,
+            is_active=Case(
+                When(_active_in_report_year(), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .values(
+            "institution__province_id",
+            "institution__category",
+            "year",
+            "status",
+            "is_active",
+            "mask",
+        )
+        .annotate(reports=Count("pk"), **sums)
+    )
+    return [
+        ReportCount(
+            province_id=row["institution__province_id"],
+            category=row["institution__category"],
+            year=row["year"],
+            status=row["status"],
+            active=bool(row["is_active"]),
+            criteria=row["mask"],
+            reports=row["reports"],
+            **{
+                key: row[key] or 0
+                for name in COUNT_FIELDS
+                for key in (f"{name}_total", f"{name}_given")
+            },
+        )
+        for row in rows
+    ]
+
+
+def panel_counts(codes, pairs, using=DEFAULT_DB_ALIAS) -> list[PanelCount]:
+    """The like-for-like panels of ``pairs`` (count field, base year) in the
+    provinces ``codes`` (every province when ``None``), counted from the
+    reports, unsaved."""
+    counts = []
+    for field, base_year in pairs:
+        # The same institution's counted base-year report giving the count; the
+        # (institution, year) pair is unique, so no row is duplicated.
+        rows = (
+            _in_provinces(AnnualReport, "institution__province_id", codes, using)
+            .filter(
+                status__in=COUNTED_STATUSES,
+                year__gt=base_year,
+                **{f"{field}__isnull": False},
+            )
+            .annotate(
+                base=FilteredRelation(
+                    "institution__annual_reports",
+                    condition=Q(
+                        institution__annual_reports__year=base_year,
+                        institution__annual_reports__status__in=COUNTED_STATUSES,
+                        **{f"institution__annual_reports__{field}__isnull": False},
+                    ),
+                )
+            )
+            .filter(**{f"base__{field}__isnull": False})
+            .order_by()
+            .values(
+                "institution__province_id",
+                "institution__category",
+                "year",
+                "status",
+                base_status=F("base__status"),
+            )
+            .annotate(
+                panel=Count("pk"),
+                base_total=Sum(f"base__{field}"),
+                year_total=Sum(field),
+            )
+        )
+        counts.extend(
+            PanelCount(
+                province_id=row["institution__province_id"],
+                category=row["institution__category"],
+                field=field,
+                base_year=base_year,
+                year=row["year"],
+                status=row["status"],
+                base_status=row["base_status"],
+                panel=row["panel"],
+                base_total=row["base_total"] or 0,
+                year_total=row["year_total"] or 0,
+            )
+            for row in rows
+        )
+    return counts
+
+
+def _lock(codes, using) -> list[str]:
+    provinces = Province.objects.using(using).select_for_update().order_by("code")
+    if codes is not None:
+        provinces = provinces.filter(code__in=set(codes))
+    return list(provinces.values_list("code", flat=True))
+
+
+def counts_refresh(
+    *, province_codes: Iterable[str] | None = None, using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Recomputes the counters of ``province_codes`` (every province when
+    ``None``) from their institutions and reports. Call it inside the
+    transaction that wrote them: it locks the provinces' rows, in code order,
+    until that transaction ends."""
+    with transaction.atomic(using=using):
+        codes = _lock(province_codes, using)
+        if not codes:
+            return
+        # Every province: no list of codes in the statements.
+        scope = None if province_codes is None else codes
+        for model in COUNTER_MODELS:
+            _in_provinces(model, "province_id", scope, using).delete()
+        for model, objects in (
+            (InstitutionCount, _institution_counts(scope, using)),
+            (ReportCount, _report_counts(scope, using)),
+            (PanelCount, panel_counts(scope, panel_pairs(using), using)),
+        ):
+            model.objects.using(using).bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def counts_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Recomputes every counter (after a restore, or a ``COPY`` of demo
+    data)."""
+    counts_refresh(province_codes=None, using=using)
+
+
+def panel_counts_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Recomputes every like-for-like panel, for the growth target rows as
+    they are now (after one of them changed its count or base year)."""
+    with transaction.atomic(using=using):
+        _lock(None, using)
+        PanelCount.objects.using(using).all().delete()
+        PanelCount.objects.using(using).bulk_create(
+            panel_counts(None, panel_pairs(using), using), batch_size=BATCH_SIZE
+        )
+
+
+def _values(model, objects) -> Counter:
+    names = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+    return Counter(tuple(getattr(o, name) for name in names) for o in objects)
+
+
+def counts_check(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The names of the counter tables that differ from a recount from
+    scratch (empty when every counter is right). Reads only."""
+    expected = {
+        InstitutionCount: _institution_counts(None, using),
+        ReportCount: _report_counts(None, using),
+        PanelCount: panel_counts(None, panel_pairs(using), using),
+    }
+    return [
+        model._meta.db_table
+        for model, objects in expected.items()
+        if _values(model, objects) != _values(model, model.objects.using(using))
+    ]

@@ -1,0 +1,218 @@
+"""The progress counters stay equal to a recount through every kind of write,
+and the dashboards' figures come from them."""
+
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from institutions import services as registry
+from institutions.models import Category, Institution, Province
+from reports import services
+from reports.counters import counts_check, counts_rebuild
+from reports.figures import NATION, progress_rows
+from reports.imports import reports_import
+from reports.indicators import Count, Criterion, applicable_fields
+from reports.models import AnnualReport, InstitutionCount, ReportCount, ReportStatus
+from reports.services import ReportEntry
+from targets.models import Target
+from targets.services import targets_seed
+from tests.conftest import PROVINCE_A, PROVINCE_B
+from tests.factories import ReportFactory
+
+from .conftest import csv_write
+
+
+@pytest.fixture
+def targets(db):
+    targets_seed()
+    return list(Target.objects.order_by("position", "pk"))
+
+
+def random_values(rng: random.Random, category: str) -> dict:
+    values = {}
+    for name in applicable_fields(category):
+        if name in Count.values:
+            values[name] = rng.choice([None, 0, rng.randint(1, 900)])
+        else:
+            values[name] = rng.choice([True, True, False, None])
+    return values
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_counters_equal_a_recount_after_every_kind_of_write(
+    seed, targets, geography, administrator, ministry_user
+):
+    rng = random.Random(seed)
+    provinces = list(Province.objects.filter(code__in=[PROVINCE_A, PROVINCE_B]))
+    institutions = [
+        registry.institution_create(
+            user=administrator,
+            code=f"CT-{index:02d}",
+            name=f"Thiết chế {index}",
+            category=rng.choice(Category.values),
+            province=rng.choice(provinces),
+            opened_year=rng.choice([None, 2000, 2023]),
+        )
+        for index in range(24)
+    ]
+    for institution in institutions:
+        for year in (2022, 2023, 2024):
+            if rng.random() < 0.8 and (institution.opened_year or 0) <= year:
+                services.report_save(
+                    user=administrator,
+                    institution=institution,
+                    year=year,
+                    values=random_values(rng, institution.category),
+                    status=rng.choice([ReportStatus.DRAFT, ReportStatus.SUBMITTED]),
+                )
+    assert counts_check() == []
+
+    # Reviews of whole sheets and of single reports.
+    services.report_sheet_approve(
+        user=ministry_user, province_code=PROVINCE_A, year=2022
+    )
+    services.report_sheet_return(
+        user=ministry_user, province_code=PROVINCE_B, year=2023, comment="Sửa lại"
+    )
+    single = AnnualReport.objects.filter(status=ReportStatus.SUBMITTED).first()
+    if single is not None:
+        services.report_approve(user=ministry_user, report=single)
+    assert counts_check() == []
+
+    # A bulk save, a move to another province, a closure, a deletion.
+    entries = [
+        ReportEntry(i, 2025, random_values(rng, i.category))
+        for i in institutions
+        if i.province_id == PROVINCE_A
+    ]
+    services.reports_save(
+        user=administrator, entries=entries, status=ReportStatus.SUBMITTED
+    )
+    moved = institutions[0]
+    other = next(p for p in provinces if p.code != moved.province_id)
+    registry.institution_update(
+        institution=moved, user=administrator, province=other, commune=None
+    )
+    registry.institution_close(
+        institution=institutions[1], closed_year=2024, user=administrator
+    )
+    AnnualReport.objects.filter(status=ReportStatus.DRAFT).first().delete()
+    assert counts_check() == []
+
+
+def test_an_import_updates_the_counters_in_its_transaction(
+    targets, geography, tmp_path, library_a
+):
+    path = csv_write(
+        tmp_path / "r.csv",
+        [{"institution_code": "LIB-A", "year": "2024", "lll_services": "1"}],
+    )
+    assert reports_import(path=path, status=ReportStatus.SUBMITTED).ok
+    assert counts_check() == []
+    row = ReportCount.objects.get(province_id=PROVINCE_A, year=2024)
+    assert (row.category, row.status, row.reports, row.active) == (
+        Category.LIBRARY_DISTRICT,
+        ReportStatus.SUBMITTED,
+        1,
+        True,
+    )
+
+
+def test_an_institution_import_counts_the_new_institutions(
+    geography, tmp_path, targets
+):
+    from institutions.services import institutions_import
+    from tests.institutions.conftest import csv_write as registry_csv
+    from tests.institutions.conftest import row
+
+    path = registry_csv(tmp_path / "i.csv", [row(code=f"N{n}") for n in range(3)])
+    assert institutions_import(path=path).new == 3
+    assert counts_check() == []
+    assert sum(InstitutionCount.objects.values_list("institutions", flat=True)) == 3
+
+
+def test_a_hand_made_change_is_found_by_the_check_and_fixed_by_a_recount(
+    targets, geography, library_a, capsys
+):
+    ReportFactory(institution=library_a, year=2024, status=ReportStatus.SUBMITTED)
+    call_command("refresh_counts", "--check")
+    AnnualReport.objects.update(lll_services=True)  # behind the portal's back
+    with pytest.raises(CommandError, match="reports_reportcount"):
+        call_command("refresh_counts", "--check")
+    call_command("refresh_counts")
+    call_command("refresh_counts", "--check")
+    assert "Counters match a recount." in capsys.readouterr().out
+
+
+def test_figures_come_from_the_counters_not_the_reports(targets, geography, library_a):
+    ReportFactory(
+        institution=library_a,
+        year=2024,
+        status=ReportStatus.SUBMITTED,
+        lll_services=True,
+    )
+    ReportCount.objects.update(criteria=0)  # the counters say: criterion not met
+    row = next(
+        r
+        for r in progress_rows(year=2024, province_code=PROVINCE_A)
+        if r["family"] == "library_lll_services"
+        and r["categories"] == ["library_district"]
+    )
+    assert (row["reporters"], row["numerator"]) == (1, 0)
+    counts_rebuild()
+    row = next(
+        r
+        for r in progress_rows(year=2024, province_code=PROVINCE_A)
+        if r["family"] == "library_lll_services"
+        and r["categories"] == ["library_district"]
+    )
+    assert (row["reporters"], row["numerator"]) == (1, 1)
+
+
+def growth_row(year, area=NATION):
+    return next(
+        r
+        for r in progress_rows(
+            year=year, province_code=None if area == NATION else area
+        )
+        if r["kind"] == "growth" and r["categories"] and "museum" in r["categories"]
+    )
+
+
+def test_changing_a_growth_rows_base_year_recounts_its_panels(
+    targets, geography, museum_a
+):
+    for year, visits in ((2022, 100), (2023, 150), (2024, 200)):
+        ReportFactory(
+            institution=museum_a,
+            year=year,
+            status=ReportStatus.APPROVED,
+            study_visits=visits,
+            education_programme=True,
+        )
+    assert growth_row(2024)["panel"] == 1
+    assert growth_row(2024)["base_total"] == 100
+    for target in Target.objects.filter(kind="growth", criteria=[Count.STUDY_VISITS]):
+        target.baseline_year = 2023
+        target.save()
+    assert counts_check() == []
+    row = growth_row(2024)
+    assert (row["panel"], row["base_total"], row["year_total"]) == (1, 150, 200)
+    assert Decimal(str(row["value"])) == Decimal("33.3")
+
+
+def test_criteria_bits_follow_the_criteria(targets, geography, museum_a):
+    ReportFactory(
+        institution=museum_a,
+        year=2024,
+        status=ReportStatus.SUBMITTED,
+        education_programme=True,
+        digital_exhibitions=False,
+    )
+    row = ReportCount.objects.get()
+    order = list(Criterion.values)
+    assert row.criteria == 1 << order.index(Criterion.EDUCATION_PROGRAMME)
+    assert not Institution.objects.filter(province_id=PROVINCE_B).exists()
