@@ -292,23 +292,30 @@ class SheetFilterForm(forms.Form):
 
     def __init__(self, data, *, user):
         self.user = user
+        self.sees_all = user_sees_all_provinces(user)
+        self.own_province = user_province(user)
         data = data.copy()
         data.setdefault("year", str(default_report_year()))
         data.setdefault("category", Category.LIBRARY_PROVINCIAL)
+        if self.sees_all and not data.get("province"):
+            # The province shown, so the filter says which sheet this is.
+            shown = self.own_province or self.default_province()
+            if shown is not None:
+                data["province"] = shown.code
         super().__init__(data)
         self.fields["year"].choices = report_years_choices()
-        self.sees_all = user_sees_all_provinces(user)
-        self.own_province = user_province(user)
         if not self.sees_all:
             del self.fields["province"]
+
+    @staticmethod
+    def default_province():
+        return Province.objects.order_by("name_sort").first()
 
     def clean(self):
         cleaned = super().clean()
         if self.sees_all:
             if cleaned.get("province") is None and "province" not in self.errors:
-                cleaned["province"] = self.own_province or (
-                    Province.objects.order_by("name_sort").first()
-                )
+                cleaned["province"] = self.own_province or self.default_province()
         else:
             cleaned["province"] = self.own_province
         return cleaned

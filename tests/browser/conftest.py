@@ -83,6 +83,12 @@ def login(page, username: str, password: str = TEST_PASSWORD) -> None:
 
 
 def logout(page) -> None:
+    """Logs out through the user menu of the header (opening the collapsed
+    navigation first on narrow screens)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    page.click("[data-testid=user-menu]")
     page.click("header form[action$='/accounts/logout/'] button")
     page.wait_for_load_state()
 
