@@ -183,9 +183,8 @@ class ReportTransition(models.Model):
 # backups leave them out and a restore rebuilds them.
 
 
-class InstitutionCount(models.Model):
-    """How many institutions of a province and category share an opening and a
-    closing year: enough to count the active ones in any year."""
+class ProvinceCount(models.Model):
+    """Fields of every counter: counts are kept per province and category."""
 
     province = models.ForeignKey(
         "institutions.Province",
@@ -194,6 +193,15 @@ class InstitutionCount(models.Model):
         verbose_name=_("province"),
     )
     category = models.CharField(_("category"), max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class InstitutionCount(ProvinceCount):
+    """How many institutions of a province and category share an opening and a
+    closing year: enough to count the active ones in any year."""
+
     opened_year = models.PositiveSmallIntegerField(_("opened"), null=True)
     closed_year = models.PositiveSmallIntegerField(_("closed"), null=True)
     institutions = models.PositiveIntegerField(_("institutions"))
@@ -206,19 +214,12 @@ class InstitutionCount(models.Model):
         return f"{self.province_id} {self.category}: {self.institutions}"
 
 
-class ReportCount(models.Model):
+class ReportCount(ProvinceCount):
     """Counted reports of a province, category, year and status whose
     institutions share the same set of criteria met (``criteria``, one bit per
     criterion in the order of ``Criterion``) and the same activity in the
     report's year, with the sums of their counts."""
 
-    province = models.ForeignKey(
-        "institutions.Province",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("province"),
-    )
-    category = models.CharField(_("category"), max_length=32)
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=16)
     active = models.BooleanField(_("active"))
@@ -238,18 +239,11 @@ class ReportCount(models.Model):
         return f"{self.province_id} {self.category} {self.year}: {self.reports}"
 
 
-class PanelCount(models.Model):
+class PanelCount(ProvinceCount):
     """The like-for-like panel of a count field between a base year and a later
     year, per province, category and the statuses of the two reports: how many
     institutions gave the count in both, and their totals in each year."""
 
-    province = models.ForeignKey(
-        "institutions.Province",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("province"),
-    )
-    category = models.CharField(_("category"), max_length=32)
     field = models.CharField(_("count"), max_length=32)
     base_year = models.PositiveSmallIntegerField(_("base year"))
     year = models.PositiveSmallIntegerField(_("year"))

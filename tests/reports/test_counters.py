@@ -147,6 +147,15 @@ def test_a_hand_made_change_is_found_by_the_check_and_fixed_by_a_recount(
     assert "Counters match a recount." in capsys.readouterr().out
 
 
+def district_library_row():
+    return next(
+        r
+        for r in progress_rows(year=2024, province_code=PROVINCE_A)
+        if r["family"] == "library_lll_services"
+        and r["categories"] == ["library_district"]
+    )
+
+
 def test_figures_come_from_the_counters_not_the_reports(targets, geography, library_a):
     ReportFactory(
         institution=library_a,
@@ -155,20 +164,10 @@ def test_figures_come_from_the_counters_not_the_reports(targets, geography, libr
         lll_services=True,
     )
     ReportCount.objects.update(criteria=0)  # the counters say: criterion not met
-    row = next(
-        r
-        for r in progress_rows(year=2024, province_code=PROVINCE_A)
-        if r["family"] == "library_lll_services"
-        and r["categories"] == ["library_district"]
-    )
+    row = district_library_row()
     assert (row["reporters"], row["numerator"]) == (1, 0)
     counts_rebuild()
-    row = next(
-        r
-        for r in progress_rows(year=2024, province_code=PROVINCE_A)
-        if r["family"] == "library_lll_services"
-        and r["categories"] == ["library_district"]
-    )
+    row = district_library_row()
     assert (row["reporters"], row["numerator"]) == (1, 1)
 
 
