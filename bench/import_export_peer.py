@@ -3,6 +3,12 @@ a plain ``ModelResource`` of ``AnnualReport``, as its documentation shows.
 
 Run as ``python -m bench.import_export_peer FILE``; prints the seconds spent
 reading and importing the file (Django's start-up excluded) as JSON.
+
+The portal recounts a province's progress counters on every single save
+(``reports.signals``), which would make a row-by-row importer pay a recount per
+row. The peer is measured as a user would set it up for bulk loading: those
+signal receivers disconnected, and one recount of every counter at the end,
+inside its timing.
 """
 
 import json
@@ -15,11 +21,16 @@ import django
 def main(path: str) -> None:
     django.setup()
     import tablib
+    from django.db.models.signals import post_delete, post_save
     from import_export import fields, resources, widgets
 
     from institutions.models import Institution
+    from reports.counters import counts_rebuild
     from reports.indicators import REPORT_FIELDS
     from reports.models import AnnualReport
+
+    for signal in (post_save, post_delete):
+        signal.disconnect(sender=AnnualReport, dispatch_uid="reports.counters")
 
     class AnnualReportResource(resources.ModelResource):
         institution = fields.Field(
@@ -39,6 +50,7 @@ def main(path: str) -> None:
     result = AnnualReportResource().import_data(
         dataset, dry_run=False, raise_errors=True, use_transactions=True
     )
+    counts_rebuild()
     seconds = time.perf_counter() - started
     print(
         json.dumps(

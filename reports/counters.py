@@ -83,16 +83,28 @@ def _active_in_report_year() -> Q:
     )
 
 
-def _in_provinces(model, lookup, codes, using):
+# A scope is ``None`` (every province) or a list of (province code, category or
+# None for every category) pairs: the part of the counters a write touched.
+type Scope = list[tuple[str, str | None]] | None
+
+
+def _in_scope(model, prefix: str, scope: Scope, using: str):
+    """The rows of ``model`` in ``scope``; ``prefix`` leads from the model to
+    the institution's fields (``"institution__"`` for reports)."""
     rows = model.objects.using(using)
-    if codes is None:
+    if scope is None:
         return rows.all()
-    return rows.filter(**{f"{lookup}__in": codes})
+    whole = sorted({code for code, category in scope if category is None})
+    where = Q(**{f"{prefix}province_id__in": whole}) if whole else Q(pk__in=[])
+    for code, category in scope:
+        if category is not None and code not in whole:
+            where |= Q(**{f"{prefix}province_id": code, f"{prefix}category": category})
+    return rows.filter(where)
 
 
-def _institution_counts(codes, using):
+def _institution_counts(scope: Scope, using: str):
     rows = (
-        _in_provinces(Institution, "province_id", codes, using)
+        _in_scope(Institution, "", scope, using)
         .order_by()
         .values("province_id", "category", "opened_year", "closed_year")
         .annotate(institutions=Count("pk"))
@@ -100,7 +112,7 @@ def _institution_counts(codes, using):
     return [InstitutionCount(**row) for row in rows]
 
 
-def _report_counts(codes, using):
+def _report_counts(scope: Scope, using: str):
     mask = sum(
         (
             Case(When(**{name: True}, then=Value(bit)), default=Value(0))
@@ -113,7 +125,7 @@ def _report_counts(codes, using):
         sums[f"{name}_total"] = Sum(name)
         sums[f"{name}_given"] = Count(name)
     rows = (
-        _in_provinces(AnnualReport, "institution__province_id", codes, using)
+        _in_scope(AnnualReport, "institution__", scope, using)
         .filter(status__in=COUNTED_STATUSES)
         .order_by()
         .annotate(
@@ -153,16 +165,17 @@ def _report_counts(codes, using):
     ]
 
 
-def panel_counts(codes, pairs, using=DEFAULT_DB_ALIAS) -> list[PanelCount]:
-    """The like-for-like panels of ``pairs`` (count field, base year) in the
-    provinces ``codes`` (every province when ``None``), counted from the
-    reports, unsaved."""
+def panel_counts(
+    scope: Scope, pairs, using: str = DEFAULT_DB_ALIAS
+) -> list[PanelCount]:
+    """The like-for-like panels of ``pairs`` (count field, base year) in
+    ``scope``, counted from the reports, unsaved."""
     counts = []
     for field, base_year in pairs:
         # The same institution's counted base-year report giving the count; the
         # (institution, year) pair is unique, so no row is duplicated.
         rows = (
-            _in_provinces(AnnualReport, "institution__province_id", codes, using)
+            _in_scope(AnnualReport, "institution__", scope, using)
             .filter(
                 status__in=COUNTED_STATUSES,
                 year__gt=base_year,
@@ -219,20 +232,28 @@ def _lock(codes, using) -> list[str]:
 
 
 def counts_refresh(
-    *, province_codes: Iterable[str] | None = None, using: str = DEFAULT_DB_ALIAS
+    *,
+    province_codes: Iterable[str] | None = None,
+    slices: Iterable[tuple[str, str]] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> None:
-    """Recomputes the counters of ``province_codes`` (every province when
-    ``None``) from their institutions and reports. Call it inside the
-    transaction that wrote them: it locks the provinces' rows, in code order,
-    until that transaction ends."""
+    """Recomputes counters from the institutions and reports: those of
+    ``province_codes``, or only of the (province code, category) ``slices``
+    (a single save touches one or two), or every counter when both are
+    ``None``. Call it inside the transaction that wrote the rows: it locks the
+    provinces' rows, in code order, until that transaction ends."""
+    if slices is not None:
+        scope = sorted(set(slices), key=lambda pair: (pair[0], pair[1] or ""))
+    elif province_codes is not None:
+        scope = [(code, None) for code in sorted(set(province_codes))]
+    else:
+        scope = None
     with transaction.atomic(using=using):
-        codes = _lock(province_codes, using)
-        if not codes:
+        locked = _lock(None if scope is None else {code for code, _c in scope}, using)
+        if not locked:
             return
-        # Every province: no list of codes in the statements.
-        scope = None if province_codes is None else codes
         for model in COUNTER_MODELS:
-            _in_provinces(model, "province_id", scope, using).delete()
+            _in_scope(model, "", scope, using).delete()
         for model, objects in (
             (InstitutionCount, _institution_counts(scope, using)),
             (ReportCount, _report_counts(scope, using)),

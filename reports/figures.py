@@ -272,7 +272,7 @@ class ProgressFigures:
         else:
             # Growth rows whose panels the counters do not keep (target rows
             # not stored, as in a test): count those panels now.
-            codes = [self.province_code] if self.province_code else None
+            scope = [(self.province_code, None)] if self.province_code else None
             rows = [
                 {
                     "province_id": count.province_id,
@@ -284,7 +284,7 @@ class ProgressFigures:
                     "base_sum": count.base_total,
                     "year_sum": count.year_total,
                 }
-                for count in panel_counts(codes, pairs)
+                for count in panel_counts(scope, pairs)
                 if count.year in years
                 and count.status in statuses
                 and count.base_status in statuses

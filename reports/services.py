@@ -30,6 +30,8 @@ COUNT_CHANGE_FACTOR = 3
 COUNT_MAX = 2_147_483_647
 # Reports written per bulk statement by the sheet, the review and the import.
 BATCH_SIZE = 500
+# A write that touched more (province, category) slices recounts whole provinces.
+MAX_SLICES = 24
 # The change reason the history records for saves of the year sheet.
 SHEET_CHANGE_REASON = "sheet"
 
@@ -567,13 +569,15 @@ def reports_write(
         batch_size=BATCH_SIZE,
     )
     if creates or updates:
-        counts_refresh(
-            province_codes={
-                check.entry.institution.province_id
-                for check in checks
-                if check.changes(status)
-            }
-        )
+        written = {
+            (check.entry.institution.province_id, check.entry.institution.category)
+            for check in checks
+            if check.changes(status)
+        }
+        if len(written) <= MAX_SLICES:
+            counts_refresh(slices=written)
+        else:
+            counts_refresh(province_codes={code for code, _c in written})
     return result
 
 
@@ -606,11 +610,18 @@ def _sheet_reports(*, province_code: str, year: int, category: str | None):
 
 
 def _move_many(
-    reports, *, province_code: str, to_status: str, user, comment: str = ""
+    reports,
+    *,
+    province_code: str,
+    category: str | None,
+    to_status: str,
+    user,
+    comment: str = "",
 ) -> int:
-    """Moves every report of ``reports`` (a queryset of one province's
-    reports) to ``to_status`` in batches, locking each batch, with history
-    and transitions."""
+    """Moves every report of ``reports`` (a queryset of the reports of one
+    province, and of one category unless ``category`` is ``None``) to
+    ``to_status`` in batches, locking each batch, with history and
+    transitions."""
     pks = list(reports.order_by("pk").values_list("pk", flat=True))
     history_user = user if user is not None and user.is_authenticated else None
     for start in range(0, len(pks), BATCH_SIZE):
@@ -646,7 +657,9 @@ def _move_many(
             default_change_reason=(comment or SHEET_CHANGE_REASON)[:100],
         )
         ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
-    if pks:
+    if pks and category:
+        counts_refresh(slices=[(province_code, category)])
+    elif pks:
         counts_refresh(province_codes=[province_code])
     return len(pks)
 
@@ -663,6 +676,7 @@ def report_sheet_submit(*, user, province_code: str, year: int, category: str) -
     return _move_many(
         reports,
         province_code=province_code,
+        category=category,
         to_status=ReportStatus.SUBMITTED,
         user=user,
     )
@@ -679,7 +693,11 @@ def report_sheet_approve(
         province_code=province_code, year=year, category=category
     ).filter(status=ReportStatus.SUBMITTED)
     return _move_many(
-        reports, province_code=province_code, to_status=ReportStatus.APPROVED, user=user
+        reports,
+        province_code=province_code,
+        category=category,
+        to_status=ReportStatus.APPROVED,
+        user=user,
     )
 
 
@@ -698,6 +716,7 @@ def report_sheet_return(
     return _move_many(
         reports,
         province_code=province_code,
+        category=category,
         to_status=ReportStatus.RETURNED,
         user=user,
         comment=comment.strip(),

@@ -8,9 +8,10 @@ from . import counters
 
 
 def institution_pre_save(sender, instance, raw=False, **kwargs):
-    instance._counted_province_id = (
+    # Where the institution was counted before this save.
+    instance._counted_slice = (
         Institution.objects.filter(pk=instance.pk)
-        .values_list("province_id", flat=True)
+        .values_list("province_id", "category")
         .first()
         if instance.pk is not None and not raw
         else None
@@ -20,20 +21,23 @@ def institution_pre_save(sender, instance, raw=False, **kwargs):
 def institution_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    codes = {instance.province_id, getattr(instance, "_counted_province_id", None)}
-    counters.counts_refresh(province_codes=codes - {None})
+    slices = {(instance.province_id, instance.category)}
+    before = getattr(instance, "_counted_slice", None)
+    if before is not None:
+        slices.add(before)
+    counters.counts_refresh(slices=slices)
 
 
 def report_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    code = (
+    where = (
         Institution.objects.filter(pk=instance.institution_id)
-        .values_list("province_id", flat=True)
+        .values_list("province_id", "category")
         .first()
     )
-    if code is not None:
-        counters.counts_refresh(province_codes=[code])
+    if where is not None:
+        counters.counts_refresh(slices=[where])
 
 
 def _pair(target) -> tuple | None:

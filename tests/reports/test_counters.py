@@ -215,3 +215,21 @@ def test_criteria_bits_follow_the_criteria(targets, geography, museum_a):
     order = list(Criterion.values)
     assert row.criteria == 1 << order.index(Criterion.EDUCATION_PROGRAMME)
     assert not Institution.objects.filter(province_id=PROVINCE_B).exists()
+
+
+def test_a_single_save_recounts_only_its_province_and_category(
+    targets, geography, library_a, museum_a, library_b
+):
+    for institution in (library_a, museum_a, library_b):
+        ReportFactory(institution=institution, year=2024, status="submitted")
+    untouched = set(
+        ReportCount.objects.exclude(
+            province_id=PROVINCE_A, category=Category.LIBRARY_DISTRICT
+        ).values_list("pk", flat=True)
+    )
+    assert len(untouched) == 2
+    report = AnnualReport.objects.get(institution=library_a)
+    report.lll_services = True
+    report.save()
+    assert untouched <= set(ReportCount.objects.values_list("pk", flat=True))
+    assert counts_check() == []
