@@ -262,6 +262,20 @@ def counts_refresh(
             model.objects.using(using).bulk_create(objects, batch_size=BATCH_SIZE)
 
 
+# A write that touched more (province, category) slices recounts whole provinces.
+MAX_SLICES = 24
+
+
+def counts_refresh_written(slices: set[tuple[str, str]], **options) -> None:
+    """Recounts after a bulk write of the (province code, category)
+    ``slices``: the slices themselves, or their whole provinces when there
+    are many."""
+    if len(slices) <= MAX_SLICES:
+        counts_refresh(slices=slices, **options)
+    else:
+        counts_refresh(province_codes={code for code, _c in slices}, **options)
+
+
 def counts_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Recomputes every counter (after a restore, or a ``COPY`` of demo
     data)."""

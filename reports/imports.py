@@ -25,6 +25,7 @@ from lifelong_learning.tabular import (
     unnamed_cell_error,
 )
 
+from .counters import counts_refresh_written
 from .indicators import COUNT_FIELDS, REPORT_FIELDS
 from .models import ReportStatus
 from .selectors import COLUMNS, REQUIRED_COLUMNS
@@ -193,6 +194,7 @@ class _Pass:
         self.reason = reason
         self.parser = ReportRowParser()
         self.result = ImportResult()
+        self.written_slices: set[tuple[str, str]] = set()
 
     def run(self, rows: Iterable[tuple[int, dict[str, str]]]) -> ImportResult:
         batch: list[tuple[int, dict[str, str]]] = []
@@ -249,13 +251,15 @@ class _Pass:
                     )
                 )
         if self.write and not result.errors:
-            reports_write(
+            written = reports_write(
                 user=self.user,
                 checks=checks,
                 status=self.status,
                 comment=self.reason,
                 change_reason=self.reason,
+                recount=False,
             )
+            self.written_slices |= written.slices
 
 
 def report_rows_import(
@@ -284,11 +288,11 @@ def report_rows_import(
     for _attempt in range(institutions_services.IMPORT_ATTEMPTS):
         try:
             with transaction.atomic():
-                written = _Pass(write=True, preview_limit=preview_limit, **options).run(
-                    rows
-                )
+                writer = _Pass(write=True, preview_limit=preview_limit, **options)
+                written = writer.run(rows)
                 if written.errors:
                     raise _Rollback(written)
+                counts_refresh_written(writer.written_slices)
         except _Rollback as rollback:
             return rollback.result
         except IntegrityError:

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
 from lifelong_learning.roles import user_can_write_province, user_province
 
-from .counters import counts_refresh
+from .counters import counts_refresh, counts_refresh_written
 from .indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 from .models import AnnualReport, ReportStatus, ReportTransition
 
@@ -30,8 +30,6 @@ COUNT_CHANGE_FACTOR = 3
 COUNT_MAX = 2_147_483_647
 # Reports written per bulk statement by the sheet, the review and the import.
 BATCH_SIZE = 500
-# A write that touched more (province, category) slices recounts whole provinces.
-MAX_SLICES = 24
 # The change reason the history records for saves of the year sheet.
 SHEET_CHANGE_REASON = "sheet"
 
@@ -481,6 +479,8 @@ class WriteResult:
     created: list[AnnualReport] = field(default_factory=list)
     updated: list[AnnualReport] = field(default_factory=list)
     unchanged: int = 0
+    # The (province code, category) pairs whose reports were written.
+    slices: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def saved(self) -> list[AnnualReport]:
@@ -504,11 +504,14 @@ def reports_write(
     status: str,
     comment: str = "",
     change_reason: str = "",
+    recount: bool = True,
 ) -> WriteResult:
     """Writes checked entries (all must be ``ok``) with bulk statements:
     history records and status transitions included, reports that would not
     change left alone. Call it inside the transaction of :func:`reports_check`
-    with ``lock=True``."""
+    with ``lock=True``. With ``recount`` off, the caller recounts the
+    progress counters of ``result.slices`` itself before the transaction
+    ends (an import does it once, after its last batch)."""
     if not all(check.ok for check in checks):
         raise ValueError("reports_write takes checked entries only")
     result = WriteResult()
@@ -568,16 +571,13 @@ def reports_write(
         ],
         batch_size=BATCH_SIZE,
     )
-    if creates or updates:
-        written = {
-            (check.entry.institution.province_id, check.entry.institution.category)
-            for check in checks
-            if check.changes(status)
-        }
-        if len(written) <= MAX_SLICES:
-            counts_refresh(slices=written)
-        else:
-            counts_refresh(province_codes={code for code, _c in written})
+    result.slices = {
+        (check.entry.institution.province_id, check.entry.institution.category)
+        for check in checks
+        if check.changes(status)
+    }
+    if recount:
+        counts_refresh_written(result.slices)
     return result
 
 
