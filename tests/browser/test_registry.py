@@ -66,7 +66,7 @@ def test_search_dak_lak_finds_dak_lak_institutions(page, tmp_path, registry):
 
     page.goto("/institutions/")
     assert not page.locator("#institution-filters").is_visible()
-    page.click("text=Hiện bộ lọc")
+    page.click("text=Hiện/ẩn bộ lọc")
     page.wait_for_selector("#institution-filters.collapse.show")
     page.screenshot(path=tmp_path / "list-phone-filters.png", full_page=True)
 
