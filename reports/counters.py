@@ -7,15 +7,16 @@ rebuild that users wait for, as in DHIS2's analytics tables). So three small
 tables (:class:`~reports.models.InstitutionCount`,
 :class:`~reports.models.ReportCount`, :class:`~reports.models.PanelCount`) hold
 the counts grouped by province, category and year, and whatever writes
-institutions or reports recomputes the counters of the provinces it touched
-before its transaction commits:
+institutions or reports recomputes the counters it touched before its
+transaction commits:
 
 - single saves and deletes (forms, the admin, services, factories) through the
-  ``post_save``/``post_delete`` signals wired in :mod:`reports.apps`;
+  ``post_save``/``post_delete`` signals wired in :mod:`reports.apps`: the
+  (province, category) slice of the row, before and after;
 - bulk writes (imports, sheets, reviews, demo data, restores) by calling
-  :func:`counts_refresh` with the provinces they wrote.
+  :func:`counts_refresh` with the slices or provinces they wrote.
 
-A province's counters are recomputed whole from its rows, under a lock on its
+A slice's counters are recomputed whole from its rows, under a lock on its
 ``Province`` row, so concurrent writers of one province take turns and each
 recount sees the other's committed rows. :func:`counts_check` compares the
 counters with a recount from scratch (``manage.py refresh_counts --check``).
