@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from lifelong_learning.roles import user_can_write_province, user_province
 from lifelong_learning.tabular import (
     RowError,
+    SeenKeys,
     TableError,
     TableReader,
     commune_code_normalise,
@@ -271,8 +272,9 @@ class InstitutionRowValidator:
     """Checks rows of an import file one by one against the rules of
     ``formats.md``, collecting every error of a row.
 
-    Holds the geography (a constant size) and the codes seen so far, so that a
-    code repeated in the file is caught without keeping any row.
+    Holds the geography (a constant size) and the codes seen so far (in
+    bounded memory, :class:`SeenKeys`), so that a code repeated in the file is
+    caught without keeping any row.
     """
 
     def __init__(self, *, user=None):
@@ -283,7 +285,7 @@ class InstitutionRowValidator:
         }
         self.communes = {c.code: c for c in Commune.objects.select_related("province")}
         self.categories = frozenset(Category.values)
-        self.first_row_of_code: dict[str, int] = {}
+        self.seen = SeenKeys()
         self._writable: dict[tuple[str, str], bool] = {}
 
     def may_write(self, province_code: str, permission: str) -> bool:
@@ -326,18 +328,16 @@ class InstitutionRowValidator:
         if code:
             if not re.fullmatch(CODE_PATTERN, code):
                 errors.append(RowError(row, "code", code, str(CODE_FORMAT_MESSAGE)))
-            elif code in self.first_row_of_code:
+            elif (first := self.seen.first_row(code, row)) is not None:
                 errors.append(
                     RowError(
                         row,
                         "code",
                         code,
                         _("this code is already used in row %(row)s of the file")
-                        % {"row": self.first_row_of_code[code]},
+                        % {"row": first},
                     )
                 )
-            else:
-                self.first_row_of_code[code] = row
 
         name = unicodedata.normalize("NFC", values.get("name", ""))
         if len(name) > NAME_MAX_LENGTH:
@@ -596,19 +596,20 @@ def _import_pass(
     validator = InstitutionRowValidator(user=user)
     result = ImportResult()
     batch: list[InstitutionRow] = []
-    try:
-        for row_number, values in rows:
-            item, errors = validator.validate(row_number, values)
-            result.errors.extend(errors)
-            if item is not None:
-                batch.append(item)
-            if len(batch) >= BATCH_SIZE:
-                _batch_process(batch, validator, result, write=write, user=user)
-                batch = []
-    except TableError as error:
-        result.errors.extend(error.errors)
-    if batch:
-        _batch_process(batch, validator, result, write=write, user=user)
+    with validator.seen:
+        try:
+            for row_number, values in rows:
+                item, errors = validator.validate(row_number, values)
+                result.errors.extend(errors)
+                if item is not None:
+                    batch.append(item)
+                if len(batch) >= BATCH_SIZE:
+                    _batch_process(batch, validator, result, write=write, user=user)
+                    batch = []
+        except TableError as error:
+            result.errors.extend(error.errors)
+        if batch:
+            _batch_process(batch, validator, result, write=write, user=user)
     return result
 
 

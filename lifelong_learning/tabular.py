@@ -12,6 +12,8 @@ import csv
 import datetime
 import os
 import re
+import sqlite3
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -668,3 +670,65 @@ def xlsx_template_write(
         reference_sheet.column_dimensions["B"].width = 48
         reference_sheet.column_dimensions["C"].width = 32
     workbook.save(path)
+
+
+class SeenKeys:
+    """The keys of a file's rows seen so far (an institution code, a code and
+    a year), each with the row where it first appeared, to find repeats.
+
+    The most recent ``memory_keys`` stay in a dict; older ones move to a
+    temporary SQLite file, so memory stays bounded whatever the file's size.
+    Close it (or use it as a context manager) to remove the file.
+    """
+
+    def __init__(self, memory_keys: int = 100_000):
+        self.memory_keys = memory_keys
+        self._recent: dict[str, int] = {}
+        self._spilled: sqlite3.Connection | None = None
+        self._directory: tempfile.TemporaryDirectory | None = None
+
+    def first_row(self, key: str, row: int) -> int | None:
+        """The row where ``key`` first appeared, or ``None`` when this is its
+        first appearance (then ``row`` is remembered as it)."""
+        first = self._recent.get(key)
+        if first is None and self._spilled is not None:
+            found = self._spilled.execute(
+                "SELECT row FROM seen WHERE key = ?", (key,)
+            ).fetchone()
+            first = found[0] if found else None
+        if first is not None:
+            return first
+        self._recent[key] = row
+        if len(self._recent) >= self.memory_keys:
+            self._spill()
+        return None
+
+    def _spill(self) -> None:
+        if self._spilled is None:
+            self._directory = tempfile.TemporaryDirectory(prefix="portal-import-")
+            path = os.path.join(self._directory.name, "seen.sqlite3")
+            self._spilled = sqlite3.connect(path)
+            self._spilled.execute("PRAGMA journal_mode = OFF")
+            self._spilled.execute("PRAGMA synchronous = OFF")
+            self._spilled.execute(
+                "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID"
+            )
+        with self._spilled:
+            self._spilled.executemany(
+                "INSERT INTO seen (key, row) VALUES (?, ?)", self._recent.items()
+            )
+        self._recent = {}
+
+    def close(self) -> None:
+        if self._spilled is not None:
+            self._spilled.close()
+            self._spilled = None
+        if self._directory is not None:
+            self._directory.cleanup()
+            self._directory = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()

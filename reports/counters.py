@@ -25,7 +25,7 @@ counters with a recount from scratch (``manage.py refresh_counts --check``).
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import (
     Case,
     Count,
@@ -312,3 +312,31 @@ def counts_check(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
         for model, objects in expected.items()
         if _values(model, objects) != _values(model, model.objects.using(using))
     ]
+
+
+def counts_token() -> str:
+    """A token that changes whenever any counter or target row changes: the
+    number of rows and the highest id of each counter table (a recount
+    deletes its rows and inserts new ones, whose ids only grow), and of the
+    target rows and their history. Pages cached under it are never stale.
+    One query, on the database that dashboards read."""
+    tables = []
+    for model, pk in (
+        (InstitutionCount, "id"),
+        (ReportCount, "id"),
+        (PanelCount, "id"),
+        (Target, "id"),
+        (Target.history.model, "history_id"),
+    ):
+        tables.append((model._meta.db_table, pk))
+    alias = router.db_for_read(ReportCount)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        f"(SELECT COUNT(*) FROM {quote(table)}), (SELECT MAX({quote(pk)}) FROM "
+        f"{quote(table)})"
+        for table, pk in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return ".".join(str(value) for value in cursor.fetchone())

@@ -18,6 +18,7 @@ from institutions import services as institutions_services
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
 from lifelong_learning.tabular import (
     RowError,
+    SeenKeys,
     TableError,
     TableReader,
     parse_non_negative_int,
@@ -88,7 +89,7 @@ class ReportRowParser:
     pair repeated in the file is caught without keeping any row."""
 
     def __init__(self):
-        self.first_row_of_pair: dict[tuple[str, int], int] = {}
+        self.seen = SeenKeys()
 
     def parse(
         self, row: int, values: dict[str, str], institutions: dict[str, Institution]
@@ -113,8 +114,8 @@ class ReportRowParser:
             )
         year = _parse_year(row, values.get("year", ""), errors)
         if code and year is not None:
-            pair = (code, year)
-            if pair in self.first_row_of_pair:
+            first = self.seen.first_row(f"{code}\t{year}", row)
+            if first is not None:
                 errors.append(
                     RowError(
                         row,
@@ -124,11 +125,9 @@ class ReportRowParser:
                             "row %(row)s of the file already has a report of this "
                             "institution for this year"
                         )
-                        % {"row": self.first_row_of_pair[pair]},
+                        % {"row": first},
                     )
                 )
-            else:
-                self.first_row_of_pair[pair] = row
         parsed = {}
         for name in REPORT_FIELDS:
             if name not in values:
@@ -198,16 +197,17 @@ class _Pass:
 
     def run(self, rows: Iterable[tuple[int, dict[str, str]]]) -> ImportResult:
         batch: list[tuple[int, dict[str, str]]] = []
-        try:
-            for item in rows:
-                batch.append(item)
-                if len(batch) >= BATCH_SIZE:
-                    self._batch(batch)
-                    batch = []
-        except TableError as error:
-            self.result.errors.extend(error.errors)
-        if batch:
-            self._batch(batch)
+        with self.parser.seen:
+            try:
+                for item in rows:
+                    batch.append(item)
+                    if len(batch) >= BATCH_SIZE:
+                        self._batch(batch)
+                        batch = []
+            except TableError as error:
+                self.result.errors.extend(error.errors)
+            if batch:
+                self._batch(batch)
         return self.result
 
     def _batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from institutions.geography import geography_load
 from institutions.models import Commune, FormerProvince, Province
@@ -17,6 +18,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PROVINCE_A = "01"  # Thành phố Hà Nội
 PROVINCE_B = "66"  # Tỉnh Đắk Lắk
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts without cached pages: a rolled-back SQLite test may
+    reuse the ids that a cached page's token was made of."""
+    cache.clear()
 
 
 @pytest.fixture

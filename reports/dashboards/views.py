@@ -4,22 +4,26 @@ fixed number of queries, and :mod:`.display` and :mod:`.tables` shape the
 figures."""
 
 import csv
+import hashlib
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from openpyxl import Workbook
 
@@ -28,6 +32,7 @@ from lifelong_learning.db import replica_reads
 from lifelong_learning.roles import (
     user_can_see_province,
     user_province,
+    user_role,
     user_sees_all_provinces,
 )
 from lifelong_learning.tabular import escape_formula
@@ -35,6 +40,7 @@ from targets.models import Target
 from targets.selectors import target_list
 
 from .. import charts
+from ..counters import counts_token
 from ..figures import (
     NATION,
     Evaluation,
@@ -42,7 +48,7 @@ from ..figures import (
     follow_up_list,
     progress_figures_load,
 )
-from ..models import AnnualReport
+from ..models import ReportCount
 from ..progress import Kind
 from .display import StatusView, cards_build, number, overview_chart, threshold_text
 from .tables import (
@@ -126,18 +132,25 @@ def default_year(years: list[int], *, approved_only: bool) -> int:
     being collected would show every target falling behind for want of
     reports; it stays one click away."""
     counts = dict(
-        AnnualReport.objects.filter(
+        ReportCount.objects.filter(
             status__in=counted_statuses(approved_only=approved_only), year__in=years
         )
         .order_by()
         .values_list("year")
-        .annotate(reports=Count("pk"))
+        .annotate(reports=Sum("reports"))
     )
     for year in sorted(counts, reverse=True):
         previous = counts.get(year - 1)
         if previous is None or counts[year] >= COLLECTED_SHARE * previous:
             return year
     return max(counts, default=years[0])
+
+
+# Rendered dashboard pages are kept this long at most; a change of the data
+# replaces them at once (the key holds the counters' token). Raise the version
+# when the pages' templates change in a way a deployment must not mix.
+PAGE_CACHE_SECONDS = 600
+PAGE_CACHE_VERSION = "1"
 
 
 @method_decorator(replica_reads, name="dispatch")
@@ -157,6 +170,46 @@ class DashboardMixin(LoginRequiredMixin):
             # A portal whose targets are not loaded yet still shows its pages.
             return render(request, "reports/dashboard_empty.html")
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        """The page, from the cache when the same page was rendered for the
+        same data (:func:`reports.counters.counts_token`), address, language
+        and role: a write changes the token, so nothing shown is stale."""
+        key = self.page_cache_key()
+        cached = cache.get(key)
+        if cached is not None:
+            return render(request, "reports/dashboard_cached.html", cached)
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200 and hasattr(response, "render"):
+            page = response.render().content.decode()
+            title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+            body = re.search(
+                r"(<!-- dashboard:start -->.*<!-- dashboard:end -->)", page, re.DOTALL
+            )
+            if title and body:
+                cache.set(
+                    key,
+                    {"title": mark_safe(title[1]), "body": mark_safe(body[1])},
+                    PAGE_CACHE_SECONDS,
+                )
+        return response
+
+    def page_cache_key(self) -> str:
+        # What a page shows, and whether the user may see it at all, depends
+        # only on these: the address (filters, page), the language, the role
+        # and an officer's province, and the data.
+        own = self.own_province.code if self.own_province else ""
+        parts = (
+            PAGE_CACHE_VERSION,
+            type(self).__name__,
+            self.request.get_full_path(),
+            get_language(),
+            str(user_role(self.request.user) or ""),
+            own,
+            counts_token(),
+        )
+        digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        return f"dashboard:{digest}"
 
     def visible_provinces(self) -> list[Province]:
         provinces = Province.objects.order_by("name_sort")

@@ -2,10 +2,12 @@
 formats.md, all or nothing, the province fence, warnings, batches, and the
 export that imports back unchanged."""
 
+import functools
+
 import pytest
 
 from institutions.models import Category
-from reports import services
+from reports import imports, services
 from reports.counters import counts_rebuild
 from reports.exports import reports_export
 from reports.imports import reports_import
@@ -113,6 +115,20 @@ def test_every_bad_row_is_reported_at_once(write, library_a):
     ]
     duplicate = next(e for e in result.errors if e.row == 5)
     assert "dòng 3" in duplicate.message
+    assert not AnnualReport.objects.exists()
+
+
+def test_a_repeat_is_found_after_the_seen_pairs_moved_to_disk(
+    write, library_a, monkeypatch
+):
+    # Two pairs in memory, the rest in the temporary file.
+    monkeypatch.setattr(
+        imports, "SeenKeys", functools.partial(imports.SeenKeys, memory_keys=2)
+    )
+    path = write([row(year=str(year)) for year in (2020, 2021, 2022, 2023, 2020)])
+    result = reports_import(path=path)
+    assert [(e.row, e.column) for e in result.errors] == [(6, "year")]
+    assert "dòng 2" in result.errors[0].message
     assert not AnnualReport.objects.exists()
 
 
