@@ -5,13 +5,17 @@ middleware, the session and login, the view, the template), and the clock
 stops when the last byte of the body has been produced: what a gunicorn worker
 spends on the request, without the network. Pages are requested in turn
 (trivial, national, province, trivial, …) so that every page sees the same
-machine state.
+machine state. Dashboards are cached under a token of the data
+(``reports.dashboards.views.DashboardMixin``); the cold series empties the
+cache before each request, to time what the first reader after a write
+waits.
 """
 
 import statistics
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection, reset_queries
 from django.test import Client, RequestFactory
@@ -69,10 +73,17 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def pages_measure(
-    pages: dict[str, str], *, cookie: str, requests: int = 30, rounds: int = 3
+    pages: dict[str, str],
+    *,
+    cookie: str,
+    requests: int = 30,
+    rounds: int = 3,
+    cold: bool = False,
 ) -> dict:
     """For each page: p50 and p95 of ``requests`` timed requests per round,
-    the median over ``rounds`` rounds, and its query count."""
+    the median over ``rounds`` rounds, and its query count. With ``cold``,
+    the cache is emptied (untimed) before every request, as after a write:
+    each dashboard is computed and rendered anew."""
     client = InProcess(cookie)
     for path in pages.values():
         for _warm_up in range(3):
@@ -85,6 +96,8 @@ def pages_measure(
         times: dict[str, list[float]] = {name: [] for name in pages}
         for _request in range(requests):
             for name, path in pages.items():
+                if cold:
+                    cache.clear()
                 seconds, status, size = client.get(path)
                 if status != 200:
                     raise RuntimeError(f"{path} answered {status}")
@@ -94,6 +107,8 @@ def pages_measure(
             per_round[name].append((percentile(values, 0.5), percentile(values, 0.95)))
     result = {}
     for name, path in pages.items():
+        if cold:
+            cache.clear()
         result[name] = {
             "path": path,
             "p50_ms": 1000 * statistics.median(p50 for p50, _p95 in per_round[name]),

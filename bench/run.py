@@ -238,6 +238,21 @@ def markdown_table(results: dict) -> str:
                 f"{_ms(trivial['p95_ms'])}, {trivial['queries']} q | "
                 f"{p50:.1f}× / {p95:.1f}× | ≤ 3× | {_verdict(max(p50, p95) <= 3)} |"
             )
+    cold = results.get("pages_cold")
+    if cold:
+        trivial = cold["trivial"]
+        for key, label in (("national", "National dashboard"), ("province", None)):
+            page = cold[key]
+            code = page["path"].split("/provinces/")[-1][:2]
+            label = label or f"Province page ({code})"
+            lines.append(
+                f"| 1 | {label}, first view after a write (cache empty): p50 / "
+                f"p95, queries | {_ms(page['p50_ms'])} / {_ms(page['p95_ms'])}, "
+                f"{page['queries']} q | trivial page {_ms(trivial['p50_ms'])} / "
+                f"{_ms(trivial['p95_ms'])} | "
+                f"{page['p50_ms'] / trivial['p50_ms']:.1f}× / "
+                f"{page['p95_ms'] / trivial['p95_ms']:.1f}× | – | information |"
+            )
     progress = results.get("progress")
     if progress:
         ratio = progress["portal_ms"] / progress["reference_ms"]
@@ -368,6 +383,17 @@ def main() -> None:
             cookie=session_cookie(readers[0]),
             requests=10 if quick else 30,
             rounds=3,
+        )
+        results["pages_cold"] = pages_measure(
+            {
+                "trivial": "/bench/trivial/",
+                "national": f"/reports/dashboard/?year={year}",
+                "province": f"/reports/dashboard/provinces/{largest}/?year={year}",
+            },
+            cookie=session_cookie(readers[0]),
+            requests=10 if quick else 30,
+            rounds=3,
+            cold=True,
         )
     if "progress" in steps:
         _log("2. progress computation")
