@@ -618,14 +618,17 @@ def institution_rows_import(
 ) -> ImportResult:
     """Imports ``(row_number, values)`` rows, all or nothing.
 
-    ``rows`` is read twice: first every row is validated and compared with the
-    registry (collecting every error); then, only if there is no error and this
-    is not a dry run, everything is written in one transaction, in batches.
+    ``rows`` is read once, in one transaction: every row is validated and
+    compared with the registry (collecting every error) and, while no row so
+    far has an error, written in batches; a file with any error leaves nothing
+    behind. A dry run only checks.
     ``user`` ``None`` (the command line) is not fenced to a province.
     """
-    result = _import_pass(rows, user=user, write=False)
-    if result.errors or dry_run:
-        return result
+    if dry_run:
+        return _import_pass(rows, user=user, write=False)
+    # One reading in one transaction: batches are written while no error has
+    # been found; after the first error the rest is only checked, so that
+    # every error is reported, and everything is rolled back.
     for _attempt in range(IMPORT_ATTEMPTS):
         try:
             with transaction.atomic():

@@ -1,9 +1,10 @@
 """Importing annual reports from a CSV or XLSX file (formats.md), all or nothing.
 
-The file is read twice, a batch of rows at a time, so memory stays flat: the
-first pass checks every row and collects every error and warning; the second,
-only when there is no error, writes everything in one transaction with bulk
-statements (history and status transitions included).
+The file is read once, a batch of rows at a time, so memory stays flat, in one
+transaction: every row is checked (every error and warning is collected) and,
+while no error has been found, each batch is written with bulk statements
+(history and status transitions included); a file with any error leaves
+nothing behind.
 """
 
 from collections.abc import Iterable
@@ -15,7 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from institutions import services as institutions_services
-from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
+from institutions.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    YEAR_RANGE_MESSAGE,
+    Institution,
+    Province,
+)
 from lifelong_learning.tabular import (
     RowError,
     SeenKeys,
@@ -194,6 +201,7 @@ class _Pass:
         self.parser = ReportRowParser()
         self.result = ImportResult()
         self.written_slices: set[tuple[str, str]] = set()
+        self.provinces = Province.objects.in_bulk()
 
     def run(self, rows: Iterable[tuple[int, dict[str, str]]]) -> ImportResult:
         batch: list[tuple[int, dict[str, str]]] = []
@@ -215,10 +223,11 @@ class _Pass:
         codes = {values.get("institution_code", "") for _row, values in batch}
         institutions = {
             institution.code: institution
-            for institution in Institution.objects.filter(
-                code__in=codes
-            ).select_related("province")
+            for institution in Institution.objects.filter(code__in=codes)
         }
+        for institution in institutions.values():
+            # The 34 provinces are loaded once, not once per institution.
+            institution.province = self.provinces[institution.province_id]
         parsed = []
         for row, values in batch:
             entry, errors = self.parser.parse(row, values, institutions)
@@ -273,16 +282,19 @@ def report_rows_import(
 ) -> ImportResult:
     """Imports ``(row_number, values)`` rows, all or nothing.
 
-    ``rows`` is read twice: first every row is checked (collecting every error
-    and warning); then, only if there is no error and this is not a dry run,
-    everything is written in one transaction, in batches, with ``status``.
-    ``user`` ``None`` (the command line) is not fenced to a province.
+    ``rows`` is read once, in one transaction: each batch is checked and,
+    while no row so far has an error, written with ``status``; the rest of
+    the file is still checked after an error, so every error and warning is
+    reported, and then nothing is kept. A dry run only checks. ``user``
+    ``None`` (the command line) is not fenced to a province.
     """
     reason = _("Imported from %(file)s") % {"file": source} if source else ""
     options = {"user": user, "status": status, "reason": reason}
-    result = _Pass(write=False, preview_limit=preview_limit, **options).run(rows)
-    if result.errors or dry_run:
-        return result
+    if dry_run:
+        return _Pass(write=False, preview_limit=preview_limit, **options).run(rows)
+    # One reading in one transaction: batches are written while no error has
+    # been found; after the first error the rest is only checked, so that
+    # every error is reported, and everything is rolled back.
     # An import racing another over the same reports loses on the unique
     # constraint; it is then run again, against the reports the other left.
     for _attempt in range(institutions_services.IMPORT_ATTEMPTS):

@@ -199,16 +199,29 @@ def test_rows_are_written_in_batches(geography, tmp_path, monkeypatch):
     assert Institution.history.count() == 250
 
 
+def test_a_bad_row_after_written_batches_undoes_them_all(
+    geography, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH_SIZE", 100)
+    rows = [row(code=f"C{n}") for n in range(250)]
+    rows.append(row(code="C0"))  # repeats row 2, after two written batches
+    result = institutions_import(path=csv_write(tmp_path / "a.csv", rows))
+    assert [(e.row, e.column) for e in result.errors] == [(252, "code")]
+    assert not result.written
+    assert not Institution.objects.exists()
+    assert not Institution.history.exists()
+
+
 def test_queries_grow_with_batches_not_rows(
     geography, tmp_path, monkeypatch, django_assert_max_num_queries
 ):
     monkeypatch.setattr(services, "BATCH_SIZE", 100)
     path = csv_write(tmp_path / "a.csv", [row(code=f"C{n}") for n in range(1000)])
 
-    # Per pass: geography (3 queries) + one lookup per batch; the write pass
-    # adds one insert for the rows and one for their history per batch, and
-    # the progress counters of the provinces written once at the end (10).
-    with django_assert_max_num_queries(3 + 10 + 3 + 10 * 3 + 6 + 10):
+    # One reading of the file: geography (3 queries), then per batch one
+    # lookup, one insert for the rows and one for their history; then the
+    # progress counters of the provinces written (10).
+    with django_assert_max_num_queries(3 + 10 * 3 + 6 + 10):
         assert institutions_import(path=path).new == 1000
 
 

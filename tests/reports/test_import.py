@@ -276,7 +276,25 @@ def test_import_memory_does_not_hold_the_file(tmp_path, geography, monkeypatch):
     institutions = libraries(10)
     rows = [{"institution_code": i.code, "year": "2024"} for i in institutions]
     assert reports_import(path=csv_write(tmp_path / "r.csv", rows)).ok
-    assert max(seen) <= 4 and sum(seen) == 20  # two passes
+    assert max(seen) <= 4 and sum(seen) == 10  # one reading of the file
+
+
+def test_a_bad_row_after_written_batches_undoes_them_all(
+    tmp_path, geography, monkeypatch
+):
+    monkeypatch.setattr("reports.imports.BATCH_SIZE", 2)
+    institutions = libraries(5)
+    rows = [{"institution_code": i.code, "year": "2024"} for i in institutions]
+    rows.append({"institution_code": "NOPE", "year": "2024"})
+    rows.append({"institution_code": institutions[0].code, "year": "20x4"})
+    result = reports_import(path=csv_write(tmp_path / "r.csv", rows))
+    assert [(e.row, e.column) for e in result.errors] == [
+        (7, "institution_code"),
+        (8, "year"),
+    ]
+    assert not result.written
+    assert not AnnualReport.objects.exists()
+    assert not AnnualReport.history.exists()
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
