@@ -374,27 +374,19 @@ def main() -> None:
     year = 2025
     if "pages" in steps:
         _log("1. pages, in process")
-        results["pages"] = pages_measure(
-            {
-                "trivial": "/bench/trivial/",
-                "national": f"/reports/dashboard/?year={year}",
-                "province": f"/reports/dashboard/provinces/{largest}/?year={year}",
-            },
-            cookie=session_cookie(readers[0]),
-            requests=10 if quick else 30,
-            rounds=3,
-        )
-        results["pages_cold"] = pages_measure(
-            {
-                "trivial": "/bench/trivial/",
-                "national": f"/reports/dashboard/?year={year}",
-                "province": f"/reports/dashboard/provinces/{largest}/?year={year}",
-            },
-            cookie=session_cookie(readers[0]),
-            requests=10 if quick else 30,
-            rounds=3,
-            cold=True,
-        )
+        pages = {
+            "trivial": "/bench/trivial/",
+            "national": f"/reports/dashboard/?year={year}",
+            "province": f"/reports/dashboard/provinces/{largest}/?year={year}",
+        }
+        for key, cold in (("pages", False), ("pages_cold", True)):
+            results[key] = pages_measure(
+                pages,
+                cookie=session_cookie(readers[0]),
+                requests=10 if quick else 30,
+                rounds=3,
+                cold=cold,
+            )
     if "progress" in steps:
         _log("2. progress computation")
         results["progress"] = progress_measure(year, repeats=3 if quick else 7)
