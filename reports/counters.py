@@ -74,13 +74,17 @@ def panel_pairs(using: str = DEFAULT_DB_ALIAS) -> list[tuple[str, int]]:
     return sorted({(t.count_field, t.baseline_year) for t in growths if t.count_field})
 
 
-def _active_in_report_year() -> Q:
-    # metrics.md: opened_year empty or <= Y, closed_year empty or > Y.
-    year = F("year")
+def active_q(year, *, prefix: str = "") -> Q:
+    """The condition "active in ``year``" of metrics.md on an institution
+    (``prefix`` reaches it from another model, e.g. ``"institution__"``):
+    opened in or before the year or no opening year, and no closing year or
+    one after it. ``year`` may be an expression such as ``F("year")``."""
     return (
-        Q(institution__opened_year__isnull=True) | Q(institution__opened_year__lte=year)
+        Q(**{f"{prefix}opened_year__isnull": True})
+        | Q(**{f"{prefix}opened_year__lte": year})
     ) & (
-        Q(institution__closed_year__isnull=True) | Q(institution__closed_year__gt=year)
+        Q(**{f"{prefix}closed_year__isnull": True})
+        | Q(**{f"{prefix}closed_year__gt": year})
     )
 
 
@@ -132,7 +136,7 @@ def _report_counts(scope: Scope, using: str):
         .annotate(
             mask=mask,
             is_active=Case(
-                When(_active_in_report_year(), then=Value(1)),
+                When(active_q(F("year"), prefix="institution__"), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
@@ -235,14 +239,15 @@ def _lock(codes, using) -> list[str]:
 def counts_refresh(
     *,
     province_codes: Iterable[str] | None = None,
-    slices: Iterable[tuple[str, str]] | None = None,
+    slices: Iterable[tuple[str, str | None]] | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Recomputes counters from the institutions and reports: those of
     ``province_codes``, or only of the (province code, category) ``slices``
-    (a single save touches one or two), or every counter when both are
-    ``None``. Call it inside the transaction that wrote the rows: it locks the
-    provinces' rows, in code order, until that transaction ends."""
+    (a single save touches one or two; a category of ``None`` stands for the
+    whole province), or every counter when both are ``None``. Call it inside
+    the transaction that wrote the rows: it locks the provinces' rows, in code
+    order, until that transaction ends."""
     if slices is not None:
         scope = sorted(set(slices), key=lambda pair: (pair[0], pair[1] or ""))
     elif province_codes is not None:

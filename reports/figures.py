@@ -45,7 +45,13 @@ from institutions.models import Category, Institution, Province
 from targets.models import Target
 from targets.selectors import target_list
 
-from .counters import COUNT_FIELDS, criteria_mask, panel_counts, panel_pairs
+from .counters import (
+    COUNT_FIELDS,
+    active_q,
+    criteria_mask,
+    panel_counts,
+    panel_pairs,
+)
 from .indicators import Criterion
 from .models import (
     COUNTED_STATUSES,
@@ -77,20 +83,6 @@ def counted_statuses(*, approved_only: bool) -> list[str]:
     if approved_only:
         return [ReportStatus.APPROVED]
     return list(COUNTED_STATUSES)
-
-
-def active_q(year, *, prefix: str = "") -> Q:
-    """The condition "active in ``year``" of metrics.md on an institution
-    (``prefix`` reaches it from another model, e.g. ``"institution__"``):
-    opened in or before the year or no opening year, and no closing year or
-    one after it. ``year`` may be an expression such as ``F("year")``."""
-    return (
-        Q(**{f"{prefix}opened_year__isnull": True})
-        | Q(**{f"{prefix}opened_year__lte": year})
-    ) & (
-        Q(**{f"{prefix}closed_year__isnull": True})
-        | Q(**{f"{prefix}closed_year__gt": year})
-    )
 
 
 def figure_years(*, year: int, targets: Iterable[Target]) -> list[int]:

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from institutions.models import Category, Institution, Province
 
-from .figures import active_q
+from .counters import active_q
 from .indicators import REPORT_FIELDS, applicable_fields
 from .models import AnnualReport, ReportStatus, ReportTransition
 

@@ -657,10 +657,9 @@ def _move_many(
             default_change_reason=(comment or SHEET_CHANGE_REASON)[:100],
         )
         ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
-    if pks and category:
+    if pks:
+        # A slice without a category is the whole province.
         counts_refresh(slices=[(province_code, category)])
-    elif pks:
-        counts_refresh(province_codes=[province_code])
     return len(pks)
 
 
