@@ -179,8 +179,8 @@ class ReportTransition(models.Model):
 # Progress counters ------------------------------------------------------------
 # Derived tables that the dashboards read instead of the reports themselves:
 # reports.counters keeps them in step with every write, in the same transaction,
-# one province at a time. They hold nothing that cannot be recomputed, so
-# backups leave them out and a restore rebuilds them.
+# one (province, category) slice at a time. They hold nothing that cannot be
+# recomputed, so backups leave them out and a restore rebuilds them.
 
 
 class ProvinceCount(models.Model):
