@@ -45,8 +45,8 @@ lint:
 	$(VENV)/bin/ruff format --check .
 
 pytest-sqlite:
-	@echo "== pytest on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@echo "== pytest on SQLite (browser tests run once, on PostgreSQL) =="
+	env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
 pytest-postgres:
 	@echo "== pytest on PostgreSQL =="

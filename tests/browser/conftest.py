@@ -131,3 +131,12 @@ def assert_accessible(page) -> None:
     violation on the current page."""
     blocking = [v for v in axe_violations(page) if v["impact"] in AXE_BLOCKING]
     assert not blocking, f"axe-core on {page.url}:\n{axe_report(blocking)}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser/ is a browser test: ``make test`` runs
+    them once, on PostgreSQL (``-m "not browser"`` on SQLite)."""
+    browser_dir = Path(__file__).resolve().parent
+    for item in items:
+        if browser_dir in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.browser)
