@@ -8,14 +8,14 @@ from pathlib import Path
 from vietnam_provinces import Province as PackageProvince
 from vietnam_provinces import Ward as PackageWard
 
-from .text import search_key, sort_key
+from .text import place_sort_key, search_key
 
 LEGACY_PROVINCES_CSV = Path(__file__).parent / "data" / "legacy_provinces.csv"
 
 
 def _named(model, **fields):
     name = fields["name"]
-    return model(name_search=search_key(name), name_sort=sort_key(name), **fields)
+    return model(name_search=search_key(name), name_sort=place_sort_key(name), **fields)
 
 
 def geography_load(*, province_model, commune_model, former_province_model) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import search_key, sort_key
+from .text import place_sort_key, search_key, sort_key
 
 
 class DivisionType(models.TextChoices):
@@ -51,6 +51,9 @@ class NamedPlace(models.Model):
         _("Vietnamese sort key"), max_length=1024, editable=False, db_index=True
     )
 
+    # Places are ordered by their proper name ("Tỉnh Đắk Lắk" under Đ).
+    sort_key_for = staticmethod(place_sort_key)
+
     class Meta:
         abstract = True
 
@@ -59,7 +62,7 @@ class NamedPlace(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_search = search_key(self.name)
-        self.name_sort = sort_key(self.name)
+        self.name_sort = self.sort_key_for(self.name)
         super().save(*args, **kwargs)
 
 
@@ -295,6 +298,9 @@ class Institution(NamedPlace):
     history = HistoricalRecords()
 
     objects = InstitutionQuerySet.as_manager()
+
+    # An institution's name is ordered as written.
+    sort_key_for = staticmethod(sort_key)
 
     class Meta:
         ordering = ["name_sort", "code"]

@@ -26,6 +26,28 @@ def search_key(text: str) -> str:
     return " ".join(stripped.split())
 
 
+# Words that say what kind of place a name is; people look a place up under
+# its proper name ("Tỉnh Đắk Lắk" under Đ, "Thành phố Hà Nội" under H).
+_DIVISION_PREFIXES = ("thành phố ", "tỉnh ", "phường ", "xã ", "đặc khu ")
+
+
+def proper_name(name: str) -> str:
+    """Returns ``name`` without a leading division word: "Tỉnh Đắk Lắk" gives
+    "Đắk Lắk", "Phường Ba Đình" gives "Ba Đình"."""
+    text = " ".join(unicodedata.normalize("NFC", name).split())
+    lowered = text.casefold()
+    for prefix in _DIVISION_PREFIXES:
+        if lowered.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+def place_sort_key(name: str) -> str:
+    """Sort key of a province, commune or former province: its proper name in
+    Vietnamese order, the division word breaking ties."""
+    return sort_key(proper_name(name)) + "01" + sort_key(name)
+
+
 def sort_key(text: str) -> str:
     """Returns a string of digits whose plain order is Vietnamese dictionary order.
 

@@ -170,3 +170,19 @@ def test_str_and_url(province_a):
 
     assert str(institution) == "Thư viện (LIB-1)"
     assert institution.get_absolute_url() == f"/institutions/{institution.pk}/"
+
+
+def test_provinces_sort_by_their_proper_name(geography):
+    """People look for Đắk Lắk under Đ: "Thành phố …" and "Tỉnh …" do not split
+    the list in two."""
+    from institutions.models import Commune, Province
+
+    names = list(Province.objects.values_list("name", flat=True))
+    assert names.index("Thành phố Đà Nẵng") < names.index("Tỉnh Đắk Lắk")
+    assert names.index("Tỉnh Đắk Lắk") < names.index("Thành phố Hà Nội")
+    assert names[0] == "Tỉnh An Giang"
+    assert names.index("Tỉnh Cà Mau") < names.index("Thành phố Cần Thơ")
+    wards = list(
+        Commune.objects.filter(province_id="01").values_list("name", flat=True)
+    )
+    assert wards.index("Phường Ba Đình") < wards.index("Xã Bát Tràng")
