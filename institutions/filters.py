@@ -2,13 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ProvinceChoiceField, commune_field_limit
 from .models import Category, Commune, Institution
 from .selectors import province_visible_list
-from .text import search_key
 
 
 class ProvinceFilter(django_filters.ModelChoiceFilter):
@@ -64,12 +62,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
         return self._form
 
     def search(self, queryset, name, value):
-        key = search_key(value)
-        if not key:
-            return queryset
-        return queryset.filter(
-            Q(name_search__contains=key) | Q(code__icontains=value.strip())
-        )
+        return queryset.search(value)
 
     def active_in(self, queryset, name, value):
         return queryset.active_in(int(value))

@@ -176,6 +176,20 @@ class UserProfile(models.Model):
 
 
 class InstitutionQuerySet(models.QuerySet):
+    def search(self, text: str) -> "InstitutionQuerySet":
+        """Institutions matching every word of ``text``, in any order, each in
+        the name, the code, the province or the commune, ignoring diacritics
+        and case: "thu vien dak lak" finds "Thư viện tỉnh Đắk Lắk" and the
+        libraries of Tỉnh Đắk Lắk."""
+        for word in search_key(text).split():
+            self = self.filter(
+                models.Q(name_search__contains=word)
+                | models.Q(code__icontains=word)
+                | models.Q(province__name_search__contains=word)
+                | models.Q(commune__name_search__contains=word)
+            )
+        return self
+
     def active_in(self, year: int) -> "InstitutionQuerySet":
         """Institutions open during ``year``: opened in or before it (or no
         opening year) and not closed in or before it (a library closed in 2025

@@ -68,6 +68,11 @@ def test_anonymous_users_are_sent_to_the_login_page(client, registry):
         ("q=Đắk+Lắk", ["DL-BT", "DL-TV"]),
         ("q=thu+vien", ["HN-TV", "DL-TV"]),
         ("q=hn-b", ["HN-BT"]),
+        # The placeholder's own example: words in any order, anywhere in the
+        # name, code, province or commune.
+        ("q=thu+vien+dak+lak", ["DL-TV"]),
+        ("q=lak+VIEN+dak", ["DL-TV"]),
+        ("q=dak+lak+bao+tang", ["DL-BT"]),
         ("province=66", ["DL-BT", "DL-TV"]),
         ("commune=00004", ["HN-BT"]),
         ("category=museum", ["DL-BT", "HN-BT"]),
@@ -102,8 +107,9 @@ def test_names_sort_in_vietnamese_order_and_columns_sort(
     assert by_name == ["DL-BT", "HN-BT", "HN-TV", "DL-TV"]
     assert by_name_desc == list(reversed(by_name))
     assert by_code == ["DL-BT", "DL-TV", "HN-BT", "HN-TV"]
-    # Provinces by Vietnamese name: "Thành phố Hà Nội" < "Tỉnh Đắk Lắk".
-    assert by_province[:2] == ["HN-BT", "HN-TV"]
+    # Provinces by their proper name in Vietnamese order: "(Tỉnh) Đắk Lắk" <
+    # "(Thành phố) Hà Nội".
+    assert by_province[:2] == ["DL-BT", "DL-TV"]
 
 
 def test_list_counts_each_category_of_the_current_filter(
