@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from lifelong_learning.roles import (
+    province_denied,
     user_can_see_province,
     user_can_write_province,
 )
@@ -37,6 +38,8 @@ from .tables import InstitutionTable
 from .uploads import upload_discard, upload_get, upload_store
 
 VIEW = "institutions.view_institution"
+# Named, not imported: the registry sits below the reports app.
+REPORT_CHANGE = "reports.change_annualreport"
 
 
 class InstitutionFilterMixin:
@@ -110,21 +113,38 @@ class InstitutionDetailView(PermissionRequiredMixin, DetailView):
     def get_object(self, queryset=None):
         institution = super().get_object(queryset)
         if not user_can_see_province(self.request.user, institution.province_id):
-            raise PermissionDenied
+            raise province_denied(self.request.user)
         return institution
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         institution = self.object
         user = self.request.user
+        reports = institution_report_rows(institution)
         context.update(
             history=institution_history_entries(institution),
-            reports=institution_report_rows(institution),
+            reports=reports,
+            entry_year=self._entry_year(institution, reports),
             can_change=user_can_write_province(
                 user, institution.province_id, services.CHANGE
             ),
         )
         return context
+
+    def _entry_year(self, institution, reports) -> int | None:
+        """The year just ended, when the institution was active then, has no
+        report for it yet and the user may enter one."""
+        year = date.today().year - 1
+        if (
+            reports is None
+            or not institution.is_active_in(year)
+            or any(row["report"].year == year for row in reports)
+            or not user_can_write_province(
+                self.request.user, institution.province_id, REPORT_CHANGE
+            )
+        ):
+            return None
+        return year
 
 
 class InstitutionCreateView(PermissionRequiredMixin, CreateView):
@@ -162,7 +182,7 @@ class InstitutionWriteMixin(PermissionRequiredMixin):
         if not user_can_write_province(
             self.request.user, institution.province_id, services.CHANGE
         ):
-            raise PermissionDenied
+            raise province_denied(self.request.user, services.CHANGE)
         return institution
 
     def stored(self) -> Institution:

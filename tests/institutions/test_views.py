@@ -534,3 +534,33 @@ def test_commune_options_of_a_province(client, officer_a):
     assert len(data["communes"]) == 102
     assert ["22015", "Phường Tuy Hòa (22015)"] in data["communes"]
     assert client.get(reverse("institutions:communes")).json() == {"communes": []}
+
+
+def test_detail_links_each_report_and_offers_entry_to_whoever_may_enter(
+    client, officer_a, ministry_user, registry
+):
+    from datetime import date
+
+    from reports.models import AnnualReport
+
+    institution = registry["hanoi_library"]
+    report = AnnualReport.objects.create(
+        institution=institution, year=2024, lll_services=True
+    )
+    just_ended = date.today().year - 1
+    client.force_login(officer_a)
+
+    response = client.get(institution.get_absolute_url())
+
+    text = response.text
+    assert f'href="{report.get_absolute_url()}"' in text
+    assert response.context["entry_year"] == just_ended
+    assert reverse("reports:edit", args=[institution.pk, just_ended]) in text
+    # The category in words only, without its code.
+    assert f"({institution.category})" not in text
+    assert institution.get_category_display() in text
+
+    client.force_login(ministry_user)
+    response = client.get(institution.get_absolute_url())
+    assert response.context["entry_year"] is None
+    assert 'data-testid="enter-report"' not in response.text
