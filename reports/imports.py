@@ -67,6 +67,8 @@ class ImportResult(institutions_services.ImportResult):
 
     warnings: list[RowError] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
+    # Rows per year sheet (province code, year, category), in file order.
+    sheets: dict[tuple[str, int, str], int] = field(default_factory=dict)
 
     def summary(self) -> str:
         return _(
@@ -245,6 +247,9 @@ class _Pass:
             result.warnings.extend(_check_warnings(row, values, check))
             if not check.ok:
                 continue
+            institution = check.entry.institution
+            sheet = (institution.province_id, check.entry.year, institution.category)
+            result.sheets[sheet] = result.sheets.get(sheet, 0) + 1
             action = "new" if check.stored is None else "updated"
             if not check.changes(self.status):
                 action = "unchanged"

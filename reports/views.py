@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from institutions.models import YEAR_MAX, YEAR_MIN, Category, Institution, Province
 from institutions.uploads import upload_discard, upload_get, upload_store
 from lifelong_learning.roles import (
+    province_denied,
     user_can_see_province,
     user_can_write_province,
     user_province,
@@ -57,7 +58,7 @@ PREVIEW_ROWS = 20
 
 def _require_see(user, province_code: str) -> None:
     if not user_can_see_province(user, province_code):
-        raise PermissionDenied(_("You may not see reports of this province."))
+        raise province_denied(user)
 
 
 def _warning_messages(request, warnings: list[tuple[AnnualReport, str]]) -> None:
@@ -105,7 +106,7 @@ class SheetView(PermissionRequiredMixin, View):
         form = SheetFilterForm(self.request.GET, user=user)
         requested = form.requested_province_code
         if requested and not user_can_see_province(user, requested):
-            raise PermissionDenied(_("You may not see reports of this province."))
+            raise province_denied(user)
         if not form.is_valid():
             return form, None
         province = form.cleaned_data["province"]
@@ -127,7 +128,7 @@ class SheetView(PermissionRequiredMixin, View):
         year = form.cleaned_data["year"]
         category = form.cleaned_data["category"]
         if not user_can_write_province(request.user, province.code, services.CHANGE):
-            raise PermissionDenied(_("You may not change reports of this province."))
+            raise province_denied(request.user, services.CHANGE)
         submit = request.POST.get("action") == "submit"
         page_number = request.GET.get("page")
         page, rows = sheet_page(
@@ -277,7 +278,7 @@ class ReportPageView(PermissionRequiredMixin, View):
         institution, year, report = self._target()
         user = request.user
         if not user_can_write_province(user, institution.province_id, services.CHANGE):
-            raise PermissionDenied(_("You may not change reports of this province."))
+            raise province_denied(user, services.CHANGE)
         form = self._form(institution, year, report, request.POST.copy())
         submit = request.POST.get("action") == "submit"
         if not form.is_valid():
@@ -548,7 +549,7 @@ class UploadMixin(PermissionRequiredMixin):
         else:
             province = Province.objects.order_by("name_sort").first()
         if not user_can_write_province(user, province.code, services.CHANGE):
-            raise PermissionDenied(_("You may not change reports of this province."))
+            raise province_denied(user, services.CHANGE)
         return province
 
 
@@ -624,7 +625,22 @@ class UploadPreviewView(UploadMixin, View):
         )
         for warning in result.warnings[:WARNINGS_SHOWN]:
             messages.warning(request, str(warning))
-        return redirect("reports:sheet")
+        if not result.sheets:
+            return redirect("reports:sheet")
+        # The sheet of the file's rows (the one with most rows when it spans
+        # several), so the officer sees what was just uploaded.
+        province_code, year, category = max(
+            result.sheets, key=lambda sheet: result.sheets[sheet]
+        )
+        if len(result.sheets) > 1:
+            messages.info(
+                request,
+                _("The file covered %(count)s year sheets; this is the largest.")
+                % {"count": len(result.sheets)},
+            )
+        return redirect(
+            sheet_url(province_code=province_code, year=year, category=category)
+        )
 
     def _render(self, token, name, status, result, http_status=200):
         return render(

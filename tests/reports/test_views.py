@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from institutions.models import Category
 from reports.models import AnnualReport, ReportStatus
+from reports.views import sheet_url
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 
@@ -636,6 +637,12 @@ def test_upload_previews_then_confirms(client, officer_a, library_a, tmp_path):
     assert not AnnualReport.objects.filter(year=2024).exists()
     confirmed = client.post(response.url, {"status": "submitted"})
     assert confirmed.status_code == 302
+    # The officer lands on the sheet of the year and category just uploaded.
+    assert confirmed.url == sheet_url(
+        province_code=library_a.province_id,
+        year=2024,
+        category=library_a.category,
+    )
     report = AnnualReport.objects.get(year=2024)
     assert (report.learning_visits, report.status) == (500, "submitted")
     assert report.updated_by == officer_a
