@@ -6,6 +6,7 @@ the province of their :class:`institutions.models.UserProfile`.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,3 +121,21 @@ def user_can_write_province(user, province_code: str, permission: str) -> bool:
         return True
     own = user_province(user)
     return own is not None and own.code == province_code
+
+
+def province_denied(user, permission: str | None = None) -> PermissionDenied:
+    """The refusal of another province's page or object, saying why: the
+    province is not the user's own (``permission``, when given, is held), or
+    the account lacks ``permission`` or is bound to no province."""
+    if permission and not user.has_perm(permission):
+        return PermissionDenied(_("Your account may not make this change."))
+    own = user_province(user)
+    if own is None:
+        return PermissionDenied(_("Your account is not bound to a province."))
+    return PermissionDenied(
+        _(
+            "This belongs to another province: your account works with the "
+            "data of %(province)s only."
+        )
+        % {"province": own.name}
+    )

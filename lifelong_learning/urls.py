@@ -11,7 +11,17 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("institutions/", include("institutions.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("reports.api_urls")),
@@ -19,3 +29,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler400 = "lifelong_learning.views.bad_request"
+handler500 = "lifelong_learning.views.server_error"

@@ -1,8 +1,10 @@
 """URLs of the JSON API, mounted at /api/v1/."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
+
+from lifelong_learning.views import ApiDocsView
 
 from . import api
 
@@ -23,7 +25,7 @@ urlpatterns = [
     # Swagger UI files from our own static files.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        ApiDocsView.as_view(url_name="api:schema"),
         name="docs",
     ),
     path("", include(router.urls)),

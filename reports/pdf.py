@@ -532,7 +532,12 @@ class NationalReportPdfView(LoginRequiredMixin, View):
 
     def get(self, request):
         if not user_sees_all_provinces(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _(
+                    "The national report shows every province: it is for "
+                    "ministry staff and administrators."
+                )
+            )
         form = NationalReportForm(request.GET)
         if not form.is_valid():
             return HttpResponseBadRequest(

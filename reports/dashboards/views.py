@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
@@ -30,6 +29,7 @@ from openpyxl import Workbook
 from institutions.models import Province
 from lifelong_learning.db import replica_reads
 from lifelong_learning.roles import (
+    province_denied,
     user_can_see_province,
     user_province,
     user_role,
@@ -243,7 +243,7 @@ class DashboardMixin(LoginRequiredMixin):
         if area is None:
             area = requested or self.default_area
         if area != NATION and not user_can_see_province(self.request.user, area):
-            raise PermissionDenied(_("You may not see the figures of this province."))
+            raise province_denied(self.request.user)
         if area != NATION and area not in {p.code for p in self.provinces}:
             raise Http404(_("Unknown province."))
         # Shown unbound, with the values in force (a bad value falls back).
