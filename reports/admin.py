@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from lifelong_learning.audit import ChangeReasonAdminMixin
+from lifelong_learning.numbers import NumbersAdminMixin
 
 from .indicators import REPORT_FIELDS
 from .models import AnnualReport, ReportStatus, ReportTransition
@@ -61,7 +62,7 @@ class AnnualReportAdminForm(forms.ModelForm):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
+class AnnualReportAdmin(ChangeReasonAdminMixin, NumbersAdminMixin, SimpleHistoryAdmin):
     form = AnnualReportAdminForm
     list_display = ["institution", "year", "status", "updated_at", "updated_by"]
     list_filter = ["status", "year", "institution__category", "institution__province"]

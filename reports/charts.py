@@ -3,16 +3,21 @@
 Each function returns the figure as a JSON-ready dict (``{"data", "layout"}``)
 that a template embeds with ``json_script`` and ``static/js/charts.js`` draws:
 no page runs inline script. Numbers follow the active language (58,3 and 1.234
-in Vietnamese), no chart lets a finger drag it on a phone, and the province map
-fetches nothing but the portal's own boundaries file.
+in Vietnamese) and no chart lets a finger drag it on a phone. The province map
+is plain SVG drawn here from the portal's boundaries file: it needs no script.
 """
 
+import functools
+import itertools
 import json
+import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
+from django.contrib.staticfiles import finders
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -105,7 +110,8 @@ def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> 
     """Horizontal bars of the latest value of each share group, under a
     heading per family, coloured by status, with the thresholds of each
     target year as markers. Labels stand above their bars at full width, so
-    they stay readable on a phone."""
+    they stay readable on a phone, and each value at the right end of its
+    label's line, where no marker can cover it."""
     figure = go.Figure()
     annotations = []
     centres: list[float] = []
@@ -118,6 +124,8 @@ def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> 
         for bar in members:
             position += _LINE * _lines(bar.label)
             annotations.append(_label(bar.label, position))
+            if bar.text:
+                annotations.append(_value(bar.text, position))
             centres.append(position + 0.4)
             bars.append(bar)
             position += 0.8
@@ -128,9 +136,6 @@ def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> 
         width=0.5,
         marker_color=[STATUS_COLOURS.get(bar.status) for bar in bars],
         customdata=[[bar.label, bar.status_label] for bar in bars],
-        text=[bar.text for bar in bars],
-        textposition="outside",
-        cliponaxis=False,
         hovertemplate="%{customdata[0]}<br>%{x:.1f}"
         + unit
         + " · %{customdata[1]}<extra></extra>",
@@ -158,7 +163,7 @@ def overview_chart(groups: Sequence[tuple[str, Sequence[Bar]]], *, unit="%") -> 
             height=int(36 * position) + 90,
             annotations=annotations,
             xaxis={
-                "range": [0, 112],
+                "range": [0, 105],
                 "tickvals": [0, 20, 40, 60, 80, 100],
                 "ticktext": [f"{tick}{unit}" for tick in (0, 20, 40, 60, 80, 100)],
                 "fixedrange": True,
@@ -200,6 +205,20 @@ def _label(text: str, y: float, *, bold: bool = False) -> dict:
         "align": "left",
         "showarrow": False,
         "font": {"size": 13 if bold else 12, "color": "#212529"},
+    }
+
+
+def _value(text: str, y: float) -> dict:
+    return {
+        "text": f"<b>{text}</b>",
+        "x": 1,
+        "xref": "paper",
+        "xanchor": "right",
+        "y": y,
+        "yref": "y",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 13, "color": "#212529"},
     }
 
 
@@ -415,6 +434,8 @@ def province_bar_chart(
                 "x0": threshold,
                 "x1": threshold,
                 "line": {"color": "#212529", "width": 2, "dash": "dash"},
+                # Under the bars and their values, which it would cross.
+                "layer": "below",
             }
         )
     figure.update_layout(
@@ -435,7 +456,8 @@ def province_bar_chart(
                 "fixedrange": True,
                 "tickfont": {"size": 11},
             },
-            margin={"l": 10, "r": 50, "t": 30, "b": 10},
+            # Room for a value of 100,0% beyond its bar.
+            margin={"l": 10, "r": 64, "t": 30, "b": 10},
         )
     )
     return _json(figure)
@@ -452,6 +474,92 @@ class Region:
     text: str = ""
 
 
+BOUNDARIES = "geo/provinces_34.geojson"
+NAMED_SCALES = {
+    # ColorBrewer's red-blue: decline red, growth blue, no change near white.
+    "RdBu": [[0, "#b2182b"], [0.5, "#f7f7f7"], [1, "#2166ac"]],
+}
+_MAP_WIDTH = 400  # of the map's viewBox; the SVG scales to its container
+_MAP_PAD = 6
+_SCALE_HEIGHT = 64  # below the map: the colour scale, its title and ticks
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    return lon, math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _rings(geometry: dict) -> list:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
+@functools.cache
+def _outlines() -> tuple[dict[str, str], int, Callable]:
+    """The SVG path of each province (by code), the map's height, and the
+    projection of a (lon, lat) into the viewBox: Mercator, fitted to the
+    34 provinces with their islands."""
+    with open(finders.find(BOUNDARIES), encoding="utf-8") as file:
+        features = json.load(file)["features"]
+    projected = {
+        feature["properties"]["code"]: [
+            [_mercator(lon, lat) for lon, lat in ring]
+            for ring in _rings(feature["geometry"])
+        ]
+        for feature in features
+    }
+    points = [p for rings in projected.values() for ring in rings for p in ring]
+    left = min(x for x, _y in points)
+    top = max(y for _x, y in points)
+    scale = (_MAP_WIDTH - 2 * _MAP_PAD) / (max(x for x, _y in points) - left)
+    height = math.ceil((top - min(y for _x, y in points)) * scale + 2 * _MAP_PAD)
+
+    def place(x: float, y: float) -> tuple[float, float]:
+        return _MAP_PAD + (x - left) * scale, _MAP_PAD + (top - y) * scale
+
+    def outline(rings: list) -> str:
+        parts = []
+        for ring in rings:
+            corners: list[str] = []
+            for x, y in ring:
+                corner = "{:.1f} {:.1f}".format(*place(x, y))
+                if not corners or corners[-1] != corner:
+                    corners.append(corner)
+            parts.append("M" + "L".join(corners) + "Z")
+        return "".join(parts)
+
+    paths = {code: outline(rings) for code, rings in projected.items()}
+    return paths, height, lambda lon, lat: place(*_mercator(lon, lat))
+
+
+def _hex(colour: str) -> tuple[int, ...]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _colour_at(scale: list, share: float) -> str:
+    """The colour at ``share`` (0–1) of a Plotly-style colour scale."""
+    share = min(1.0, max(0.0, share))
+    for (low, start), (high, end) in itertools.pairwise(scale):
+        if share <= high:
+            part = (share - low) / (high - low) if high > low else 0
+            mixed = (
+                round(a + (b - a) * part)
+                for a, b in zip(_hex(start), _hex(end), strict=True)
+            )
+            return "#{:02x}{:02x}{:02x}".format(*mixed)
+    return scale[-1][1]
+
+
+def _bounds(values, zmin, zmax, zmid) -> tuple[float, float]:
+    if zmin is not None and zmax is not None:
+        return zmin, zmax
+    if zmid is not None:
+        reach = max([abs(value - zmid) for value in values] or [1]) or 1
+        return zmid - reach, zmid + reach
+    low, high = min(values, default=0), max(values, default=1)
+    return low, high if high > low else low + 1
+
+
 def province_map(
     regions: Sequence[Region],
     *,
@@ -462,75 +570,62 @@ def province_map(
     zmid: float | None = None,
     show_scale: bool = True,
 ) -> dict:
-    """A choropleth of the 34 provinces: every province drawn (grey without a
-    value), coloured by its value, with the two archipelagos labelled.
+    """The 34 provinces as plain SVG, drawn by the server: every province
+    (grey without a value) coloured by its value, with the two archipelagos
+    labelled and the colour scale below. Needs no script and fetches
+    nothing; ``templates/reports/dashboard_map.html`` draws it.
 
-    The boundaries are not in the figure: ``charts.js`` adds the static
-    geojson (``properties.code`` matches ``Region.code``).
+    Every number is already a string, unlocalised where it is an attribute.
     """
-    figure = go.Figure()
-    # The labels come first: Plotly fetches a base map for a geo subplot whose
-    # first trace is located by name; this one is located by coordinates.
-    figure.add_scattergeo(
-        lat=[lat for _name, lat, _lon in ARCHIPELAGOS],
-        lon=[lon for _name, _lat, lon in ARCHIPELAGOS],
-        text=[name for name, _lat, _lon in ARCHIPELAGOS],
-        mode="markers+text",
-        textposition="bottom center",
-        textfont={"size": 11, "color": "#495057"},
-        marker={"size": 4, "color": "#495057"},
-        hoverinfo="text",
-        showlegend=False,
-    )
-    figure.add_choropleth(
-        geojson=None,
-        featureidkey="properties.code",
-        locations=[region.code for region in regions],
-        z=[0 for _region in regions],
-        text=[region.text or region.name for region in regions],
-        colorscale=[[0, NO_VALUE_COLOUR], [1, NO_VALUE_COLOUR]],
-        showscale=False,
-        marker_line={"color": "#ffffff", "width": 0.6},
-        hovertemplate="%{text}<extra></extra>",
-        name="",
-    )
-    valued = [region for region in regions if region.value is not None]
-    if valued:
-        figure.add_choropleth(
-            geojson=None,
-            featureidkey="properties.code",
-            locations=[region.code for region in valued],
-            z=[region.value for region in valued],
-            text=[region.text or region.name for region in valued],
-            zmin=zmin,
-            zmax=zmax,
-            zmid=zmid,
-            colorscale=colorscale,
-            showscale=show_scale,
-            colorbar={
-                "title": {"text": colorbar_title, "side": "top"},
-                "orientation": "h",
-                "thickness": 10,
-                "len": 0.7,
-                "x": 0.5,
-                "xanchor": "center",
-                "y": 0,
-                "yanchor": "top",
-            },
-            marker_line={"color": "#ffffff", "width": 0.6},
-            hovertemplate="%{text}<extra></extra>",
-            name="",
-        )
-    figure.update_layout(
-        _layout(
-            height=620,
-            geo={
-                "visible": False,
-                "fitbounds": "locations",
-                "projection": {"type": "mercator"},
-                "bgcolor": "rgba(0,0,0,0)",
-            },
-            margin={"l": 0, "r": 0, "t": 0, "b": 60},
-        )
-    )
-    return _json(figure)
+    paths, height, place = _outlines()
+    scale = NAMED_SCALES[colorscale] if isinstance(colorscale, str) else colorscale
+    values = [region.value for region in regions if region.value is not None]
+    low, high = _bounds(values, zmin, zmax, zmid)
+    shapes = [
+        {
+            "code": region.code,
+            "d": paths[region.code],
+            "fill": NO_VALUE_COLOUR
+            if region.value is None
+            else _colour_at(scale, (region.value - low) / (high - low)),
+            "title": region.text or region.name,
+            "valued": region.value is not None,
+        }
+        for region in regions
+    ]
+    labels = []
+    for text, lat, lon in ARCHIPELAGOS:
+        x, y = place(lon, lat)
+        labels.append({"text": text, "x": f"{x:.1f}", "y": f"{y:.1f}"})
+    figure = {
+        "width": str(_MAP_WIDTH),
+        "height": str(height),
+        "regions": shapes,
+        "labels": labels,
+        "scale": None,
+    }
+    if show_scale and values:
+        figure["height"] = str(height + _SCALE_HEIGHT)
+        width = _MAP_WIDTH - 2 * _MAP_PAD
+        figure["scale"] = {
+            "title": colorbar_title,
+            "x": str(_MAP_PAD),
+            "centre": str(_MAP_WIDTH // 2),
+            "y": str(height + 8),
+            "bar_y": str(height + 26),
+            "tick_y": str(height + 56),
+            "width": str(width),
+            "stops": [
+                {"offset": f"{100 * share:g}%", "colour": colour}
+                for share, colour in scale
+            ],
+            "ticks": [
+                {
+                    "x": f"{_MAP_PAD + width * share:.1f}",
+                    "anchor": anchor,
+                    "text": number_format(low + (high - low) * share, 0),
+                }
+                for share, anchor in ((0, "start"), (0.5, "middle"), (1, "end"))
+            ],
+        }
+    return figure

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.forms import InstitutionImportForm
 from institutions.models import Category, Institution, Province
 from lifelong_learning.audit import reason_field
+from lifelong_learning.numbers import grouping_example, thousand_separator
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 from lifelong_learning.tabular import parse_non_negative_int
 
@@ -55,8 +56,10 @@ class YesNoField(forms.TypedChoiceField):
 
 
 class CountField(forms.CharField):
-    """A count: a whole number of 0 or more written with digits, or empty.
-    Uses the parser of the import, so both accept exactly the same text."""
+    """A count: a whole number of 0 or more written with digits, or empty;
+    the digits may be grouped with the thousands separator of the reader's
+    language (1.234 in Vietnamese, 1,234 in English). Uses the parser of the
+    import, which accepts plain digits only."""
 
     widget = forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "off", "size": 9}
@@ -68,11 +71,15 @@ class CountField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
         try:
-            return parse_non_negative_int(text)
+            return parse_non_negative_int(text, thousands=thousand_separator())
         except ValueError as error:
             raise forms.ValidationError(
-                _("Enter a whole number of 0 or more, with digits only."),
+                _(
+                    "Enter a whole number of 0 or more, in digits only; thousands "
+                    "may be grouped with a comma (%(example)s)."
+                ),
                 code="invalid",
+                params={"example": grouping_example()},
             ) from error
 
 

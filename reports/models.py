@@ -166,6 +166,15 @@ class ReportTransition(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
+    sheet_return = models.ForeignKey(
+        "SheetReturn",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transitions",
+        verbose_name=_("returned sheet"),
+        help_text=_("Set when the report was returned with its whole sheet."),
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -174,6 +183,46 @@ class ReportTransition(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.from_status} → {self.to_status}"
+
+
+class SheetReturn(models.Model):
+    """A whole year sheet (a province's submitted reports of a year, of one
+    category or of all) sent back by the ministry with one comment. The
+    comment belongs to the sheet: it is shown once, never copied into the
+    comments of the reports it returned."""
+
+    province = models.ForeignKey(
+        "institutions.Province",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(
+        _("category"),
+        max_length=32,
+        blank=True,
+        help_text=_("Empty when every category of the year was returned."),
+    )
+    comment = models.TextField(_("comment"))
+    reports = models.PositiveIntegerField(_("reports returned"), default=0)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
+    returned_at = models.DateTimeField(_("returned at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-returned_at", "-pk"]
+        verbose_name = _("returned sheet")
+        verbose_name_plural = _("returned sheets")
+
+    def __str__(self):
+        return f"{self.province_id} {self.year} {self.category or '*'}"
 
 
 # Progress counters ------------------------------------------------------------

@@ -295,7 +295,7 @@ def report_history_entries(report: AnnualReport) -> list[dict]:
             {
                 "date": record.history_date,
                 "user": record.history_user,
-                "reason": record.history_change_reason,
+                "reason": change_reason_label(record.history_change_reason),
                 "version": record.version,
                 "changes": changes,
             }
@@ -349,3 +349,91 @@ def report_template_rows(
                 reports.get((institution.pk, year)),
                 reports.get((institution.pk, year - 1)),
             )
+
+
+# Returned work ---------------------------------------------------------------
+
+RETURNED_COMMENTS_SHOWN = 20
+
+
+@dataclass
+class ReturnedGroup:
+    """The returned reports of one year and category of a province."""
+
+    year: int
+    category: str
+    count: int
+    comments: list[AnnualReport] = field(default_factory=list)
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+
+@dataclass
+class ReturnedWork:
+    """What the ministry sent back to a province and the province has not
+    resubmitted: per year and category, the number of reports and each
+    report's own comment; and each sheet returned as a whole, its comment
+    once."""
+
+    groups: list[ReturnedGroup]
+    sheet_returns: list
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.groups)
+
+
+def sheet_returns_open(*, province_code: str, year: int, category: str) -> list:
+    """The whole-sheet returns of a year sheet whose reports still wait for
+    the province's corrections, newest first."""
+    from .models import SheetReturn
+
+    return list(
+        SheetReturn.objects.filter(
+            Q(category=category) | Q(category=""),
+            province_id=province_code,
+            year=year,
+            transitions__report__status=ReportStatus.RETURNED,
+            transitions__report__review_comment="",
+        )
+        .select_related("returned_by")
+        .distinct()
+        .order_by("-returned_at")
+    )
+
+
+def returned_work(*, province_code: str) -> ReturnedWork:
+    """The returned reports of a province, in three queries."""
+    from .models import SheetReturn
+
+    returned = AnnualReport.objects.filter(
+        institution__province_id=province_code, status=ReportStatus.RETURNED
+    )
+    groups = {
+        (row["year"], row["institution__category"]): ReturnedGroup(
+            year=row["year"], category=row["institution__category"], count=row["n"]
+        )
+        for row in returned.values("year", "institution__category")
+        .annotate(n=Count("pk"))
+        .order_by("-year", "institution__category")
+    }
+    commented = (
+        returned.exclude(review_comment="")
+        .select_related("institution")
+        .order_by("-year", "institution__category", "institution__name_sort")
+    )
+    for report in commented[:RETURNED_COMMENTS_SHOWN]:
+        groups[(report.year, report.institution.category)].comments.append(report)
+    sheet_returns = list(
+        SheetReturn.objects.filter(
+            province_id=province_code,
+            transitions__report__status=ReportStatus.RETURNED,
+            transitions__report__review_comment="",
+        )
+        .select_related("returned_by")
+        .distinct()
+        .order_by("-year", "-returned_at")
+    )
+    return ReturnedWork(groups=list(groups.values()), sheet_returns=sheet_returns)

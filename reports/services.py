@@ -22,7 +22,7 @@ from lifelong_learning.roles import user_can_write_province, user_province
 
 from .counters import counts_refresh, counts_refresh_written
 from .indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
-from .models import AnnualReport, ReportStatus, ReportTransition
+from .models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
 
 # A count that grows or shrinks more than this factor against last year is flagged.
 COUNT_CHANGE_FACTOR = 3
@@ -269,10 +269,15 @@ def report_submit(*, user, report: AnnualReport) -> AnnualReport:
 
 
 @transaction.atomic
-def report_approve(*, user, report: AnnualReport) -> AnnualReport:
-    """Approves a submitted report, which locks it."""
+def report_approve(
+    *, user, report: AnnualReport, expected_version: int | None = None
+) -> AnnualReport:
+    """Approves a submitted report, which locks it; with ``expected_version``,
+    only if it is still the version the reviewer saw."""
     _require_review(user)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if expected_version is not None and report.version != expected_version:
+        raise SelectionChanged([report])
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(
             _("Only a submitted report can be approved (this one is %(s)s).")
@@ -609,6 +614,66 @@ def _sheet_reports(*, province_code: str, year: int, category: str | None):
     return reports
 
 
+class SelectionChanged(Exception):
+    """The reports of a bulk action are no longer those the person saw: some
+    changed, appeared or left since the page was opened."""
+
+    def __init__(self, reports: Sequence[AnnualReport]):
+        self.reports = list(reports)
+        super().__init__(
+            _(
+                "Nothing was done: %(count)s reports changed since you opened the "
+                "page (%(names)s). Check them and confirm again."
+            )
+            % {
+                "count": len(self.reports),
+                "names": ", ".join(r.institution.name for r in self.reports[:10])
+                + ("…" if len(self.reports) > 10 else ""),
+            }
+        )
+
+
+def selection_encode(reports: Iterable[AnnualReport]) -> str:
+    """The reports a person is shown for a bulk action, as "pk:version,…"."""
+    return ",".join(f"{report.pk}:{report.version}" for report in reports)
+
+
+def selection_decode(text: str) -> dict[int, int]:
+    """Reads :func:`selection_encode`; refuses anything else."""
+    selection = {}
+    for item in filter(None, (text or "").split(",")):
+        pk, _sep, version = item.partition(":")
+        if not (pk.isdigit() and version.isdigit()):
+            raise ValidationError(_("The list of reports to act on is damaged."))
+        selection[int(pk)] = int(version)
+    return selection
+
+
+def _selection_check(reports, expected: dict[int, int] | None) -> None:
+    """Refuses a bulk action whose reports are not exactly those, in the
+    same versions, that the person confirmed."""
+    if expected is None:
+        return
+    current = {
+        report.pk: report
+        for report in reports.select_related("institution").order_by(
+            "institution__name_sort"
+        )
+    }
+    changed = [
+        report for pk, report in current.items() if expected.get(pk) != report.version
+    ]
+    gone = set(expected) - set(current)
+    if gone:
+        changed.extend(
+            AnnualReport.objects.filter(pk__in=gone)
+            .select_related("institution")
+            .order_by("institution__name_sort")
+        )
+    if changed:
+        raise SelectionChanged(changed)
+
+
 def _move_many(
     reports,
     *,
@@ -617,11 +682,15 @@ def _move_many(
     to_status: str,
     user,
     comment: str = "",
+    sheet_return: SheetReturn | None = None,
+    expected: dict[int, int] | None = None,
 ) -> int:
     """Moves every report of ``reports`` (a queryset of the reports of one
     province, and of one category unless ``category`` is ``None``) to
     ``to_status`` in batches, locking each batch, with history and
-    transitions."""
+    transitions. With ``expected`` (pk → version), refuses with
+    :class:`SelectionChanged` unless the reports are exactly those."""
+    _selection_check(reports, expected)
     pks = list(reports.order_by("pk").values_list("pk", flat=True))
     history_user = user if user is not None and user.is_authenticated else None
     for start in range(0, len(pks), BATCH_SIZE):
@@ -630,6 +699,12 @@ def _move_many(
             .filter(pk__in=pks[start : start + BATCH_SIZE])
             .order_by("pk")
         )
+        if expected is not None and any(
+            expected.get(report.pk) != report.version for report in batch
+        ):
+            raise SelectionChanged(
+                [r for r in batch if expected.get(r.pk) != r.version]
+            )
         now = timezone.now()
         transitions = []
         for report in batch:
@@ -640,13 +715,18 @@ def _move_many(
                     to_status=to_status,
                     user=history_user,
                     comment=comment,
+                    sheet_return=sheet_return,
                 )
             )
             report.status = to_status
             report.version += 1
             report.updated_at = now
             report.updated_by = history_user
-            if comment:
+            if sheet_return is not None:
+                # The sheet's comment is kept once, on the sheet; an older
+                # comment of the report no longer applies.
+                report.review_comment = ""
+            elif comment:
                 report.review_comment = comment
         bulk_update_with_history(
             batch,
@@ -663,40 +743,65 @@ def _move_many(
     return len(pks)
 
 
-@transaction.atomic
-def report_sheet_submit(*, user, province_code: str, year: int, category: str) -> int:
-    """Sends every draft or returned report of a year sheet (one province,
-    year and category) for review; returns how many were sent."""
-    if not user_can_write_province(user, province_code, SUBMIT):
-        raise PermissionDenied(_("You may not submit reports of this province."))
-    reports = _sheet_reports(
+def sheet_to_submit(*, province_code: str, year: int, category: str):
+    """The reports that submitting a year sheet sends: its drafts and returned
+    reports, on every page."""
+    return _sheet_reports(
         province_code=province_code, year=year, category=category
     ).filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+
+
+def sheet_to_review(*, province_code: str, year: int, category: str | None):
+    """The submitted reports that approving or returning a sheet acts on."""
+    return _sheet_reports(
+        province_code=province_code, year=year, category=category
+    ).filter(status=ReportStatus.SUBMITTED)
+
+
+@transaction.atomic
+def report_sheet_submit(
+    *,
+    user,
+    province_code: str,
+    year: int,
+    category: str,
+    expected: dict[int, int] | None = None,
+) -> int:
+    """Sends every draft or returned report of a year sheet (one province,
+    year and category) for review; returns how many were sent. With
+    ``expected``, only if those are exactly the reports the person confirmed."""
+    if not user_can_write_province(user, province_code, SUBMIT):
+        raise PermissionDenied(_("You may not submit reports of this province."))
     return _move_many(
-        reports,
+        sheet_to_submit(province_code=province_code, year=year, category=category),
         province_code=province_code,
         category=category,
         to_status=ReportStatus.SUBMITTED,
         user=user,
+        expected=expected,
     )
 
 
 @transaction.atomic
 def report_sheet_approve(
-    *, user, province_code: str, year: int, category: str | None = None
+    *,
+    user,
+    province_code: str,
+    year: int,
+    category: str | None = None,
+    expected: dict[int, int] | None = None,
 ) -> int:
     """Approves (and so locks) every submitted report of a province and year,
-    or of one category of it; returns how many."""
+    or of one category of it; returns how many. With ``expected``, only if
+    those are exactly the reports, in the versions, the reviewer saw."""
     _require_review(user)
-    reports = _sheet_reports(
-        province_code=province_code, year=year, category=category
-    ).filter(status=ReportStatus.SUBMITTED)
     return _move_many(
-        reports,
+        sheet_to_review(province_code=province_code, year=year, category=category),
         province_code=province_code,
         category=category,
         to_status=ReportStatus.APPROVED,
         user=user,
+        expected=expected,
     )
 
 
@@ -705,13 +810,23 @@ def report_sheet_return(
     *, user, province_code: str, year: int, comment: str, category: str | None = None
 ) -> int:
     """Returns every submitted report of a province and year (or of one
-    category of it) to the province with a comment; returns how many."""
+    category of it) to the province with one comment, kept once on a
+    :class:`SheetReturn`; returns how many."""
     _require_review(user)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to be corrected.")})
-    reports = _sheet_reports(
-        province_code=province_code, year=year, category=category
-    ).filter(status=ReportStatus.SUBMITTED)
+    reports = sheet_to_review(province_code=province_code, year=year, category=category)
+    count = reports.count()
+    if not count:
+        return 0
+    sheet_return = SheetReturn.objects.create(
+        province_id=province_code,
+        year=year,
+        category=category or "",
+        comment=comment.strip(),
+        reports=count,
+        returned_by=user if user is not None and user.is_authenticated else None,
+    )
     return _move_many(
         reports,
         province_code=province_code,
@@ -719,6 +834,7 @@ def report_sheet_return(
         to_status=ReportStatus.RETURNED,
         user=user,
         comment=comment.strip(),
+        sheet_return=sheet_return,
     )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("national-report.pdf", pdf.NationalReportPdfView.as_view(), name="report_pdf"),
     path("sheet/", views.SheetView.as_view(), name="sheet"),
+    path("sheet/submit/", views.SheetSubmitView.as_view(), name="sheet_submit"),
     path("<int:pk>/", views.ReportPageView.as_view(), name="detail"),
     path(
         "institution/<int:institution_pk>/<int:year>/",

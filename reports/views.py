@@ -49,6 +49,7 @@ from .selectors import (
     review_sheet_reports,
     sheet_counts,
     sheet_page,
+    sheet_returns_open,
 )
 
 VIEW = "reports.view_annualreport"
@@ -84,11 +85,13 @@ def _institution_url(institution: Institution) -> str | None:
         return None
 
 
-def sheet_url(*, province_code: str, year: int, category: str, page=None) -> str:
+def sheet_url(
+    *, province_code: str, year: int, category: str, page=None, view="reports:sheet"
+) -> str:
     query = {"year": year, "category": category, "province": province_code}
     if page:
         query["page"] = page
-    return f"{reverse('reports:sheet')}?{urlencode(query)}"
+    return f"{reverse(view)}?{urlencode(query)}"
 
 
 # Year sheet --------------------------------------------------------------------
@@ -148,7 +151,6 @@ class SheetView(PermissionRequiredMixin, View):
                 year=year,
                 category=category,
                 entries=sheet.entries(),
-                submit=submit,
             )
         except services.ReportsRefused as refused:
             sheet.refusal_apply(refused.checks)
@@ -172,21 +174,21 @@ class SheetView(PermissionRequiredMixin, View):
                 _("Saved: %(created)s new and %(updated)s changed reports.")
                 % {"created": len(written.created), "updated": len(written.updated)},
             )
-        if submit:
-            messages.success(
-                request,
-                _("%(count)s reports of the sheet were submitted for review.")
-                % {"count": result.submitted},
-            )
         _warning_messages(request, result.warnings)
-        return redirect(
-            sheet_url(
-                province_code=province.code,
-                year=year,
-                category=category,
-                page=page_number,
-            )
+        url = sheet_url(
+            province_code=province.code, year=year, category=category, page=page_number
         )
+        if submit:
+            # Nothing is sent before the person has seen what will be sent.
+            return redirect(
+                sheet_url(
+                    province_code=province.code,
+                    year=year,
+                    category=category,
+                    view="reports:sheet_submit",
+                )
+            )
+        return redirect(url)
 
     def _render(
         self, form, province, *, page_number=None, page=None, sheet=None, status=200
@@ -217,11 +219,88 @@ class SheetView(PermissionRequiredMixin, View):
             "can_edit": can_edit,
             "can_submit": user_can_write_province(user, province.code, services.SUBMIT),
             "can_review": user.has_perm(services.REVIEW),
+            "sheet_returns": sheet_returns_open(
+                province_code=province.code, year=year, category=category
+            ),
             "page_query": urlencode(
                 {"year": year, "category": category, "province": province.code}
             ),
         }
         return render(self.request, self.template_name, context, status=status)
+
+
+class SheetSubmitView(SheetView):
+    """Confirms the submission of a year sheet: lists every report that will
+    be sent (drafts and returned reports on all pages) and sends exactly
+    those, in the versions shown, once the person confirms."""
+
+    template_name = "reports/annualreport_sheet_submit.html"
+
+    def _reports(self, province, year, category):
+        return (
+            services.sheet_to_submit(
+                province_code=province.code, year=year, category=category
+            )
+            .select_related("institution")
+            .order_by("institution__name_sort")
+        )
+
+    def get(self, request):
+        form, province = self._scope()
+        if province is None:
+            raise Http404
+        year = form.cleaned_data["year"]
+        category = form.cleaned_data["category"]
+        if not user_can_write_province(request.user, province.code, services.SUBMIT):
+            raise province_denied(request.user, services.SUBMIT)
+        reports = list(self._reports(province, year, category))
+        back = sheet_url(province_code=province.code, year=year, category=category)
+        if not reports:
+            messages.info(
+                request,
+                _("Nothing to submit: this sheet has no draft or returned report."),
+            )
+            return redirect(back)
+        return render(
+            request,
+            self.template_name,
+            {
+                "province": province,
+                "year": year,
+                "category_label": Category(category).label,
+                "reports": reports,
+                "selection": services.selection_encode(reports),
+                "back_url": back,
+            },
+        )
+
+    def post(self, request):
+        form, province = self._scope()
+        if province is None:
+            raise Http404
+        year = form.cleaned_data["year"]
+        category = form.cleaned_data["category"]
+        back = sheet_url(province_code=province.code, year=year, category=category)
+        try:
+            count = services.report_sheet_submit(
+                user=request.user,
+                province_code=province.code,
+                year=year,
+                category=category,
+                expected=services.selection_decode(request.POST.get("selection")),
+            )
+        except services.SelectionChanged as error:
+            messages.error(request, str(error))
+            return redirect(request.get_full_path())
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(back)
+        messages.success(
+            request,
+            _("%(count)s reports of the sheet were submitted for review.")
+            % {"count": count},
+        )
+        return redirect(back)
 
 
 # One report --------------------------------------------------------------------
@@ -347,10 +426,12 @@ class ReportActionView(PermissionRequiredMixin, View):
 
     http_method_names = ["post"]
     needs_comment = False
+    # Approvals carry the version the reviewer saw (see services.report_approve).
+    needs_version = False
     done = ""
     comment_missing = ""
 
-    def service(self, *, user, report, comment):
+    def service(self, *, user, report, comment, version):
         raise NotImplementedError
 
     def post(self, request, pk):
@@ -365,8 +446,22 @@ class ReportActionView(PermissionRequiredMixin, View):
                 messages.error(request, self.comment_missing)
                 return redirect(report)
             comment = form.cleaned_data["comment"]
+        version = request.POST.get("version", "")
+        if self.needs_version and not version.isdigit():
+            messages.error(
+                request, _("Open the report again and approve what you see.")
+            )
+            return redirect(report)
         try:
-            self.service(user=request.user, report=report, comment=comment)
+            self.service(
+                user=request.user,
+                report=report,
+                comment=comment,
+                version=int(version) if version.isdigit() else None,
+            )
+        except services.SelectionChanged as error:
+            messages.error(request, str(error))
+            return redirect(report)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -384,16 +479,17 @@ class ReportSubmitView(ReportActionView):
     permission_required = services.SUBMIT
     done = gettext_lazy("The report was submitted for review.")
 
-    def service(self, *, user, report, comment):
+    def service(self, *, user, report, comment, version):
         services.report_submit(user=user, report=report)
 
 
 class ReportApproveView(ReportActionView):
     permission_required = services.REVIEW
     done = gettext_lazy("The report was approved; it is now locked.")
+    needs_version = True
 
-    def service(self, *, user, report, comment):
-        services.report_approve(user=user, report=report)
+    def service(self, *, user, report, comment, version):
+        services.report_approve(user=user, report=report, expected_version=version)
 
 
 class ReportReturnView(ReportActionView):
@@ -402,7 +498,7 @@ class ReportReturnView(ReportActionView):
     done = gettext_lazy("The report was returned to the province.")
     comment_missing = gettext_lazy("Say what needs to be corrected.")
 
-    def service(self, *, user, report, comment):
+    def service(self, *, user, report, comment, version):
         services.report_return(user=user, report=report, comment=comment)
 
 
@@ -412,7 +508,7 @@ class ReportReopenView(ReportActionView):
     done = gettext_lazy("The report was reopened and returned to the province.")
     comment_missing = gettext_lazy("Give the reason for reopening.")
 
-    def service(self, *, user, report, comment):
+    def service(self, *, user, report, comment, version):
         services.report_reopen(user=user, report=report, reason=comment)
 
 
@@ -465,6 +561,13 @@ class ReviewSheetView(PermissionRequiredMixin, View):
         province, category = self._scope(province, year)
         return self._render(province, year, category, ReviewCommentForm())
 
+    def _without_confirm(self) -> str:
+        query = self.request.GET.copy()
+        query.pop("confirm", None)
+        return (
+            f"{self.request.path}?{query.urlencode()}" if query else self.request.path
+        )
+
     def post(self, request, province, year):
         province, category = self._scope(province, year)
         action = request.POST.get("action")
@@ -475,11 +578,24 @@ class ReviewSheetView(PermissionRequiredMixin, View):
             "category": category,
         }
         if action == "approve":
-            count = services.report_sheet_approve(**options)
+            # Approves exactly the reports, in the versions, the reviewer was
+            # shown on the confirmation.
+            selection = request.POST.get("selection")
+            if not selection:
+                messages.error(request, _("Confirm the list of reports to approve."))
+                return redirect(self._without_confirm())
+            try:
+                count = services.report_sheet_approve(
+                    expected=services.selection_decode(selection), **options
+                )
+            except services.SelectionChanged as error:
+                messages.error(request, str(error))
+                return redirect(request.get_full_path())
             messages.success(
                 request,
                 _("%(count)s submitted reports were approved.") % {"count": count},
             )
+            return redirect(self._without_confirm())
         elif action == "return":
             form = ReviewCommentForm(request.POST)
             if not form.is_valid():
@@ -514,7 +630,21 @@ class ReviewSheetView(PermissionRequiredMixin, View):
         )
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("confirm", None)
+        to_approve = None
+        if self.request.GET.get("confirm") == "approve" and submitted:
+            to_approve = list(
+                services.sheet_to_review(
+                    province_code=province.code, year=year, category=category
+                )
+                .select_related("institution")
+                .order_by("institution__name_sort")
+            )
         context = {
+            "to_approve": to_approve,
+            "selection": services.selection_encode(to_approve or []),
+            "confirm_query": (query.urlencode() + "&" if query else "")
+            + "confirm=approve",
             "province": province,
             "year": year,
             "category": category,

@@ -1,9 +1,9 @@
 """Showing report values and statuses in templates."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from lifelong_learning.numbers import count_text
 from reports.models import AnnualReport, ReportStatus
 from reports.services import warning_message
 
@@ -32,7 +32,7 @@ def report_value(value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int):
-        return number_format(value, force_grouping=True)
+        return count_text(value)
     return str(value)
 
 
@@ -78,3 +78,21 @@ def status_label(status: str) -> str:
 def warning_text(warning: dict) -> str:
     """A stored warning in the reader's language."""
     return warning_message(warning)
+
+
+@register.inclusion_tag("reports/includes/returned_work.html", takes_context=True)
+def returned_work(context):
+    """What the ministry sent back to the logged-in officer's province, with
+    one link per year and category to the sheet that holds it."""
+    from lifelong_learning.roles import user_can_write_province, user_province
+    from reports.selectors import returned_work as returned_work_of
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    province = user_province(user) if user is not None else None
+    if province is None or not user_can_write_province(
+        user, province.code, "reports.change_annualreport"
+    ):
+        return {"work": None}
+    work = returned_work_of(province_code=province.code)
+    return {"work": work if work.total else None, "province": province}

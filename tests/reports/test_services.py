@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 
 from institutions.models import Category
 from reports import services
-from reports.models import AnnualReport, ReportStatus, ReportTransition
+from reports.models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
 from reports.services import (
     ReportEntry,
     ReportLocked,
@@ -476,10 +476,12 @@ def test_sheet_return_needs_a_comment_and_is_for_ministry_only(
         category=Category.LIBRARY_DISTRICT,
     )
     report = AnnualReport.objects.get()
-    assert (count, report.status, report.review_comment) == (
-        1,
-        "returned",
+    # One comment for the sheet, kept once; the report keeps no copy of it.
+    assert (count, report.status, report.review_comment) == (1, "returned", "")
+    (sheet_return,) = SheetReturn.objects.all()
+    assert (sheet_return.comment, sheet_return.category) == (
         "Bổ sung số lượt",
+        Category.LIBRARY_DISTRICT,
     )
 
 

@@ -4,10 +4,11 @@ and the review, with the province fence of every role."""
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.http import urlencode
 from openpyxl import load_workbook
 
 from institutions.models import Category
-from reports.models import AnnualReport, ReportStatus
+from reports.models import AnnualReport, ReportStatus, SheetReturn
 from reports.views import sheet_url
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
@@ -229,7 +230,7 @@ def test_sheet_saves_changed_rows_as_drafts_and_shows_the_counter(
     assert response.context["counts"].active == 3
     assert response.context["counts"].draft == 2
     assert "0 / 3" not in response.text
-    assert "0 trên 3 thiết chế đã báo cáo" in response.text
+    assert "0/3 thiết chế đã báo cáo" in response.text
 
 
 def test_sheet_submit_sends_the_sheet_and_counts_reported(client, officer_a, geography):
@@ -243,10 +244,61 @@ def test_sheet_submit_sends_the_sheet_and_counts_reported(client, officer_a, geo
         },
         action="submit",
     )
+    # The values are saved, then the person is asked before anything is sent.
+    assert response.status_code == 302
+    assert set(AnnualReport.objects.values_list("status", flat=True)) == {"draft"}
+    confirm_url = reverse("reports:sheet_submit")
+    assert response.url.startswith(confirm_url)
+    confirm = client.get(response.url)
+    assert confirm.context["reports"] == list(
+        AnnualReport.objects.order_by("institution__name_sort")
+    )
+    assert first.name in confirm.text and second.name in confirm.text
+    selection = confirm.context["selection"]
+    response = client.post(response.url, {"selection": selection})
     assert response.status_code == 302
     assert set(AnnualReport.objects.values_list("status", flat=True)) == {"submitted"}
     response = client.get(SHEET, A_2024)
-    assert "2 trên 2 thiết chế đã báo cáo" in response.text
+    assert "2/2 thiết chế đã báo cáo" in response.text
+
+
+def test_sheet_submit_refuses_when_the_sheet_changed_after_the_confirmation(
+    client, officer_a, geography
+):
+    first, second = libraries(2)
+    logged_in(client, officer_a)
+    sheet_post(client, {first: {"version": 0, "lll_services": "1"}})
+    confirm_url = reverse("reports:sheet_submit")
+    confirm = client.get(confirm_url, A_2024)
+    selection = confirm.context["selection"]
+    # Another draft appears before the person confirms.
+    sheet_post(client, {second: {"version": 0, "lll_services": "0"}})
+
+    response = client.post(
+        confirm_url + "?" + urlencode(A_2024), {"selection": selection}
+    )
+
+    assert response.status_code == 302
+    assert set(AnnualReport.objects.values_list("status", flat=True)) == {"draft"}
+    assert any(second.name in text for text in texts(response))
+
+
+def test_sheet_submit_without_drafts_says_there_is_nothing_to_submit(
+    client, officer_a, library_a
+):
+    ReportFactory(institution=library_a, year=2024, status="approved")
+    logged_in(client, officer_a)
+
+    response = client.get(reverse("reports:sheet_submit"), A_2024)
+
+    assert response.status_code == 302
+    assert texts(response) == [
+        "Không có gì để gửi: bảng này không có báo cáo nháp hay bị trả lại."
+    ]
+    # Nothing to act on, so no button to act with.
+    page = client.get(SHEET, A_2024).text
+    assert 'data-testid="sheet-submit"' not in page
+    assert 'data-testid="sheet-save"' not in page
 
 
 def test_sheet_shows_warnings_after_saving(client, officer_a, library_a):
@@ -511,10 +563,40 @@ def test_officer_submits_and_ministry_approves_through_the_pages(
     report.refresh_from_db()
     assert report.status == "submitted"
     logged_in(client, ministry_user)
+    report.refresh_from_db()
+    seen = report.version
+    # An approval carries the version the reviewer saw …
     response = client.post(reverse("reports:approve", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    response = client.post(
+        reverse("reports:approve", args=[report.pk]), {"version": seen}
+    )
     assert response.url == report.get_absolute_url()
     report.refresh_from_db()
     assert report.status == "approved"
+
+
+def test_single_approval_is_refused_when_the_report_changed_since_it_was_seen(
+    client, officer_a, ministry_user, library_a
+):
+    report = ReportFactory(
+        institution=library_a, status=ReportStatus.SUBMITTED, learning_visits=10
+    )
+    seen = report.version
+    # The officer changes the submitted report while the reviewer looks at it.
+    report.learning_visits = 2_000_000_000
+    report.version += 1
+    report.save()
+    logged_in(client, ministry_user)
+
+    response = client.post(
+        reverse("reports:approve", args=[report.pk]), {"version": seen}
+    )
+
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert library_a.name in texts(response)[0]
 
 
 def test_return_and_reopen_need_a_comment(client, ministry_user, library_a):
@@ -547,7 +629,9 @@ def test_officer_may_not_reopen(client, officer_a, library_a):
 def test_wrong_transition_is_reported_not_applied(client, ministry_user, library_a):
     report = ReportFactory(institution=library_a, status=ReportStatus.DRAFT)
     logged_in(client, ministry_user)
-    response = client.post(reverse("reports:approve", args=[report.pk]))
+    response = client.post(
+        reverse("reports:approve", args=[report.pk]), {"version": report.version}
+    )
     assert response.status_code == 302
     assert "Chỉ báo cáo đã gửi" in texts(response)[0]
     report.refresh_from_db()
@@ -558,7 +642,8 @@ def test_action_redirects_only_to_this_site(client, ministry_user, library_a):
     report = ReportFactory(institution=library_a, status=ReportStatus.SUBMITTED)
     logged_in(client, ministry_user)
     response = client.post(
-        reverse("reports:approve", args=[report.pk]), {"next": "https://evil.test/"}
+        reverse("reports:approve", args=[report.pk]),
+        {"next": "https://evil.test/", "version": report.version},
     )
     assert response.url == report.get_absolute_url()
 
@@ -588,10 +673,45 @@ def test_review_sheet_approves_all_submitted(client, ministry_user, geography):
     url = reverse("reports:review_sheet", args=[PROVINCE_A, 2024])
     page = client.get(url)
     assert page.context["submitted"] == 1
+    assert page.context["to_approve"] is None
+    # Without the confirmation nothing is approved.
     response = client.post(url, {"action": "approve"})
+    assert AnnualReport.objects.get(institution=first).status == "submitted"
+    confirm = client.get(url, {"confirm": "approve"})
+    assert [r.institution for r in confirm.context["to_approve"]] == [first]
+    listed = confirm.text.split('data-testid="confirm-list"')[1].split("</ul>")[0]
+    assert first.name in listed and second.name not in listed
+    response = client.post(
+        f"{url}?confirm=approve",
+        {"action": "approve", "selection": confirm.context["selection"]},
+    )
     assert response.status_code == 302
     statuses = dict(AnnualReport.objects.values_list("institution", "status"))
     assert statuses == {first.pk: "approved", second.pk: "draft"}
+
+
+def test_review_sheet_approval_is_refused_when_a_report_changed_after_it_was_seen(
+    client, ministry_user, geography
+):
+    first, second = libraries(2)
+    ReportFactory(institution=first, status=ReportStatus.SUBMITTED)
+    changed = ReportFactory(institution=second, status=ReportStatus.SUBMITTED)
+    logged_in(client, ministry_user)
+    url = reverse("reports:review_sheet", args=[PROVINCE_A, 2024])
+    confirm = client.get(url, {"confirm": "approve"})
+    # The officer changes a submitted report and submits it again.
+    changed.study_visits = 2_000_000_000
+    changed.version += 1
+    changed.save()
+
+    response = client.post(
+        f"{url}?confirm=approve",
+        {"action": "approve", "selection": confirm.context["selection"]},
+    )
+
+    assert set(AnnualReport.objects.values_list("status", flat=True)) == {"submitted"}
+    assert second.name in texts(response)[0]
+    assert first.name not in texts(response)[0]
 
 
 def test_review_sheet_returns_with_a_comment(client, ministry_user, library_a):
@@ -604,7 +724,11 @@ def test_review_sheet_returns_with_a_comment(client, ministry_user, library_a):
     assert AnnualReport.objects.get().status == "submitted"
     client.post(url + query, {"action": "return", "comment": "Bổ sung"})
     report = AnnualReport.objects.get()
-    assert (report.status, report.review_comment) == ("returned", "Bổ sung")
+    # The sheet's comment is kept once, on the sheet, not in each report.
+    assert (report.status, report.review_comment) == ("returned", "")
+    sheet_return = SheetReturn.objects.get()
+    assert (sheet_return.comment, sheet_return.reports) == ("Bổ sung", 1)
+    assert report.transitions.last().sheet_return == sheet_return
 
 
 # Upload ------------------------------------------------------------------------
