@@ -7,7 +7,7 @@ from lifelong_learning.audit import ChangeReasonAdminMixin
 from lifelong_learning.numbers import NumbersAdminMixin
 
 from .indicators import REPORT_FIELDS
-from .models import AnnualReport, ReportStatus, ReportTransition
+from .models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
 from .services import report_save, report_values_check
 
 
@@ -15,7 +15,7 @@ class ReportTransitionInline(admin.TabularInline):
     model = ReportTransition
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "user", "comment"]
+    fields = ["at", "from_status", "to_status", "user", "comment", "sheet_return"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -88,3 +88,30 @@ class AnnualReportAdmin(ChangeReasonAdminMixin, NumbersAdminMixin, SimpleHistory
         if obj is not None and obj.is_locked:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(SheetReturn)
+class SheetReturnAdmin(NumbersAdminMixin, admin.ModelAdmin):
+    """Whole sheets returned by the ministry: a record, read only."""
+
+    list_display = ["returned_at", "province", "year", "category", "reports"]
+    list_filter = ["province"]
+    fields = [
+        "province",
+        "year",
+        "category",
+        "comment",
+        "reports",
+        "returned_by",
+        "returned_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from institutions.models import Category, Commune, FormerProvince, Institution
-from reports.models import AnnualReport, ReportStatus
+from reports.models import AnnualReport, ReportStatus, SheetReturn
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A
@@ -72,6 +72,7 @@ class ProvinceAObjects:
     attempt: AccessAttempt
     access_log: AccessLog
     failure_log: AccessFailureLog
+    sheet_return: SheetReturn
 
 
 def province_a_objects(officer_a) -> ProvinceAObjects:
@@ -107,6 +108,9 @@ def province_a_objects(officer_a) -> ProvinceAObjects:
         failure_log=AccessFailureLog.objects.create(
             username="x", ip_address="127.0.0.1"
         ),
+        sheet_return=SheetReturn.objects.create(
+            province_id=PROVINCE_A, year=YEAR, comment="Bổ sung", reports=0
+        ),
     )
 
 
@@ -124,6 +128,7 @@ _ADMIN_OBJECTS = {
     "auth_user": lambda o: o.officer_a.pk,
     "targets_target": lambda o: o.target.pk,
     "reports_annualreport": lambda o: o.report.pk,
+    "reports_sheetreturn": lambda o: o.sheet_return.pk,
 }
 UPLOAD_TOKEN = "0" * 32  # not an upload of the requesting session
 

@@ -50,6 +50,10 @@ EXPECTED = {
     "reports:dashboard_export": "302/302 200/405 200/405 200/405 200/405",
     "reports:report_pdf": "302/302 403/405 403/405 200/405 200/405",
     "reports:sheet": "302/302 200/302 200/302 200/403 200/302",
+    # Province A's sheet has a submitted report only: nothing to submit, so
+    # the confirmation sends people back to the sheet (302); the ministry
+    # may not submit (403).
+    "reports:sheet_submit": "302/302 302/302 302/302 403/403 302/302",
     "reports:detail": "302/302 200/400 403/403 200/403 200/400",
     "reports:edit": "302/302 200/400 403/403 200/403 200/400",
     "reports:submit": "302/302 405/302 405/403 403/403 405/302",
@@ -167,6 +171,13 @@ EXPECTED = {
     "admin:reports_annualreport_delete": ADMINISTRATORS_ONLY,
     "admin:reports_annualreport_change": ADMINISTRATORS_ONLY,
     "admin/reports/annualreport/<path:object_id>/": ADMIN_REDIRECT,
+    # Returned sheets are a read-only record: no adding, changing or deleting.
+    "admin:reports_sheetreturn_changelist": ADMINISTRATORS_ONLY,
+    "admin:reports_sheetreturn_add": NO_ADMINISTRATOR_PERMISSION,
+    "admin:reports_sheetreturn_history": ADMINISTRATORS_ONLY,
+    "admin:reports_sheetreturn_delete": NO_ADMINISTRATOR_PERMISSION,
+    "admin:reports_sheetreturn_change": "302/302 302/302 302/302 302/302 200/403",
+    "admin/reports/sheetreturn/<path:object_id>/": ADMIN_REDIRECT,
     "admin:app_list": ADMINISTRATORS_ONLY,
     "admin/(?P<url>.*)$": "302/302 302/302 302/302 302/302 404/404",
 }
