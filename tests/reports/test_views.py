@@ -913,3 +913,41 @@ def test_sheet_refuses_to_overwrite_a_report_created_after_it_was_opened(
     assert response.status_code == 409
     assert 'data-testid="stored-lll_services">Có' in response.text
     assert AnnualReport.objects.get().lll_services is True
+
+
+# Returned work on the landing page ------------------------------------------
+
+
+def test_officer_landing_page_says_what_came_back_and_links_to_it(
+    client, officer_a, ministry_user, geography
+):
+    first, second, third = libraries(3)
+    own = ReportFactory(institution=first, status=ReportStatus.SUBMITTED)
+    ReportFactory(institution=second, status=ReportStatus.SUBMITTED)
+    ReportFactory(institution=third, status=ReportStatus.SUBMITTED)
+    logged_in(client, ministry_user)
+    client.post(reverse("reports:return", args=[own.pk]), {"comment": "Thiếu số lượt"})
+    url = reverse("reports:review_sheet", args=[PROVINCE_A, 2024])
+    client.post(url, {"action": "return", "comment": "Cả bảng cần rà soát"})
+    logged_in(client, officer_a)
+
+    landing = client.get(reverse("reports:dashboard"), follow=True)
+
+    text = landing.content.decode()
+    section = text.split('data-testid="returned-work"')[1].split("</section>")[0]
+    assert "3 báo cáo bị trả lại cho bạn" in section
+    # The sheet's comment once, the report's own comment beside its name.
+    assert section.count("Cả bảng cần rà soát") == 1
+    assert f"{first.name}</a>: Thiếu số lượt" in section
+    link = (
+        f"{reverse('reports:sheet')}?province={PROVINCE_A}&amp;year=2024"
+        f"&amp;category={first.category}"
+    )
+    assert f'href="{link}"' in section
+    sheet = client.get(link.replace("&amp;", "&"))
+    assert sheet.status_code == 200
+    assert sheet.content.decode().count("Cả bảng cần rà soát") == 1
+    # The ministry's own landing page has no such panel.
+    logged_in(client, ministry_user)
+    page = client.get(reverse("reports:dashboard"), follow=True)
+    assert 'data-testid="returned-work"' not in page.content.decode()
