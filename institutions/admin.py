@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from lifelong_learning.audit import ChangeReasonAdminMixin
+from lifelong_learning.numbers import NumbersAdminMixin
 
 from .models import Commune, FormerProvince, Institution, Province, UserProfile
 
@@ -62,7 +63,7 @@ class ActiveInYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
+class InstitutionAdmin(ChangeReasonAdminMixin, NumbersAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",

@@ -26,6 +26,8 @@ from reports.indicators import Count, Criterion
 from reports.models import AnnualReport
 from targets.models import Target
 
+from .history import change_reason_label
+from .numbers import field_value_text
 from .roles import VIEW_ALL_PROVINCES
 
 PAGE_SIZE = 50
@@ -60,14 +62,6 @@ _HIDDEN_FIELDS = {
     "warnings",
 }
 _TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
-# Reasons the services store as fixed words, shown in the reader's language.
-_REASONS = {
-    "import": _("file import"),
-    "sheet": _("year sheet"),
-    "close": _("closed"),
-    "demo": _("demo data"),
-    "Seeded from targets.csv": _("seeded from targets.csv"),
-}
 _NAME_LABELS = {
     **dict(Criterion.choices),
     **dict(Count.choices),
@@ -205,7 +199,7 @@ def _display(model_field, value, names: _Names) -> str:
         return names.get(model_field.related_model, value)
     if isinstance(value, list):
         return ", ".join(str(_NAME_LABELS.get(item, item)) for item in value)
-    return str(value)
+    return str(field_value_text(model_field, value))
 
 
 def _fields(model) -> list:
@@ -247,12 +241,6 @@ def _subject(kind: str, record, names: _Names) -> tuple[str, str]:
         url = reverse("reports:detail", args=[record.id]) if exists else ""
         return f"{institution} – {record.year}", url
     return record.instance.label, ""
-
-
-def _reason(text: str | None) -> str:
-    if not text:
-        return ""
-    return str(_REASONS.get(text, text))
 
 
 def audit_entries(page_rows) -> list[AuditEntry]:
@@ -307,7 +295,7 @@ def audit_entries(page_rows) -> list[AuditEntry]:
                 type_label=str(_TYPES.get(record.history_type, "")),
                 subject=subject,
                 subject_url=url,
-                reason=_reason(record.history_change_reason),
+                reason=change_reason_label(record.history_change_reason),
                 changes=(
                     []
                     if record.history_type == "-"

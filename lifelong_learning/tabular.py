@@ -292,17 +292,34 @@ def parse_yes_no(value: str) -> bool | None:
     raise ValueError(_("not a yes/no value: use 1 or 0, yes or no, có or không"))
 
 
-def parse_non_negative_int(value: str) -> int | None:
-    """Reads a whole number ≥ 0 written with digits only; empty is ``None``.
+def parse_non_negative_int(value: str, *, thousands: str = "") -> int | None:
+    """Reads a whole number ≥ 0 written with digits; empty is ``None``.
+
+    With a ``thousands`` separator, the digits may also be grouped in threes
+    with it (``1.234.567``); any other separator is refused, since ``1,234``
+    is a decimal where the separator is a dot. Files are read without one:
+    who wrote a file, in which language, is unknown.
 
     Raises ``ValueError`` with a translated reason otherwise.
     """
     text = value.strip()
     if not text:
         return None
+    if thousands and _grouped(text, thousands):
+        text = text.replace(thousands, "")
     if not (text.isdigit() and text.isascii()):
         raise ValueError(_("not a whole number of 0 or more"))
     return int(text)
+
+
+def _grouped(text: str, separator: str) -> bool:
+    head, *groups = text.split(separator)
+    return (
+        bool(groups)
+        and 1 <= len(head) <= 3
+        and not head.startswith("0")
+        and all(len(group) == 3 for group in groups)
+    )
 
 
 def _cell_text(value) -> str:

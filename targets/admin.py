@@ -9,9 +9,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from institutions.models import Category
 from lifelong_learning.audit import ChangeReasonAdminMixin
+from lifelong_learning.numbers import NumbersAdminMixin
 from reports.indicators import Count, Criterion
 
-from .models import Target
+from .models import FAMILY_LABELS, Target
 from .services import POSITION_STEP
 
 
@@ -71,12 +72,31 @@ class CategoryFilter(admin.SimpleListFilter):
         return queryset.filter(categories__icontains=f'"{self.value()}"')
 
 
+class FamilyFilter(admin.SimpleListFilter):
+    """The targets of the decision by their names, not their slugs."""
+
+    title = _("target")
+    parameter_name = "family"
+
+    def lookups(self, request, model_admin):
+        families = model_admin.get_queryset(request).values_list("family", flat=True)
+        return [
+            (family, FAMILY_LABELS.get(family, family))
+            for family in dict.fromkeys(families.order_by("position"))
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(family=self.value())
+
+
 @admin.register(Target)
-class TargetAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
+class TargetAdmin(ChangeReasonAdminMixin, NumbersAdminMixin, SimpleHistoryAdmin):
     form = TargetAdminForm
     list_display = ["position", "target_label", "kind", "year", "threshold", "upper"]
     list_display_links = ["target_label"]
-    list_filter = ["kind", "family", "year", CategoryFilter]
+    list_filter = ["kind", FamilyFilter, "year", CategoryFilter]
     search_fields = ["family", "criteria", "categories"]
     history_list_display = ["threshold", "upper", "year"]
 

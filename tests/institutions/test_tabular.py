@@ -269,9 +269,27 @@ def test_non_negative_integers():
     assert parse_non_negative_int("0") == 0
     assert parse_non_negative_int(" 1520 ") == 1520
     assert parse_non_negative_int("") is None
-    for bad in ("-1", "1.5", "1,000", "x", "²"):
+    for bad in ("-1", "1.5", "1,000", "1.000", "x", "²"):
         with pytest.raises(ValueError, match="whole number"):
             parse_non_negative_int(bad)
+
+
+@pytest.mark.parametrize(("separator", "other"), [(".", ","), (",", ".")])
+def test_non_negative_integers_grouped_with_the_given_separator_only(separator, other):
+    """Forms pass the reader's separator; files are read with none (plain
+    digits), since who wrote a file, in which language, is unknown."""
+
+    def parse(text):
+        return parse_non_negative_int(text.replace("_", separator), thousands=separator)
+
+    assert parse("1_234") == 1234
+    assert parse(" 1_234_567 ") == 1234567
+    assert parse("1234") == 1234
+    assert parse("") is None
+    for bad in ("1_23", "1_2345", "1234_567", "0_123", "_123", "1__234", "1_234_",
+                "12_34", f"1{other}234", "-1_234"):  # fmt: skip
+        with pytest.raises(ValueError, match="whole number"):
+            parse(bad)
 
 
 def test_row_error_reads_row_column_value_and_reason():

@@ -2,7 +2,9 @@
 rows of a sheet are saved, and the sheet's filter."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import translation
 
 from institutions.models import Category
 from reports.forms import (
@@ -23,17 +25,51 @@ from .conftest import libraries
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize(
     ("text", "value"), [("", None), ("0", 0), (" 12 ", 12), ("2147483647", 2147483647)]
 )
-def test_count_field_reads_whole_numbers(text, value):
-    assert CountField().clean(text) == value
+def test_count_field_reads_plain_digits_in_either_language(language, text, value):
+    with translation.override(language):
+        assert CountField().clean(text) == value
 
 
-@pytest.mark.parametrize("text", ["-1", "1.5", "1,5", "1e3", "abc", "١٢"])
-def test_count_field_refuses_anything_else(text):
-    with pytest.raises(Exception, match="số nguyên"):
-        CountField().clean(text)
+@pytest.mark.parametrize(
+    ("language", "text", "value"),
+    [("vi", "1.234", 1234), ("vi", "10.215", 10215), ("vi", "1.234.567", 1234567),
+     ("en", "1,234", 1234), ("en", "10,215", 10215), ("en", "1,234,567", 1234567)],
+)  # fmt: skip
+def test_count_field_reads_the_grouping_of_the_active_language(language, text, value):
+    with translation.override(language):
+        assert CountField().clean(text) == value
+
+
+VI_REFUSAL = (
+    "Nhập số nguyên từ 0 trở lên, chỉ gồm chữ số, có thể nhóm hàng nghìn bằng "
+    "dấu chấm (1.234)."
+)
+EN_REFUSAL = (
+    "Enter a whole number of 0 or more, in digits only; thousands may be grouped "
+    "with a comma (1,234)."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "message"),
+    [("vi", "1,234", VI_REFUSAL), ("en", "1.234", EN_REFUSAL)]
+    + [("vi", bad, VI_REFUSAL) for bad in
+       ("-1", "1,5", "1.5", "12.34", "1.2345", "0.123", ".123", "1..234", "1e3",
+        "abc", "١٢", "1 234")]
+    + [("en", bad, EN_REFUSAL) for bad in ("1.5", "1,5", "1,2345", "1.234,5")],
+)  # fmt: skip
+def test_count_field_refuses_anything_else_saying_what_it_accepts(
+    language, text, message
+):
+    """1,234 is a decimal in Vietnamese and 1.234 one in English: refused."""
+    with translation.override(language):
+        with pytest.raises(ValidationError) as refusal:
+            CountField().clean(text)
+        assert refusal.value.messages == [message]
 
 
 @pytest.mark.parametrize(("text", "value"), [("", None), ("1", True), ("0", False)])

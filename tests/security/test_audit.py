@@ -165,6 +165,33 @@ def test_report_saves_and_review_steps_show_their_reasons(
     assert created.subject_url == report.get_absolute_url()
 
 
+@pytest.mark.parametrize(
+    ("language", "old", "new"), [("vi", "32.547", "12.000"), ("en", "32,547", "12,000")]
+)
+def test_counts_are_grouped_in_the_readers_language_and_years_as_written(
+    client, ministry_user, officer_a, library, language, old, new
+):
+    """As on the report's page: 32.547 → 12.000 in Vietnamese, never 32547."""
+    values = {"lll_services": True, "learning_visits": 32547}
+    report_save(user=officer_a, institution=library, year=2024, values=values)
+    values["learning_visits"] = 12000
+    report_save(user=officer_a, institution=library, year=2024, values=values)
+    institution_update(institution=library, user=officer_a, opened_year=2001)
+    client.force_login(ministry_user)
+    client.cookies["django_language"] = language
+
+    response = client.get(AUDIT, {"kind": "report"})
+    changed = entries(response)[0]
+    assert ("learning_visits", old, new) in [
+        (c.name, c.old, c.new) for c in changed.changes
+    ]
+    assert f"{old} → {new}" in response.content.decode()
+    opened = entries(client.get(AUDIT, {"kind": "institution"}))[0]
+    assert ("opened_year", "2000", "2001") in [
+        (c.name, c.old, c.new) for c in opened.changes
+    ]
+
+
 def test_year_sheet_saves_are_marked_as_such(client, ministry_user, officer_a, library):
     reports_save(
         user=officer_a,
@@ -203,7 +230,8 @@ def test_target_edits_in_the_admin_record_the_reason(
     entry = entries(client.get(AUDIT, {"kind": "target"}))[0]
     assert entry.user == administrator
     assert entry.reason == "Quyết định sửa đổi 2026"
-    assert ("threshold", f"{target.threshold}", "61.00") in [
+    old = f"{target.threshold:.2f}".replace(".", ",")
+    assert ("threshold", old, "61,00") in [
         (c.name, c.old, c.new) for c in entry.changes
     ]
 
