@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import environ
-import plotly
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lifelong_learning.sessions.SessionExpiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -128,7 +128,7 @@ USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["lifelong_learning.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -136,7 +136,8 @@ STATICFILES_DIRS = [
         "vendor/bootstrap-icons",
         BASE_DIR / "node_modules" / "bootstrap-icons" / "font",
     ),
-    ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
+    # Plotly's partial bundle of the traces the charts use (bar, scatter).
+    ("vendor/plotly", BASE_DIR / "node_modules" / "plotly.js-basic-dist-min"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
