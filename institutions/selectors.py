@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lifelong_learning.history import change_reason_label
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 
 from .models import Category, Commune, Institution, Province
@@ -113,7 +114,7 @@ def institution_history_entries(institution: Institution) -> list[dict]:
                 "user": record.history_user,
                 "type": record.history_type,
                 "type_label": _HISTORY_TYPES.get(record.history_type, ""),
-                "reason": record.history_change_reason,
+                "reason": change_reason_label(record.history_change_reason),
                 "changes": changes,
             }
         )

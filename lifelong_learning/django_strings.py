@@ -76,3 +76,10 @@ ADMIN_STRINGS = (
     gettext_noop("Token"),
     gettext_noop("Tokens"),
 )
+
+# django-tables2's pagination of the registry ("« previous", "next »"); the
+# package has no Vietnamese catalogue.
+TABLES_STRINGS = (
+    gettext_noop("previous"),
+    gettext_noop("next"),
+)

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from institutions.models import Category, Institution, Province
+from lifelong_learning.history import change_reason_label
 
 from .counters import active_q
 from .indicators import REPORT_FIELDS, applicable_fields
