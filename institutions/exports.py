@@ -10,7 +10,7 @@ from lifelong_learning.tabular import table_write, xlsx_template_write
 
 from .models import Category, FormerProvince, Institution, Province
 from .selectors import institution_export_rows
-from .services import COLUMNS
+from .services import COLUMN_LABELS, COLUMNS
 
 
 def institutions_export(*, queryset: QuerySet[Institution], path: str | Path) -> int:
@@ -36,6 +36,7 @@ def institution_template_write(path: str | Path) -> None:
             ),
         },
         title=_("institutions"),
+        labels=COLUMN_LABELS,
         reference=[
             (
                 _("categories"),

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lifelong_learning.roles import user_can_write_province, user_province
@@ -59,6 +60,19 @@ COLUMNS = (
     "opened_year",
     "closed_year",
 )
+# What each column holds, for the import page, its errors and the template.
+COLUMN_LABELS = {
+    "code": gettext_lazy("institution code"),
+    "name": gettext_lazy("name"),
+    "category": gettext_lazy("category"),
+    "province_code": gettext_lazy("GSO code of the province"),
+    "legacy_province_code": gettext_lazy(
+        "GSO code of the former province (the 63 provinces before 2025)"
+    ),
+    "commune_code": gettext_lazy("GSO code of the commune"),
+    "opened_year": gettext_lazy("opening year"),
+    "closed_year": gettext_lazy("closing year"),
+}
 REQUIRED_COLUMNS = ("code", "name", "category")
 PROVINCE_COLUMNS = ("province_code", "legacy_province_code")
 BATCH_SIZE = 1000

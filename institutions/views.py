@@ -26,7 +26,7 @@ from . import services
 from .exports import institution_template_write, institutions_export
 from .filters import InstitutionFilterSet
 from .forms import InstitutionCloseForm, InstitutionForm, InstitutionImportForm
-from .models import Institution
+from .models import Category, Institution
 from .selectors import (
     commune_list,
     institution_category_counts,
@@ -258,6 +258,10 @@ class InstitutionImportView(ImportPermissionMixin, FormView):
 
     form_class = InstitutionImportForm
     template_name = "institutions/institution_import.html"
+    extra_context = {
+        "column_labels": services.COLUMN_LABELS,
+        "categories": Category.choices,
+    }
 
     def form_valid(self, form):
         token = upload_store(
@@ -302,7 +306,12 @@ class InstitutionImportPreviewView(ImportPermissionMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"token": token, "file_name": name, "result": result},
+            {
+                "token": token,
+                "file_name": name,
+                "result": result,
+                "column_labels": services.COLUMN_LABELS,
+            },
         )
 
 

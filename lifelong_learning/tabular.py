@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 CSV = "csv"
@@ -308,7 +309,12 @@ def parse_non_negative_int(value: str, *, thousands: str = "") -> int | None:
     if thousands and _grouped(text, thousands):
         text = text.replace(thousands, "")
     if not (text.isdigit() and text.isascii()):
-        raise ValueError(_("not a whole number of 0 or more"))
+        raise ValueError(
+            _(
+                "not a whole number of 0 or more: write digits only, without "
+                "thousands separators (1234)"
+            )
+        )
     return int(text)
 
 
@@ -636,6 +642,24 @@ def _sheet_title(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31]
 
 
+def xlsx_column_labels(workbook, sheet, labels: dict[str, str]) -> None:
+    """Explains the header of ``sheet``, whose cells hold column codes: each
+    known code gets its words as a cell comment, and a last sheet lists every
+    code with its words."""
+    for cell in sheet[1]:
+        label = labels.get(str(cell.value))
+        if label:
+            cell.comment = Comment(
+                str(label), _("Lifelong-learning portal"), width=240, height=60
+            )
+    legend = workbook.create_sheet(_sheet_title(_("columns")))
+    legend.append([_("column"), _("meaning")])
+    for cell in sheet[1]:
+        legend.append([cell.value, str(labels.get(str(cell.value), ""))])
+    legend.column_dimensions["A"].width = 28
+    legend.column_dimensions["B"].width = 60
+
+
 def xlsx_template_write(
     path: str | Path,
     *,
@@ -644,11 +668,13 @@ def xlsx_template_write(
     title: str,
     reference: Sequence[tuple[str, Sequence[Sequence]]] = (),
     rows: int = 5000,
+    labels: dict[str, str] | None = None,
 ) -> None:
     """Writes an empty XLSX sheet with ``columns`` as header, where each column
     of ``choices`` offers a drop-down list of its values (kept on a hidden
     sheet) for ``rows`` data rows. ``reference`` adds visible sheets after it,
-    each a title and rows (the first row a header), e.g. codes and names."""
+    each a title and rows (the first row a header), e.g. codes and names;
+    ``labels`` (code → words) explains the header (:func:`xlsx_column_labels`)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(title)
@@ -686,6 +712,8 @@ def xlsx_template_write(
         reference_sheet.column_dimensions["A"].width = 24
         reference_sheet.column_dimensions["B"].width = 48
         reference_sheet.column_dimensions["C"].width = 32
+    if labels:
+        xlsx_column_labels(workbook, sheet, labels)
     workbook.save(path)
 
 

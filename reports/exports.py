@@ -9,10 +9,16 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lifelong_learning.tabular import escape_formula, table_write
+from lifelong_learning.tabular import escape_formula, table_write, xlsx_column_labels
 
 from .indicators import COUNT_FIELDS
-from .selectors import COLUMNS, report_export_rows, report_template_rows, sheet_fields
+from .selectors import (
+    COLUMN_LABELS,
+    COLUMNS,
+    report_export_rows,
+    report_template_rows,
+    sheet_fields,
+)
 
 # Words the template offers for a criterion; the importer reads both languages.
 _YES_NO = {"vi": ("có", "không"), "en": ("yes", "no")}
@@ -110,5 +116,6 @@ def report_template_write(
             width = max(14, len(str(column[0].value or "")) + 4)
             worksheet.column_dimensions[column[0].column_letter].width = width
     reference.column_dimensions["B"].width = 48
+    xlsx_column_labels(workbook, sheet, COLUMN_LABELS)
     workbook.save(path)
     return count

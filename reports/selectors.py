@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from institutions.models import Category, Institution, Province
 from lifelong_learning.history import change_reason_label
@@ -22,6 +23,12 @@ EXPORT_CHUNK_SIZE = 2000
 # The exchange columns of formats.md, in the order export writes them.
 COLUMNS = ("institution_code", "year", *REPORT_FIELDS)
 REQUIRED_COLUMNS = ("institution_code", "year")
+# What each column holds, for the upload page, its errors and the template.
+COLUMN_LABELS = {
+    "institution_code": gettext_lazy("institution code"),
+    "year": gettext_lazy("year of the report"),
+    **REPORT_FIELDS,
+}
 
 
 # Year sheet ------------------------------------------------------------------

@@ -39,6 +39,7 @@ from .forms import (
 from .imports import reports_import
 from .models import AnnualReport, ReportStatus
 from .selectors import (
+    COLUMN_LABELS,
     REVIEW_PAGE_SIZE,
     report_get,
     report_history_entries,
@@ -688,6 +689,7 @@ class UploadView(UploadMixin, FormView):
 
     form_class = ReportUploadForm
     template_name = "reports/annualreport_upload.html"
+    extra_context = {"column_labels": COLUMN_LABELS}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -782,6 +784,7 @@ class UploadPreviewView(UploadMixin, View):
                 "status": status,
                 "status_label": ReportStatus(status).label,
                 "result": result,
+                "column_labels": COLUMN_LABELS,
             },
             status=http_status,
         )
