@@ -1,80 +1,110 @@
 // Draws the dashboards' Plotly charts from JSON data blocks, so that no page
 // needs inline script. <div data-chart="ID"> takes the figure ({data, layout,
-// config}) in <script type="application/json" id="ID">. With data-geojson="URL"
-// the province boundaries are fetched once from the portal and given to every
-// choropleth trace, and Plotly's own base-map folder is pointed at the same
-// local folder, so that nothing is ever fetched from its CDN.
+// config}) in <script type="application/json" id="ID">.
+//
+// Plotly (a partial bundle of bar and scatter traces, the URL in this script
+// tag's data-plotly) is fetched only when a chart comes within a screen of
+// the viewport, and each chart is drawn when it comes near: a phone on a slow
+// connection shows the page, its cards and tables first, and loads the charts
+// only for someone who scrolls to them. The province maps are SVG drawn by
+// the server and need none of this.
 (function () {
   "use strict";
 
-  var geojsonRequests = {};
+  var plotlyUrl = document.currentScript && document.currentScript.dataset.plotly;
+  var plotlyRequest = null;
+  // Below this width the axes show fewer year ticks, so that none is dropped.
+  var NARROW = 576;
 
-  function geojson(url) {
-    if (!geojsonRequests[url]) {
-      geojsonRequests[url] = fetch(url, { credentials: "same-origin" }).then(
-        function (response) {
-          if (!response.ok) {
-            throw new Error("Cannot load " + url + ": " + response.status);
-          }
-          return response.json();
-        }
-      );
+  function loadPlotly() {
+    if (typeof Plotly !== "undefined") {
+      return Promise.resolve();
     }
-    return geojsonRequests[url];
+    if (!plotlyRequest) {
+      plotlyRequest = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = plotlyUrl;
+        tag.async = true;
+        tag.onload = resolve;
+        tag.onerror = function () {
+          reject(new Error("Cannot load " + plotlyUrl));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return plotlyRequest;
+  }
+
+  function fitYearAxis(axis, width) {
+    // Every year fits at laptop width; on a phone every other year, counted
+    // back from the last one, so that the final target year keeps its label.
+    if (!axis || axis.dtick !== 1 || !axis.range || width >= NARROW) {
+      return;
+    }
+    var first = Math.ceil(axis.range[0]);
+    var last = Math.floor(axis.range[1]);
+    var step = Math.ceil((last - first + 1) / Math.max(3, Math.floor(width / 70)));
+    var ticks = [];
+    for (var year = last; year >= first; year -= step) {
+      ticks.unshift(year);
+    }
+    axis.tickmode = "array";
+    axis.tickvals = ticks;
+    axis.ticktext = ticks.map(String);
   }
 
   function draw(container) {
     var block = document.getElementById(container.dataset.chart);
-    if (!block || typeof Plotly === "undefined") {
+    if (!block) {
       return Promise.resolve();
     }
     var figure = JSON.parse(block.textContent);
-    var isMap = Boolean(container.dataset.geojson);
     var config = Object.assign(
       {
         responsive: true,
         displaylogo: false,
         scrollZoom: false,
-        modeBarButtons: isMap
-          ? [["zoomInGeo", "zoomOutGeo", "resetGeo", "toImage"]]
-          : [["toImage"]],
+        modeBarButtons: [["toImage"]],
         toImageButtonOptions: { filename: container.dataset.filename || "chart" },
       },
       figure.config || {}
     );
-    if (isMap) {
-      var boundariesUrl = new URL(container.dataset.geojson, location.href);
-      config.topojsonURL = new URL("./", boundariesUrl).href;
-    }
-    if (isMap && container.clientWidth) {
-      // Vietnam with its archipelagos is about as tall as it is wide.
-      figure.layout.height = Math.min(
-        figure.layout.height || 620,
-        Math.round(container.clientWidth * 1.1) + 60
-      );
-    }
-    var ready = isMap
-      ? geojson(container.dataset.geojson).then(function (boundaries) {
-          figure.data.forEach(function (trace) {
-            if (trace.type === "choropleth") {
-              trace.geojson = boundaries;
-            }
-          });
-        })
-      : Promise.resolve();
-    return ready
-      .then(function () {
-        return Plotly.newPlot(container, figure.data, figure.layout, config);
-      })
-      .then(function () {
+    fitYearAxis(figure.layout.xaxis, container.clientWidth);
+    return Plotly.newPlot(container, figure.data, figure.layout, config).then(
+      function () {
         container.dataset.rendered = "true";
+      }
+    );
+  }
+
+  function start(container) {
+    loadPlotly()
+      .then(function () {
+        return draw(container);
+      })
+      .catch(function (error) {
+        container.dataset.rendered = "error";
+        console.error(error);
       });
   }
 
-  document.querySelectorAll("[data-chart]").forEach(function (container) {
-    draw(container).catch(function (error) {
-      container.dataset.rendered = "error";
-      console.error(error);
-    });
+  var containers = document.querySelectorAll("[data-chart]");
+  if (!("IntersectionObserver" in window)) {
+    containers.forEach(start);
+    return;
+  }
+  var observer = new IntersectionObserver(
+    function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          start(entry.target);
+        }
+      });
+    },
+    { rootMargin: "100% 0px" }
+  );
+  containers.forEach(function (container) {
+    observer.observe(container);
   });
 })();

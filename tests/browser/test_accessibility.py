@@ -17,6 +17,7 @@ from targets.services import targets_seed
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory
 
+from .charts import charts_drawn
 from .conftest import assert_accessible, axe_report, axe_violations, login
 
 pytestmark = pytest.mark.browser
@@ -87,11 +88,7 @@ def pages_for(role: str, portal) -> list[str]:
 
 def settled(page) -> None:
     """Waits for charts.js to draw every chart, so axe sees the final page."""
-    if page.locator("[data-chart]").count():
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-chart]')]"
-            ".every((el) => el.dataset.rendered)"
-        )
+    charts_drawn(page)
 
 
 def use_language(page, language: str, live_server) -> None:

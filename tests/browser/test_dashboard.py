@@ -13,6 +13,7 @@ from reports.models import AnnualReport, ReportStatus
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
 
+from .charts import charts_drawn
 from .conftest import LAPTOP, PHONE, login, logout
 
 pytestmark = pytest.mark.browser
@@ -67,16 +68,13 @@ def dashboard_data(geography):
 
 def charts_rendered(page) -> None:
     """Waits until charts.js has drawn every chart of the page."""
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-chart]')]"
-        ".every((el) => el.dataset.rendered === 'true')"
-    )
+    charts_drawn(page)
     assert page.locator("[data-chart][data-rendered=error]").count() == 0
 
 
 def map_provinces(page, chart_id: str) -> int:
-    """Province shapes drawn by the map's base layer (34 when complete)."""
-    return page.locator(f"#{chart_id} .choroplethlocation").count()
+    """Province shapes drawn by the map (34 when complete)."""
+    return page.locator(f"#{chart_id} svg path[data-code]").count()
 
 
 def check_dashboard(page, *, shots, name: str, map_id: str) -> None:
@@ -84,8 +82,7 @@ def check_dashboard(page, *, shots, name: str, map_id: str) -> None:
     assert page.locator("[data-testid=status-card]").count() == 17
     assert page.locator("[data-testid=card-status]").first.inner_text().strip()
     assert page.locator("#overview-chart .trace.bars .point path").count() > 0
-    # The base layer draws all 34 provinces; valued provinces are drawn again.
-    assert map_provinces(page, map_id) >= 34
+    assert map_provinces(page, map_id) == 34
     map_text = page.locator(f"#{map_id}").inner_text()
     assert "Quần đảo Hoàng Sa" in map_text
     assert "Quần đảo Trường Sa" in map_text
@@ -142,7 +139,7 @@ def test_dashboards_as_ministry_staff_and_as_an_officer(
 
     page.goto("/reports/dashboard/provinces/?year=2024")
     charts_rendered(page)
-    assert map_provinces(page, "provinces-map") >= 34
+    assert map_provinces(page, "provinces-map") == 34
     assert page.locator("[data-testid=provinces-table] tbody tr").count() == 34
     page.screenshot(path=shots / "provinces-laptop.png", full_page=True)
 
