@@ -296,7 +296,8 @@ OVERFLOW_SCRIPT = """
 
 
 # The text a person reads: the title and every visible text of the body (an
-# option through its select), less code and what is marked translate="no".
+# option through its select), less code, what is marked translate="no" and
+# what is marked as another language (the "English" button).
 PAGE_TEXT_SCRIPT = """
 () => {
   const skip = 'code, kbd, samp, script, style, noscript, template, [translate="no"]';
@@ -305,6 +306,8 @@ PAGE_TEXT_SCRIPT = """
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!parent || parent.closest(skip)) continue;
+    const language = parent.closest('[lang]');
+    if (language && !language.lang.startsWith('vi')) continue;
     const shown = parent.closest('select') || parent;
     if (!shown.checkVisibility({visibilityProperty: true})) continue;
     parts.push(node.textContent);
