@@ -24,12 +24,16 @@ class InstitutionFilterSet(django_filters.FilterSet):
             attrs={"placeholder": _("e.g. thu vien dak lak"), "type": "search"}
         ),
     )
-    province = ProvinceFilter(label=_("Province"), queryset=None)
+    province = ProvinceFilter(
+        label=_("Province"), queryset=None, empty_label=_("All provinces")
+    )
     commune = django_filters.ModelChoiceFilter(
-        label=_("Commune"), queryset=Commune.objects.all()
+        label=_("Commune"),
+        queryset=Commune.objects.all(),
+        empty_label=_("All communes"),
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=Category.choices
+        label=_("Category"), choices=Category.choices, empty_label=_("All categories")
     )
     active_in_year = django_filters.NumberFilter(
         method="active_in",
@@ -58,7 +62,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
             queryset = self.filters["province"].queryset
             if province is None and queryset.count() == 1:
                 province = queryset.get().code
-            commune_field_limit(form.fields["commune"], province)
+            commune_field_limit(form.fields["commune"], province, _("All communes"))
         return self._form
 
     def search(self, queryset, name, value):

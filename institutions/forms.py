@@ -15,7 +15,13 @@ from .selectors import commune_list
 IMPORT_MAX_BYTES = settings.MAX_UPLOAD_BYTES
 
 
+CHOOSE_PROVINCE = _("Choose a province")
+
+
 class ProvinceChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, empty_label=CHOOSE_PROVINCE, **kwargs):
+        super().__init__(*args, empty_label=empty_label, **kwargs)
+
     def label_from_instance(self, obj):
         return f"{obj.code} – {obj.name}"
 
@@ -25,19 +31,23 @@ class FormerProvinceChoiceField(forms.ModelChoiceField):
         return f"{obj.code} – {obj.name} → {obj.province.name}"
 
 
-def commune_choices(province_code: str | None) -> list[tuple[str, str]]:
+def commune_choices(
+    province_code: str | None, empty_label: str = _("No commune")
+) -> list[tuple[str, str]]:
     """Options of a commune select: the communes of one province."""
-    return [("", "---------")] + [
+    return [("", empty_label)] + [
         (commune.code, f"{commune.name} ({commune.code})")
         for commune in commune_list(province_code=province_code)
     ]
 
 
-def commune_field_limit(field: forms.Field, province_code: str | None) -> None:
+def commune_field_limit(
+    field: forms.Field, province_code: str | None, empty_label: str = _("No commune")
+) -> None:
     """Shows only the province's communes while still accepting any commune,
     so that a commune of another province gets the model's clear message
     rather than "select a valid choice"."""
-    field.widget.choices = commune_choices(province_code)
+    field.widget.choices = commune_choices(province_code, empty_label)
     field.widget.attrs["data-communes-url"] = reverse("institutions:communes")
 
 
@@ -49,7 +59,7 @@ class InstitutionForm(forms.ModelForm):
     former_province = FormerProvinceChoiceField(
         queryset=FormerProvince.objects.select_related("province").order_by("code"),
         required=False,
-        empty_label="---------",
+        empty_label=_("None"),
         label=_("Former province"),
         help_text=Institution._meta.get_field("former_province").help_text,
     )

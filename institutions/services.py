@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from lifelong_learning.audit import reason_clip
 from lifelong_learning.roles import user_can_write_province, user_province
 from lifelong_learning.tabular import (
     RowError,
@@ -113,7 +114,7 @@ def _history_user(institution: Institution, user) -> None:
 def _history_reason(institution: Institution, reason: str) -> None:
     # The history keeps at most 100 characters of a reason.
     if reason.strip():
-        institution._change_reason = reason.strip()[:100]
+        institution._change_reason = reason_clip(reason)
 
 
 def _require_write(user, province_code: str, permission: str) -> None:

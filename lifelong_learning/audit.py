@@ -382,6 +382,20 @@ class AuditView(PermissionRequiredMixin, ListView):
 REASON_MAX_LENGTH = 100
 
 
+REASON_MAX_LENGTH = 100  # simple-history's history_change_reason
+
+
+def reason_clip(text: str, limit: int = REASON_MAX_LENGTH) -> str:
+    """``text`` fitted into a change reason: whole words, and "…" when cut."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:") + "…"
+
+
 def reason_field() -> forms.CharField:
     """The optional "reason for the change" of an edit form; the services
     store it in the history, where the audit trail shows it."""

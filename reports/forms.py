@@ -280,7 +280,13 @@ class SheetForm:
         return [form for form in self.forms if form.conflict is not None]
 
 
+CHOOSE_PROVINCE = _("Choose a province")
+
+
 class ProvinceChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, empty_label=CHOOSE_PROVINCE, **kwargs):
+        super().__init__(*args, empty_label=empty_label, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -289,10 +295,10 @@ class SheetFilterForm(forms.Form):
     """Which sheet to show: year, category and, for those who see every
     province, the province. Officers always get their own province."""
 
-    year = forms.TypedChoiceField(label=_("year"), coerce=int, choices=())
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     province = ProvinceChoiceField(
-        label=_("province"),
+        label=_("Province"),
         queryset=Province.objects.order_by("name_sort"),
         required=False,
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
+from lifelong_learning.audit import reason_clip
 from lifelong_learning.roles import user_can_write_province, user_province
 
 from .counters import counts_refresh, counts_refresh_written
@@ -189,7 +190,7 @@ def _save(report: AnnualReport, user, reason: str = "") -> None:
     report._history_user = user
     if reason.strip():
         # The history keeps at most 100 characters of a reason.
-        report._change_reason = reason.strip()[:100]
+        report._change_reason = reason_clip(reason)
     report.full_clean(exclude=["institution"])
     report.save()
 
@@ -550,7 +551,7 @@ def reports_write(
             AnnualReport,
             batch_size=BATCH_SIZE,
             default_user=history_user,
-            default_change_reason=change_reason[:100],
+            default_change_reason=reason_clip(change_reason),
         )
         moves.extend((report, "") for report in result.created)
     if updates:
@@ -560,7 +561,7 @@ def reports_write(
             _WRITE_FIELDS,
             batch_size=BATCH_SIZE,
             default_user=history_user,
-            default_change_reason=change_reason[:100],
+            default_change_reason=reason_clip(change_reason),
         )
         result.updated = updates
     ReportTransition.objects.bulk_create(
@@ -734,7 +735,7 @@ def _move_many(
             ["status", "version", "updated_at", "updated_by", "review_comment"],
             batch_size=BATCH_SIZE,
             default_user=history_user,
-            default_change_reason=(comment or SHEET_CHANGE_REASON)[:100],
+            default_change_reason=reason_clip(comment or SHEET_CHANGE_REASON),
         )
         ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
     if pks:

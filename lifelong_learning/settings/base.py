@@ -146,6 +146,8 @@ STORAGES = {
     },
 }
 
+# django-filter's empty choice ("---------" by default) in words.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

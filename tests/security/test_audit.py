@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from institutions.models import Category, Institution
 from institutions.services import institution_update
-from lifelong_learning.audit import PAGE_SIZE
+from lifelong_learning.audit import PAGE_SIZE, reason_clip
 from reports.models import AnnualReport, ReportStatus
 from reports.services import (
     ReportEntry,
@@ -281,7 +281,7 @@ def test_a_long_comment_is_kept_whole_in_the_transition_and_cut_in_the_history(
     reason = "Lý do rất dài. " * 20
     report = report_reopen(user=ministry_user, report=report, reason=reason)
     assert report.transitions.last().comment == reason.strip()
-    assert report.history.first().history_change_reason == reason.strip()[:100]
+    assert report.history.first().history_change_reason == reason_clip(reason)
 
 
 @pytest.fixture
@@ -338,3 +338,17 @@ def test_the_page_is_in_vietnamese_by_default_and_english_on_request(
     assert "Đổi tên theo quyết định 12" in page
     client.post(reverse("set_language"), {"language": "en"})
     assert "Audit trail" in client.get(AUDIT).content.decode()
+
+
+def test_long_reasons_are_cut_between_words_with_an_ellipsis():
+    from lifelong_learning.audit import REASON_MAX_LENGTH, reason_clip
+
+    text = "Bổ sung số lượt học tập " * 10
+
+    clipped = reason_clip(text)
+
+    assert len(clipped) <= REASON_MAX_LENGTH
+    assert clipped.endswith("…")
+    # Cut after a whole word: what is kept, and a space, begins the text.
+    assert " ".join(text.split()).startswith(clipped[:-1] + " ")
+    assert reason_clip("  Ngắn  gọn ") == "Ngắn gọn"
