@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from openpyxl import load_workbook
 
 from institutions.models import Category
+from institutions.templatetags.people import person_name
 from reports.models import AnnualReport, ReportStatus, SheetReturn
 from reports.views import sheet_url
 from tests.conftest import PROVINCE_A, PROVINCE_B
@@ -364,7 +365,7 @@ def test_sheet_refuses_a_concurrent_edit_and_shows_both_versions(
     row = {item["field"]: item for item in conflict.conflict}["learning_visits"]
     assert (row["mine"], row["stored"]) == (150, 200)
     assert 'data-testid="conflict"' in response.text
-    assert administrator.username in response.text
+    assert person_name(administrator) in response.text
     # The form now carries the stored version: saving again applies the values.
     assert f'name="r{library_a.pk}-version" value="2"' in response.text
     response = sheet_post(client, {library_a: {"version": 2, "learning_visits": "150"}})
