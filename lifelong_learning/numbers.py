@@ -53,6 +53,9 @@ def field_value_text(model_field: models.Field, value):
     return count_text(value)
 
 
+_AS_WRITTEN = "%s_as_written"
+
+
 def _year_column(model_field: models.Field):
     name = model_field.name
 
@@ -85,14 +88,39 @@ class NumbersAdminMixin:
             for field in self.model._meta.concrete_fields
             if isinstance(field, models.IntegerField) and is_year_field(field.name)
         }
-        # The history view calls the admin's attribute of a column's name.
         for name, column in self._year_columns.items():
+            # The history view calls the admin's attribute of a column's name;
+            # a read-only field shows the admin's attribute when the model
+            # has no field of that name.
             setattr(self, name, column)
+            setattr(self, _AS_WRITTEN % name, column)
 
     def get_list_display(self, request):
         return [
             self._year_columns.get(item, item) if isinstance(item, str) else item
             for item in super().get_list_display(request)
+        ]
+
+    def _as_written(self, name):
+        return _AS_WRITTEN % name if name in self._year_columns else name
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [self._as_written(name) for name in fields]
+
+    def get_exclude(self, request, obj=None):
+        exclude = super().get_exclude(request, obj)
+        readonly = super().get_readonly_fields(request, obj)
+        shown = [name for name in readonly if name in self._year_columns]
+        if not shown:
+            return exclude
+        return [*(exclude or ()), *shown]
+
+    def get_fields(self, request, obj=None):
+        readonly = set(super().get_readonly_fields(request, obj))
+        return [
+            self._as_written(name) if name in readonly else name
+            for name in super().get_fields(request, obj)
         ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from institutions.models import Category, Institution
 from lifelong_learning.numbers import count_text, field_value_text
-from reports.models import AnnualReport
+from reports.models import AnnualReport, SheetReturn
 from targets.models import Target
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory
@@ -119,3 +119,30 @@ def test_admin_threshold_is_typed_and_shown_as_the_list_shows_it(
     html = re.sub(r"\s+", " ", history.content.decode())
     assert f"&rarr;&nbsp;&nbsp;{shown}" in html
     assert f"<td>{target.year}</td>" in html
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_admin_read_only_years_are_written_as_they_are(
+    admin_client, province_a, administrator, language
+):
+    """A returned sheet is shown read only: its year as written, its count of
+    reports in the reader's language."""
+    sheet = SheetReturn.objects.create(
+        province=province_a,
+        year=2025,
+        category=Category.LIBRARY_DISTRICT,
+        comment="Thiếu số liệu",
+        reports=1234,
+        returned_by=administrator,
+    )
+    admin_client.cookies["django_language"] = language
+    change = reverse("admin:reports_sheetreturn_change", args=[sheet.pk])
+    html = admin_client.get(change).content.decode()
+    readonly = dict(
+        re.findall(r'field-(\w+)">.*?<div class="readonly">([^<]*)<', html, re.S)
+    )
+    assert readonly["year_as_written"] == "2025"
+    assert readonly["reports"] == {"vi": "1.234", "en": "1,234"}[language]
+    assert 'name="year"' not in html
+    listed = admin_client.get(reverse("admin:reports_sheetreturn_changelist"))
+    assert _cells(listed.content.decode(), "year") == ["2025"]
