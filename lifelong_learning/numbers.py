@@ -39,12 +39,16 @@ def thousand_separator() -> str:
 
 
 def field_value_text(model_field: models.Field, value):
-    """A stored number as a person reads it: a year as written, a count or a
-    decimal in the reader's language (a decimal with its field's places).
-    Any other value is returned unchanged."""
+    """A stored number as a person reads it: a year or an id as written, a
+    count or a decimal in the reader's language (a decimal with its field's
+    places). Any other value is returned unchanged."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
-    if is_year_field(model_field.name):
+    if (
+        is_year_field(model_field.name)
+        or model_field.is_relation
+        or model_field.primary_key
+    ):
         return str(value)
     if isinstance(model_field, models.DecimalField):
         return number_format(

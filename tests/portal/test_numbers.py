@@ -39,6 +39,8 @@ def test_counts_and_decimals_in_the_readers_language_years_as_written(
             (Target, "baseline_year"),
         ]:
             assert field_value_text(_field(model, name), 2025) == "2025"
+        assert field_value_text(_field(AnnualReport, "institution"), 1234) == "1234"
+        assert field_value_text(_field(AnnualReport, "id"), 1234) == "1234"
         assert field_value_text(_field(AnnualReport, "lll_services"), True) is True
         assert field_value_text(_field(Institution, "name"), "1234") == "1234"
 
