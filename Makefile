@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint pytest-sqlite pytest-postgres messages setup clean bench
+.PHONY: run test lint pytest-sqlite pytest-postgres messages setup clean bench lighthouse
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -62,6 +62,16 @@ bench:
 	@UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --group bench
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 	scripts/with-postgres.sh $(PY) -m bench.run $(BENCH_ARGS)
+
+# Lighthouse (mobile) on the dashboard, the registry and the year sheet, served by
+# gunicorn with production settings and the demo data; writes
+# bench/lighthouse/results.json, prints PASS/FAIL per page-weight goal (see
+# bench/README.md). Never part of `make test`.
+lighthouse:
+	@scripts/system-packages.sh test
+	@$(MAKE) --no-print-directory setup
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) -m bench.lighthouse
 
 # Refreshes locale/vi from the code and fills translations from locale/parts/*.po.
 messages: setup
