@@ -20,6 +20,8 @@ def test_logging_out_says_so_on_the_home_page(client, officer_a):
     assert response.redirect_chain[-1][0] == reverse("home")
     content = response.content.decode()
     assert "Bạn đã đăng xuất." in content
+    # The message's close button is named in Vietnamese too.
+    assert 'aria-label="Đóng"' in content
     assert "_auth_user_id" not in client.session
 
 
