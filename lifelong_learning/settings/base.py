@@ -132,10 +132,6 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-    (
-        "vendor/bootstrap-icons",
-        BASE_DIR / "node_modules" / "bootstrap-icons" / "font",
-    ),
     # Plotly's partial bundle of the traces the charts use (bar, scatter).
     ("vendor/plotly", BASE_DIR / "node_modules" / "plotly.js-basic-dist-min"),
 ]
