@@ -150,6 +150,37 @@ def test_sheet_form_saves_only_the_rows_the_user_changed(geography):
     assert locked.read_only and not locked.is_bound
 
 
+@pytest.mark.parametrize(("language", "typed"), [("vi", "10.215"), ("en", "10,215")])
+def test_sheet_form_reads_grouped_counts_and_an_equal_value_as_unchanged(
+    geography, language, typed
+):
+    """10.215 typed beside a stored 10215 changes nothing; typed in a new row,
+    it is saved as 10215."""
+    first, second = libraries(2)
+    ReportFactory(institution=second, lll_services=True, learning_visits=10215)
+    _page, rows = sheet_page(
+        province_code=PROVINCE_A, year=2024, category=Category.LIBRARY_DISTRICT
+    )
+    data = QueryDict(mutable=True)
+    for institution, version in ((first, "0"), (second, "1")):
+        data.update(
+            {
+                f"r{institution.pk}-version": version,
+                f"r{institution.pk}-lll_services": "1",
+                f"r{institution.pk}-learning_visits": typed,
+            }
+        )
+
+    with translation.override(language):
+        sheet = SheetForm(data, rows=rows, year=2024)
+        assert sheet.is_valid()
+        entries = sheet.entries()
+
+    assert [(e.institution, e.values["learning_visits"]) for e in entries] == [
+        (first, 10215)
+    ]
+
+
 def test_sheet_form_checks_a_locked_row_that_was_posted(geography):
     (institution,) = libraries(1)
     ReportFactory(institution=institution, status=ReportStatus.APPROVED)
