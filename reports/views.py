@@ -756,7 +756,12 @@ class UploadPreviewView(UploadMixin, View):
             % {"file": name, "summary": result.summary()},
         )
         for warning in result.warnings[:WARNINGS_SHOWN]:
-            messages.warning(request, str(warning))
+            # The warning names its field in words; the row is what to add.
+            messages.warning(
+                request,
+                _("row %(row)s: %(message)s")
+                % {"row": warning.row, "message": warning.message},
+            )
         if not result.sheets:
             return redirect("reports:sheet")
         # The sheet of the file's rows (the one with most rows when it spans
