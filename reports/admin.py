@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from lifelong_learning.audit import ChangeReasonAdminMixin
 from lifelong_learning.numbers import NumbersAdminMixin
 
-from .indicators import REPORT_FIELDS
+from .forms import CountField
+from .indicators import COUNT_FIELDS, REPORT_FIELDS
 from .models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
 from .services import report_save, report_values_check
 
@@ -33,6 +35,14 @@ class AnnualReportAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in COUNT_FIELDS:
+            # Typed as on the year sheet: plain digits, or grouped as the
+            # reader's language groups them (1.234 in Vietnamese).
+            model_field = AnnualReport._meta.get_field(name)
+            self.fields[name] = CountField(
+                label=capfirst(model_field.verbose_name),
+                help_text=model_field.help_text,
+            )
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
             self.fields["institution"].disabled = True

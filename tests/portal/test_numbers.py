@@ -148,3 +148,45 @@ def test_admin_read_only_years_are_written_as_they_are(
     assert 'name="year"' not in html
     listed = admin_client.get(reverse("admin:reports_sheetreturn_changelist"))
     assert _cells(listed.content.decode(), "year") == ["2025"]
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "refused"),
+    [("vi", "12.345", "12,345"), ("en", "12,345", "12.345")],
+)
+def test_admin_report_counts_are_typed_as_on_the_year_sheet(
+    admin_client, geography, language, typed, refused
+):
+    report = ReportFactory(
+        institution=InstitutionFactory(category=Category.LIBRARY_DISTRICT),
+        lll_services=True,
+        learning_visits=10,
+    )
+    url = reverse("admin:reports_annualreport_change", args=[report.pk])
+    admin_client.cookies["django_language"] = language
+    page = admin_client.get(url).context
+    form = page["adminform"].form
+    data = {
+        name: form[name].value()
+        for name in form.fields
+        if form[name].value() is not None
+    }
+    for inline in page["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {
+                management[name].html_name: value
+                for name, value in management.initial.items()
+            }
+        )
+
+    data["learning_visits"] = refused
+    errors = admin_client.post(url, data).context["adminform"].form.errors
+    example = {"vi": "(1.234).", "en": "(1,234)."}[language]
+    assert errors["learning_visits"][0].endswith(example)
+    data["learning_visits"] = typed
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    report.refresh_from_db()
+    assert report.learning_visits == 12345
