@@ -32,6 +32,14 @@ def test_logging_out_in_english(client, officer_a):
     assert "You have logged out." in content
 
 
+def _change_password(client, old: str, new: str, **kwargs):
+    return client.post(
+        reverse("password_change"),
+        {"old_password": old, "new_password1": new, "new_password2": new},
+        **kwargs,
+    )
+
+
 def test_password_change_needs_a_login(client):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302
@@ -51,14 +59,7 @@ def test_password_change_page_is_in_the_portal_layout_in_vietnamese(client, offi
 
 def test_password_change_applies_djangos_validators_in_vietnamese(client, officer_a):
     client.force_login(officer_a)
-    response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": TEST_PASSWORD,
-            "new_password1": "12345",
-            "new_password2": "12345",
-        },
-    )
+    response = _change_password(client, TEST_PASSWORD, "12345")
     assert response.status_code == 200
     content = response.content.decode()
     assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 8 ký tự." in content
@@ -69,14 +70,7 @@ def test_password_change_applies_djangos_validators_in_vietnamese(client, office
 
 def test_password_change_refuses_a_wrong_current_password(client, officer_a):
     client.force_login(officer_a)
-    response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": "wrong",
-            "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD,
-        },
-    )
+    response = _change_password(client, "wrong", NEW_PASSWORD)
     assert response.status_code == 200
     officer_a.refresh_from_db()
     assert officer_a.check_password(TEST_PASSWORD)
@@ -87,15 +81,7 @@ def test_every_role_changes_its_own_password_and_logs_in_with_it(
 ):
     for user in (officer_a, ministry_user, administrator):
         client.force_login(user)
-        response = client.post(
-            reverse("password_change"),
-            {
-                "old_password": TEST_PASSWORD,
-                "new_password1": NEW_PASSWORD,
-                "new_password2": NEW_PASSWORD,
-            },
-            follow=True,
-        )
+        response = _change_password(client, TEST_PASSWORD, NEW_PASSWORD, follow=True)
         assert response.redirect_chain[-1][0] == reverse("password_change_done")
         assert "Mật khẩu của bạn đã được đổi." in response.content.decode()
         # Still logged in on this browser after the change.
