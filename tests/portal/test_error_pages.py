@@ -168,3 +168,5 @@ def test_500_page_renders_without_the_database(
     _assert_portal_page(content, language)
     assert heading in content
     assert advice in content
+    # Who is logged in is unknown here: no "log in" button for a logged-in person.
+    assert "/accounts/login/" not in content
