@@ -2,6 +2,9 @@
 API tokens by a Vietnamese name, targets filtered by their names, and the
 words of Django 6 that its Vietnamese catalogue lacks."""
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -58,3 +61,11 @@ def test_admin_words_missing_from_djangos_catalogue_are_vietnamese(admin_client)
     assert "Hiện số lượng" in content
     assert "Thực hiện" in content
     assert "Chuyển đến nội dung chính" in content
+
+
+def test_admin_scripts_words_are_vietnamese(admin_client):
+    # The calendar of date fields and the permission pickers of the user page.
+    script = admin_client.get(reverse("admin:jsi18n")).content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S)[1])
+    assert catalog["Monday"] == "Thứ hai"
+    assert catalog["Choose all %s"] == "Chọn tất cả %s"
