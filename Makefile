@@ -67,11 +67,12 @@ bench:
 # gunicorn with production settings and the demo data; writes
 # bench/lighthouse/results.json, prints PASS/FAIL per page-weight goal (see
 # bench/README.md). Never part of `make test`.
+LIGHTHOUSE_ARGS ?=
 lighthouse:
 	@scripts/system-packages.sh test
 	@$(MAKE) --no-print-directory setup
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
-	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) -m bench.lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 # Refreshes locale/vi from the code and fills translations from locale/parts/*.po.
 messages: setup

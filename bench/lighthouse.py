@@ -30,15 +30,21 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 # Each page as the person who works on it: the national dashboard for ministry
 # staff; an officer's dashboard is their province's page, where the portal
-# sends them (measured there: Chromium drops the cookie header on a redirect).
+# sends them (measured at that address: after a redirect Lighthouse's cookie
+# header was not sent again).
 PAGES = {
     "dashboard": ("/reports/dashboard/", "ministry"),
     "province": ("/reports/dashboard/provinces/01/", "officer-hanoi"),
     "registry": ("/institutions/", "officer-hanoi"),
     "sheet": ("/reports/sheet/", "officer-hanoi"),
+    # A page whose first chart is in view, so that Plotly loads at once: held
+    # to the weight goal only, its scores are reported (see bench/README.md).
+    "trends": ("/reports/dashboard/trends/", "ministry"),
 }
+SCORED = {"dashboard", "province", "registry", "sheet"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-# Lowest score (0–100) per category, and the most bytes a first load may move.
+# Lowest score (0–100) per category on the SCORED pages, and the most bytes
+# the first load of any page may move.
 GOALS = {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 90}
 MAX_BYTES = 1_000_000
 ATTEMPTS = 3
@@ -141,6 +147,7 @@ def lighthouse(url: str, session: str, name: str) -> dict:
             f"--output-path={base}",
             f"--only-categories={','.join(CATEGORIES)}",
             "--chrome-flags=--headless=new --no-sandbox",
+            *os.environ.get("LIGHTHOUSE_FLAGS", "").split(),
             "--extra-headers="
             + json.dumps({"Cookie": f"sessionid={session}; django_language=vi"}),
         ]
@@ -187,6 +194,11 @@ def summary(report: dict) -> dict:
         "scores": scores,
         "bytes": round(audits["total-byte-weight"]["numericValue"]),
         "requests": len(audits["network-requests"]["details"]["items"]),
+        "bytes_by_type": {
+            item["resourceType"]: item["transferSize"]
+            for item in audits["resource-summary"]["details"]["items"]
+            if item["transferSize"] and item["resourceType"] != "total"
+        },
         "metrics": {
             key: round(audits[audit]["numericValue"], 3)
             for key, audit in metric.items()
@@ -204,6 +216,8 @@ def verdicts(pages: dict) -> list[tuple[str, bool]]:
                 page["bytes"] <= MAX_BYTES,
             )
         )
+        if name not in SCORED:
+            continue
         for key, lowest in GOALS.items():
             score = page["scores"][key]
             checks.append((f"{name}: {key} {score} ≥ {lowest}", score >= lowest))

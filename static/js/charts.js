@@ -3,11 +3,11 @@
 // config}) in <script type="application/json" id="ID">.
 //
 // Plotly (a partial bundle of bar and scatter traces, the URL in this script
-// tag's data-plotly) is fetched only when a chart comes within a screen of
-// the viewport, and each chart is drawn when it comes near: a phone on a slow
-// connection shows the page, its cards and tables first, and loads the charts
-// only for someone who scrolls to them. The province maps are SVG drawn by
-// the server and need none of this.
+// tag's data-plotly) is fetched only when a chart comes near the screen, and
+// each chart is drawn when it does: a phone on a slow connection shows the
+// page, its cards and tables first, and loads the charts only for someone who
+// scrolls to them. The province maps are SVG drawn by the server and need
+// none of this.
 (function () {
   "use strict";
 
@@ -77,8 +77,20 @@
     );
   }
 
+  // Charts are drawn one at a time, each in its own task, so that the page
+  // keeps answering a finger while several come into view at once.
+  var queue = Promise.resolve();
+
+  function nextTask() {
+    return new Promise(function (resolve) {
+      setTimeout(resolve, 0);
+    });
+  }
+
   function start(container) {
-    loadPlotly()
+    queue = queue
+      .then(loadPlotly)
+      .then(nextTask)
       .then(function () {
         return draw(container);
       })
@@ -89,6 +101,15 @@
   }
 
   var containers = document.querySelectorAll("[data-chart]");
+  // Each chart's box takes its final height at once, so that nothing moves
+  // when a chart is drawn as someone scrolls.
+  containers.forEach(function (container) {
+    var block = document.getElementById(container.dataset.chart);
+    var height = block && JSON.parse(block.textContent).layout.height;
+    if (height) {
+      container.style.minHeight = height + "px";
+    }
+  });
   if (!("IntersectionObserver" in window)) {
     containers.forEach(start);
     return;
@@ -102,7 +123,10 @@
         }
       });
     },
-    { rootMargin: "100% 0px" }
+    // A chart starts loading when it is within 200 px of the screen: not
+    // sooner, so that a page whose charts lie below its cards and tables
+    // stays light and quick for whoever reads only those.
+    { rootMargin: "0px 0px 200px 0px" }
   );
   containers.forEach(function (container) {
     observer.observe(container);
