@@ -66,7 +66,7 @@ class Target(models.Model):
         max_length=64,
         help_text=_(
             "Groups the rows of one target of the decision across categories "
-            "and years, e.g. library_lll_services."
+            "and years, e.g. <code>library_lll_services</code>."
         ),
     )
     kind = models.CharField(

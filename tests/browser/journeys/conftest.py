@@ -183,6 +183,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 # read as words.
 _CODE = re.compile(r"[\w./-]*(?:\d[\w./-]*[-._/]|[-._/][\w./-]*\d)[\w./-]*")
 _IDENTIFIER = re.compile(r"\w*_\w*")
+_FILE_NAME = re.compile(r"\b[\w-]+\.(?:csv|xlsx|json|pdf|po|txt|zip)\b")
 _URL = re.compile(r"\S+://\S+|\S+@\S+\.\S+")
 _MARKUP = re.compile(r"<[^>]*>|%\(\w+\)[sdfi]|%[sdfi]|\{\w*\}|&\w+;")
 
@@ -217,6 +218,8 @@ def english_vocabulary() -> frozenset[str]:
 def english_words(text: str) -> list[str]:
     """The English words in ``text``, in order of appearance, each once.
     Codes such as DEMO-01-001 and addresses are skipped."""
+    # File names (targets.csv) are read as written, not as English words.
+    text = _FILE_NAME.sub(" ", text)
     text = _URL.sub(" ", _CODE.sub(" ", text))
     vocabulary = english_vocabulary()
     seen: dict[str, None] = {}
