@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from institutions.geography import geography_load
 from institutions.models import Commune, FormerProvince, Province
@@ -25,6 +26,14 @@ def _empty_cache():
     """Each test starts without cached pages: a rolled-back SQLite test may
     reuse the ids that a cached page's token was made of."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread: each test
+    ends back in the portal's default language, so the next starts there."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
