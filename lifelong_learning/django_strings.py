@@ -83,3 +83,46 @@ TABLES_STRINGS = (
     gettext_noop("previous"),
     gettext_noop("next"),
 )
+
+# django-simple-history's history pages in the admin; the package has no
+# Vietnamese catalogue.
+HISTORY_STRINGS = (
+    gettext_noop("View history: %s"),
+    gettext_noop("Change history: %s"),
+    gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
+    gettext_noop("You may edit it again below"),
+    gettext_noop("View %s"),
+    gettext_noop("Revert %s"),
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of "
+        "this object."
+    ),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop(
+        "Press the 'Revert' button below to revert to this version of the object."
+    ),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Object"),
+    gettext_noop("Date/time"),
+    gettext_noop("Comment"),
+    gettext_noop("Changed by"),
+    gettext_noop("Change reason"),
+    gettext_noop("Revert"),
+    gettext_noop("Change History"),
+    gettext_noop("Changes"),
+)
+
+# django.contrib.auth's user form in the admin.
+AUTH_STRINGS = (
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. "
+        "If disabled, they may still be able to authenticate using other backends, "
+        "such as Single Sign-On or LDAP."
+    ),
+    gettext_noop(
+        "Enter a valid username. This value may contain only unaccented lowercase "
+        "a-z and uppercase A-Z letters, numbers, and @/./+/-/_ characters."
+    ),
+)

@@ -182,7 +182,10 @@ class ReportTransition(models.Model):
         verbose_name_plural = _("report transitions")
 
     def __str__(self):
-        return f"{self.report}: {self.from_status} → {self.to_status}"
+        return (
+            f"{self.report}: {self.get_from_status_display()} → "
+            f"{self.get_to_status_display()}"
+        )
 
 
 class SheetReturn(models.Model):

@@ -8,6 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from reports.models import ReportTransition
+from tests.factories import ReportFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -69,3 +72,15 @@ def test_admin_scripts_words_are_vietnamese(admin_client):
     catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S)[1])
     assert catalog["Monday"] == "Thứ hai"
     assert catalog["Choose all %s"] == "Chọn tất cả %s"
+
+
+def test_a_reports_steps_are_named_in_words_in_the_admin(admin_client):
+    report = ReportFactory(status="submitted")
+    ReportTransition.objects.create(
+        report=report, from_status="draft", to_status="submitted"
+    )
+    content = admin_client.get(
+        reverse("admin:reports_annualreport_change", args=[report.pk])
+    ).content.decode()
+    assert "Bản nháp → Đã gửi" in content
+    assert "draft → submitted" not in content
