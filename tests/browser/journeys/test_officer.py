@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
 from institutions.models import Category, Institution
+from reports.demo import DEMO_PASSWORD
 from reports.models import AnnualReport, ReportStatus
 from reports.services import report_return
 
@@ -164,3 +165,48 @@ def test_officer_finds_a_returned_report_from_the_landing_page(journey):
     journey.nav(journey.say("Bảng điều khiển", "Dashboard"))
     journey.check()
     assert "Kiểm tra lại số lượt" not in page.locator("main").inner_text()
+
+
+def test_officer_keeps_what_was_typed_when_the_session_ends(journey):
+    from django.contrib.sessions.models import Session
+
+    page = journey.page
+    museum = (
+        Institution.objects.filter(province_id=HANOI, category=Category.MUSEUM)
+        .active_in(YEAR)
+        .order_by("name_sort")
+        .first()
+    )
+    journey.login("officer-hanoi")
+    journey.nav(journey.say("Nhập số liệu", "Data entry"))
+    _show_sheet(journey, Category.MUSEUM)
+    cell = _count_inputs(page, museum.code).first
+    field = cell.get_attribute("name").split("-", 1)[1]
+    cell.fill("2468")
+    # The session ends on the server while the sheet is open.
+    Session.objects.all().delete()
+    page.get_by_test_id("sheet-save").click()
+    page.wait_for_load_state()
+    journey.check()
+    assert "/accounts/login/" in page.url
+    reason = page.get_by_test_id("login-reason").inner_text()
+    assert journey.say("hết hạn", "ended") in reason
+    page.locator("input[name=username]").fill("officer-hanoi")
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_load_state()
+    journey.check()
+    # Back on the sheet, the typed value is put back and said so.
+    assert page.get_by_test_id("sheet-restored").is_visible()
+    assert _count_inputs(page, museum.code).first.input_value() == "2468"
+    assert (
+        getattr(AnnualReport.objects.get(institution=museum, year=YEAR), field) != 2468
+    )
+    page.get_by_test_id("sheet-save").click()
+    page.wait_for_load_state()
+    journey.check()
+    assert (
+        getattr(AnnualReport.objects.get(institution=museum, year=YEAR), field) == 2468
+    )
+    assert page.get_by_test_id("sheet-restored").count() == 0
