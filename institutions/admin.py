@@ -2,12 +2,14 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from lifelong_learning.audit import ChangeReasonAdminMixin
 from lifelong_learning.numbers import NumbersAdminMixin
+from lifelong_learning.roles import Role
 
 from .models import Commune, FormerProvince, Institution, Province, UserProfile
 
@@ -94,6 +96,48 @@ if admin.site.is_registered(_user_model):
     admin.site.unregister(_user_model)
 
 
+def _group_label(group: Group) -> str:
+    """A role group by its role's name (the group's name is the role's code)."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """Users by role, named in the reader's language."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Role.values:
+            return queryset
+        return queryset.filter(groups__name=self.value())
+
+
 @admin.register(_user_model)
 class PortalUserAdmin(UserAdmin):
     inlines = [UserProfileInline]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleFilter]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = _group_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The role groups, named by their roles; their permissions are kept in
+    step by ``role_groups_sync`` on every migrate."""
+
+    list_display = ["role_name", "name"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def role_name(self, group):
+        return _group_label(group)

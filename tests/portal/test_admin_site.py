@@ -84,3 +84,22 @@ def test_a_reports_steps_are_named_in_words_in_the_admin(admin_client):
     ).content.decode()
     assert "Bản nháp → Đã gửi" in content
     assert "draft → submitted" not in content
+
+
+def test_roles_are_named_in_words_in_the_user_and_group_pages(admin_client, officer_a):
+    users = admin_client.get(reverse("admin:auth_user_changelist")).content.decode()
+    filters = users.split('id="changelist-filter"')[1]
+    assert "Cán bộ tỉnh" in filters
+    assert ">provincial_officer<" not in filters
+    officers = admin_client.get(
+        reverse("admin:auth_user_changelist"), {"role": "provincial_officer"}
+    )
+    assert [user.username for user in officers.context["cl"].result_list] == [
+        officer_a.username
+    ]
+    change = admin_client.get(
+        reverse("admin:auth_user_change", args=[officer_a.pk])
+    ).content.decode()
+    assert ">Cán bộ tỉnh</option>" in change
+    groups = admin_client.get(reverse("admin:auth_group_changelist")).content.decode()
+    assert "Cán bộ Bộ" in groups
