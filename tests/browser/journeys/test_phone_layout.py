@@ -1,7 +1,8 @@
 """Every page a role reaches from the navigation fits a 390 px phone: each role
-opens the collapsed menu, follows every link in it, and from each of those
-pages one link of every kind (an institution, a report, a review sheet, a
-province dashboard, the year sheet, the upload page, …)."""
+opens the collapsed menu, follows every link in it, and from those pages (and
+the footer and the user menu) one link of every kind, two links deep outside
+the Django admin (an institution, a report, a review sheet, a province
+dashboard, the year sheet, the upload page, the password change, …)."""
 
 import re
 from urllib.parse import parse_qsl, urlsplit
@@ -46,14 +47,20 @@ def _nav_links(journey) -> list[tuple[str, str]]:
 
 def _in_page_links(page) -> list[str]:
     return page.eval_on_selector_all(
-        "main a[href]", "links => links.map(link => link.getAttribute('href'))"
+        "main a[href], footer a[href], header .dropdown-menu a[href]",
+        "links => links.map(link => link.getAttribute('href'))",
     )
 
 
 # Pages each role must have reached, so the walk proves what it covers.
+# The footer's API documentation and, signed in, the password change of the
+# user menu are reached by everyone.
+EVERYONE = [r"^/api/v1/docs/"]
+SIGNED_IN = [*EVERYONE, r"^/accounts/password_change/"]
 REACHED = {
-    "anonymous": [r"^/methodology/$", r"^/accounts/login/"],
+    "anonymous": [*EVERYONE, r"^/methodology/$", r"^/accounts/login/"],
     "officer-hanoi": [
+        *SIGNED_IN,
         r"^/reports/dashboard/provinces/01/",
         r"^/institutions/\d+/$",
         r"^/reports/(\d+|institution/\d+/\d+)/$",
@@ -61,6 +68,7 @@ REACHED = {
         r"^/reports/upload/",
     ],
     "ministry": [
+        *SIGNED_IN,
         r"^/reports/dashboard/provinces/\w+/",
         r"^/institutions/\d+/$",
         r"^/reports/(\d+|institution/\d+/\d+)/$",
@@ -69,6 +77,7 @@ REACHED = {
         r"^/audit/",
     ],
     "admin": [
+        *SIGNED_IN,
         r"^/reports/dashboard/provinces/\w+/",
         r"^/reports/review/\w+/\d+/",
         r"^/reports/sheet/",
