@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -101,6 +103,37 @@ def _group_label(group: Group) -> str:
     return str(Role(group.name).label) if group.name in Role.values else group.name
 
 
+_PERMISSION_ACTIONS = {
+    "add": _("may add"),
+    "change": _("may change"),
+    "delete": _("may delete"),
+    "view": _("may view"),
+}
+
+
+def _permission_label(permission: Permission) -> str:
+    """A permission in the reader's language: Django stores the names of its
+    own permissions in English ("Can add annual report")."""
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is None:
+        return permission.name
+    if action in _PERMISSION_ACTIONS and permission.codename == (
+        f"{action}_{model._meta.model_name}"
+    ):
+        words = _PERMISSION_ACTIONS[action]
+    else:
+        words = gettext(permission.name)
+    return f"{capfirst(model._meta.verbose_name)} · {words}"
+
+
+def _picker_labels(field, db_field) -> None:
+    if db_field.name == "groups":
+        field.label_from_instance = _group_label
+    elif db_field.name in ("permissions", "user_permissions"):
+        field.label_from_instance = _permission_label
+
+
 class RoleFilter(admin.SimpleListFilter):
     """Users by role, named in the reader's language."""
 
@@ -123,8 +156,7 @@ class PortalUserAdmin(UserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.name == "groups":
-            field.label_from_instance = _group_label
+        _picker_labels(field, db_field)
         return field
 
 
@@ -136,7 +168,12 @@ class RoleGroupAdmin(GroupAdmin):
     """The role groups, named by their roles; their permissions are kept in
     step by ``role_groups_sync`` on every migrate."""
 
-    list_display = ["role_name", "name"]
+    list_display = ["role_name"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        _picker_labels(field, db_field)
+        return field
 
     @admin.display(description=_("role"), ordering="name")
     def role_name(self, group):

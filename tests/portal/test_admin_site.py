@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from reports.models import ReportTransition
@@ -103,3 +104,17 @@ def test_roles_are_named_in_words_in_the_user_and_group_pages(admin_client, offi
     assert ">Cán bộ tỉnh</option>" in change
     groups = admin_client.get(reverse("admin:auth_group_changelist")).content.decode()
     assert "Cán bộ Bộ" in groups
+
+
+def test_permissions_are_named_in_words_in_the_pickers(admin_client, officer_a):
+    change = admin_client.get(
+        reverse("admin:auth_user_change", args=[officer_a.pk])
+    ).content.decode()
+    assert ">Báo cáo năm · được thêm</option>" in change
+    assert "Can add annual report" not in change
+    group = Group.objects.get(name="ministry_staff")
+    content = admin_client.get(
+        reverse("admin:auth_group_change", args=[group.pk])
+    ).content.decode()
+    assert "được xem</option>" in content
+    assert ">Can view" not in content and "| Can " not in content
