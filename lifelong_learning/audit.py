@@ -421,3 +421,11 @@ class ChangeReasonAdminMixin:
         if reason:
             obj._change_reason = reason
         super().save_model(request, obj, form, change)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        # The history page shows a stored fixed word ("import") in words.
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            record.history_change_reason = change_reason_label(
+                record.history_change_reason
+            )

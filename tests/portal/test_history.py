@@ -46,3 +46,14 @@ def test_report_and_institution_pages_show_the_reason_in_words(
     content = institution_page.content.decode()
     assert f"· {demo}" in content
     assert "· demo<" not in content
+
+
+def test_the_admins_history_page_shows_the_reason_in_words(client, administrator):
+    report = ReportFactory()
+    report.institution.history.update(history_change_reason="import")
+    client.force_login(administrator)
+    content = client.get(
+        reverse("admin:institutions_institution_history", args=[report.institution.pk])
+    ).content.decode()
+    assert "nhập từ tệp" in content
+    assert "<td>import</td>" not in content
