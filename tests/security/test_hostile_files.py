@@ -4,7 +4,6 @@ with a message saying what is wrong (and where), and nothing is written."""
 
 import io
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
-QUICK_SECONDS = 2.0
 ROW = ["HF-1", "Thư viện Thử", "library_district", PROVINCE_A, "", "", "2000", ""]
 
 
@@ -47,14 +45,12 @@ def read_errors(path: Path, **options) -> list[str]:
 
 
 def refused_quickly(path: Path) -> str:
-    """Imports the file; asserts it is refused within QUICK_SECONDS with
-    nothing written, and returns the message."""
+    """Imports the file; asserts it is refused with nothing written, and
+    returns the message. (How quickly is a figure of `make bench`, not a
+    timed test.)"""
     before = Institution.objects.count()
-    started = time.monotonic()
     result = institutions_import(path=path)
-    elapsed = time.monotonic() - started
     assert not result.ok
-    assert elapsed < QUICK_SECONDS, f"took {elapsed:.1f} s"
     assert Institution.objects.count() == before
     return " ".join(str(error) for error in result.errors)
 
@@ -343,4 +339,6 @@ def test_a_report_file_with_a_very_long_name_imports(client, officer_a):
     response = client.post(response["Location"], {"status": "draft"})
     assert response.status_code == 302
     report = AnnualReport.objects.get(institution__code="LONG-1")
-    assert len(report.history.first().history_change_reason) == 100
+    # Cut between words, with an ellipsis, within the field's 100 characters.
+    reason = report.history.first().history_change_reason
+    assert len(reason) <= 100 and reason.endswith("…")
