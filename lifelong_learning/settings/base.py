@@ -81,6 +81,18 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue instead of failing with "database is locked": a write
+    # transaction takes the lock when it begins (IMMEDIATE) and waits up to 20 s
+    # for it, so the loser of a race meets the version check (409) as it does
+    # on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # A streaming replica of the primary: dashboards read from it (see db.py).
 READ_REPLICA_ENABLED = bool(env("DATABASE_REPLICA_URL", default=""))
 if READ_REPLICA_ENABLED:

@@ -16,6 +16,17 @@ AXES_ENABLED = False
 # Serve static files from the finders; tests do not run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: concurrent writers then meet SQLite's real locking
+    # (tests/security/test_concurrency.py), as with `make run`.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(
+            tempfile.gettempdir(), f"lifelong-learning-test-{os.getpid()}.sqlite3"
+        )
+    }
 # A second alias that mirrors the test database, so routing to a replica can be
 # tested with two real connections; only tests that enable it use it.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

@@ -1,0 +1,58 @@
+"""Simultaneous writers: the loser of a race is told so (409), never a 500,
+on SQLite (the `make run` default) as on PostgreSQL."""
+
+import threading
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from reports.models import AnnualReport
+from tests.factories import InstitutionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WRITERS = 8
+
+
+def test_simultaneous_sheet_saves_give_one_save_and_conflicts_never_500(
+    officer_a, province_a
+):
+    institution = InstitutionFactory(
+        code="RACE-LIB", province=province_a, category="library_district"
+    )
+    url = (
+        f"{reverse('reports:sheet')}?year=2024&category=library_district"
+        f"&province={province_a.code}"
+    )
+    clients = []
+    for _ in range(WRITERS):
+        client = Client()
+        client.force_login(officer_a)
+        clients.append(client)
+    start = threading.Barrier(WRITERS)
+    statuses: list[int] = []
+
+    def save(client, value):
+        start.wait()
+        response = client.post(
+            url,
+            {
+                "action": "save",
+                f"r{institution.pk}-version": "0",
+                f"r{institution.pk}-learning_visits": str(value),
+            },
+        )
+        statuses.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=save, args=(client, 100 + index))
+        for index, client in enumerate(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [302] + [409] * (WRITERS - 1), statuses
+    assert AnnualReport.objects.filter(institution=institution).count() == 1
