@@ -57,7 +57,9 @@ class AnnualReportAdminForm(forms.ModelForm):
                 raise forms.ValidationError(
                     _("This report is approved and locked; reopen it first.")
                 )
-            if cleaned.get("expected_version") not in (None, current.version):
+            # The version the page was opened with is required: without it a
+            # save could overwrite newer values unseen.
+            if cleaned.get("expected_version") != current.version:
                 raise forms.ValidationError(
                     _("Someone else saved this report after you opened it. Reload.")
                 )

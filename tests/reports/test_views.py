@@ -952,3 +952,22 @@ def test_officer_landing_page_says_what_came_back_and_links_to_it(
     logged_in(client, ministry_user)
     page = client.get(reverse("reports:dashboard"), follow=True)
     assert 'data-testid="returned-work"' not in page.content.decode()
+
+
+@pytest.mark.parametrize("sent", [{}, {"expected_version": "1"}])
+def test_admin_save_without_the_version_seen_does_not_overwrite_newer_values(
+    client, administrator, library_a, sent
+):
+    report = ReportFactory(institution=library_a, learning_visits=10)
+    # An officer saved newer values after the administrator opened the form.
+    report.learning_visits = 99
+    report.version = 2
+    report.save()
+    logged_in(client, administrator)
+    url = reverse("admin:reports_annualreport_change", args=[report.pk])
+
+    response = client.post(url, {**sent, "learning_visits": "5", "lll_services": ""})
+
+    assert response.status_code == 200  # the form again, with the refusal
+    report.refresh_from_db()
+    assert (report.learning_visits, report.version) == (99, 2)
