@@ -8,6 +8,8 @@ import pytest
 from institutions.models import Institution
 from reports.demo import DEMO_PASSWORD
 
+from ..conftest import assert_accessible
+
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "hoc-tap-suot-doi-2030"
@@ -23,6 +25,7 @@ def _check_error_page(journey, status: int, heading: str) -> None:
     assert page.get_by_test_id("error-what").inner_text().strip()
     assert page.get_by_test_id("error-todo").inner_text().strip()
     journey.check()
+    assert_accessible(page)
     # The header is there, and the way home works.
     assert page.locator("header .navbar-brand").is_visible()
     page.get_by_test_id("error-home").click()
@@ -102,6 +105,7 @@ def test_change_own_password_and_log_in_with_it(journey):
     ).click()
     page.wait_for_url("**/accounts/password_change/")
     journey.check()
+    assert_accessible(page)
     form = page.locator("main form")
     form.get_by_label(journey.say("Mật khẩu cũ", "Old password")).fill(DEMO_PASSWORD)
     # Too short first: Django's validators say why.
