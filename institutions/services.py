@@ -373,7 +373,11 @@ class InstitutionRowValidator:
                     "category",
                     category,
                     _("unknown category; the categories are: %(categories)s")
-                    % {"categories": ", ".join(Category.values)},
+                    % {
+                        "categories": ", ".join(
+                            f"{value} ({label})" for value, label in Category.choices
+                        )
+                    },
                 )
             )
 

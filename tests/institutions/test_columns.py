@@ -41,6 +41,8 @@ def test_import_errors_show_the_columns_words_beside_its_code(
     cells = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", errors).split()))
     assert "category loại hình" in cells
     assert "province_code mã tỉnh" in cells
+    # The refusal names each category with its words.
+    assert "museum (Bảo tàng)" in cells
 
 
 def test_xlsx_template_explains_its_header(client, officer_a):
