@@ -21,6 +21,7 @@ from lifelong_learning.audit import reason_clip
 from lifelong_learning.roles import user_can_write_province, user_province
 from lifelong_learning.tabular import (
     RowError,
+    RowErrors,
     SeenKeys,
     TableError,
     TableReader,
@@ -213,15 +214,20 @@ def institution_close(
 
 @dataclass
 class ImportResult:
-    """What an import found (and, unless it was a dry run, wrote)."""
+    """What an import found (and, unless it was a dry run, wrote). Every
+    error is counted, the first ``ERRORS_KEPT`` kept (:class:`RowErrors`)."""
 
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: RowErrors = field(default_factory=RowErrors)
     written: bool = False
     # The provinces whose institutions the write created, changed or moved.
     provinces: set[str] = field(default_factory=set)
+
+    def __post_init__(self):
+        if not isinstance(self.errors, RowErrors):
+            self.errors = RowErrors(self.errors)
 
     @property
     def ok(self) -> bool:
@@ -625,6 +631,10 @@ def _import_pass(
                 if len(batch) >= BATCH_SIZE:
                     _batch_process(batch, validator, result, write=write, user=user)
                     batch = []
+                if result.errors.full:
+                    # The file is refused whatever its other rows hold.
+                    result.errors.stopped_at = row_number
+                    break
         except TableError as error:
             result.errors.extend(error.errors)
         if batch:
@@ -638,7 +648,8 @@ def institution_rows_import(
     """Imports ``(row_number, values)`` rows, all or nothing.
 
     ``rows`` is read once, in one transaction: every row is validated and
-    compared with the registry (collecting every error) and, while no row so
+    compared with the registry (collecting every error, until
+    ``ERRORS_KEPT`` have been found: reading stops there) and, while no row so
     far has an error, written in batches; a file with any error leaves nothing
     behind. A dry run only checks.
     ``user`` ``None`` (the command line) is not fenced to a province.

@@ -2,20 +2,32 @@
 
 A file is stored under a random token in a private temporary directory; the
 session of the user who uploaded it holds the token, so nobody else can
-confirm or read it. Files older than a day are removed on the next upload.
+confirm or read it. Beside it, the result of its dry run is kept, so that
+showing the preview again (a reload, a language switch back, the errors'
+download) does not read the file again. Files older than a day are removed on
+the next upload.
 """
 
+import os
+import pickle
 import re
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from lifelong_learning.tabular import table_format
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+from lifelong_learning.tabular import RowErrors, table_format, table_write
+from lifelong_learning.uploads import file_response
 
 SESSION_KEY = "institution_imports"
 MAX_AGE_SECONDS = 24 * 60 * 60
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_RESULT_KEY = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+_RESULT_SUFFIX = ".result"
 
 
 def upload_directory() -> Path:
@@ -28,8 +40,11 @@ def uploads_prune(*, max_age: int = MAX_AGE_SECONDS) -> None:
     """Removes uploads older than ``max_age`` seconds."""
     limit = time.time() - max_age
     for path in upload_directory().iterdir():
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:  # removed meanwhile by another request
+            continue
 
 
 def upload_store(*, session, upload) -> str:
@@ -59,9 +74,58 @@ def upload_get(*, session, token: str) -> tuple[Path, str] | None:
     return path, entry["name"]
 
 
+def _result_path(path: Path, key: str) -> Path:
+    if not _RESULT_KEY.match(key):
+        raise ValueError(f"not a result key: {key!r}")
+    return path.with_name(f"{path.stem}.{key}{_RESULT_SUFFIX}")
+
+
+def upload_result(*, path: Path, key: str, compute: Callable[[], object]):
+    """The dry run of the stored upload ``path`` under ``key`` (what it
+    depends on besides the file: the status asked for, the language of its
+    messages): computed with ``compute()`` the first time, then read back.
+
+    The result is pickled into the private upload directory, which only the
+    portal writes to; one that cannot be read back is computed again.
+    """
+    stored = _result_path(path, key)
+    try:
+        with stored.open("rb") as handle:
+            # Safe to unpickle: only the portal writes to this directory.
+            return pickle.load(handle)
+    except FileNotFoundError:
+        pass
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        stored.unlink(missing_ok=True)
+    result = compute()
+    partial = stored.with_name(f"{stored.name}.{secrets.token_hex(4)}")
+    with partial.open("wb") as handle:
+        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, stored)
+    return result
+
+
 def upload_discard(*, session, token: str) -> None:
+    """Forgets an upload and removes its file and kept results."""
     uploads = session.get(SESSION_KEY, {})
     entry = uploads.pop(token, None)
     session[SESSION_KEY] = uploads
     if entry is not None:
-        (upload_directory() / entry["path"]).unlink(missing_ok=True)
+        path = upload_directory() / entry["path"]
+        path.unlink(missing_ok=True)
+        for result in upload_directory().glob(f"{path.stem}.*{_RESULT_SUFFIX}"):
+            result.unlink(missing_ok=True)
+
+
+def row_errors_response(*, errors: RowErrors, file_name: str) -> FileResponse:
+    """The errors of an upload's check as a CSV file to download: the kept
+    ones, then, if reading stopped early, a line saying where."""
+    rows = [(error.row, error.column, error.value, error.message) for error in errors]
+    if errors.stopped_at is not None:
+        rows.append((None, "", "", errors.stopped_message()))
+    columns = (_("row"), _("column"), _("value"), _("reason"))
+    return file_response(
+        ".csv",
+        lambda path: table_write(path, columns=columns, rows=rows),
+        f"{Path(file_name).stem}-errors.csv",
+    )

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
@@ -35,7 +36,13 @@ from .selectors import (
     institution_visible_list,
 )
 from .tables import InstitutionTable
-from .uploads import upload_discard, upload_get, upload_store
+from .uploads import (
+    row_errors_response,
+    upload_discard,
+    upload_get,
+    upload_result,
+    upload_store,
+)
 
 VIEW = "institutions.view_institution"
 # Named, not imported: the registry sits below the reports app.
@@ -271,8 +278,9 @@ class InstitutionImportView(ImportPermissionMixin, FormView):
 
 
 class InstitutionImportPreviewView(ImportPermissionMixin, View):
-    """Step 2: what the file would change, and every error; step 3 (POST):
-    write it all."""
+    """Step 2: what the file would change, and its errors (``?errors=csv``:
+    as a file); step 3 (POST): write it all. The check runs once per upload
+    and language, and is kept with the file."""
 
     template_name = "institutions/institution_import_preview.html"
 
@@ -282,15 +290,28 @@ class InstitutionImportPreviewView(ImportPermissionMixin, View):
             raise Http404
         return upload
 
+    def _checked(self, path):
+        return upload_result(
+            path=path,
+            key=get_language(),
+            compute=lambda: services.institutions_import(
+                path=path, user=self.request.user, dry_run=True
+            ),
+        )
+
     def get(self, request, token):
         path, name = self._upload(token)
-        result = services.institutions_import(
-            path=path, user=request.user, dry_run=True
-        )
+        result = self._checked(path)
+        if request.GET.get("errors") == "csv":
+            return row_errors_response(errors=result.errors, file_name=name)
         return self._render(token, name, result)
 
     def post(self, request, token):
         path, name = self._upload(token)
+        checked = self._checked(path)
+        if not checked.ok:
+            # The same file is refused again, without reading it again.
+            return self._render(token, name, checked)
         result = services.institutions_import(path=path, user=request.user)
         if not result.ok:
             return self._render(token, name, result)

@@ -24,6 +24,7 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 CSV = "csv"
@@ -45,6 +46,9 @@ XLSX_MAX_UNCOMPRESSED_BYTES = 1024**3
 XLSX_MAX_RATIO = 100
 XLSX_MAX_MEMBERS = 10_000
 _RATIO_MIN_BYTES = 1024 * 1024
+# A file with errors is refused, whatever its other rows hold: an import keeps
+# and shows the first errors and stops reading once it has found this many.
+ERRORS_KEPT = 1000
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -81,6 +85,49 @@ class RowError:
             "value": value,
             "message": self.message,
         }
+
+
+class RowErrors(list):
+    """The errors (or warnings) of a file: every one is counted in ``total``,
+    the first ``keep`` are kept (a file whose every row is wrong would
+    otherwise hold millions). ``full`` once ``keep`` are kept: then the file
+    is refused whatever its remaining rows hold, and an import stops reading
+    there, recording the last row it read in ``stopped_at``."""
+
+    def __init__(self, errors: Iterable[RowError] = (), *, keep: int | None = None):
+        super().__init__()
+        self.keep = ERRORS_KEPT if keep is None else keep
+        self.total = 0
+        self.stopped_at: int | None = None
+        self.extend(errors)
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        if len(self) < self.keep:
+            super().append(error)
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    @property
+    def full(self) -> bool:
+        return self.total >= self.keep
+
+    @property
+    def hidden(self) -> int:
+        """How many were counted but not kept."""
+        return self.total - len(self)
+
+    def stopped_message(self) -> str:
+        """Where and why reading stopped early, for people; empty if it did not."""
+        if self.stopped_at is None:
+            return ""
+        return _(
+            "Reading stopped at row %(row)s after the first %(kept)s errors: the "
+            "file is refused anyway, and the rows after it were not checked. "
+            "Correct these rows and upload the file again."
+        ) % {"row": self.stopped_at, "kept": self.keep}
 
 
 class TableError(Exception):
@@ -350,9 +397,61 @@ class _CsvPosition:
     row = 1
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _too_wide_error(row: int) -> TableError:
+    return _file_error(
+        _(
+            "more than %(max)s columns: a table has at most %(max)s columns. "
+            "Delete what lies right of the table, even empty cells, and save it "
+            "again."
+        )
+        % {"max": MAX_COLUMNS},
+        row=row,
+    )
+
+
+def _value_too_far_error(row: int) -> TableError:
+    return _file_error(
+        _("values beyond column %(max)s; a table has at most %(max)s columns.")
+        % {"max": MAX_COLUMNS},
+        row=row,
+    )
+
+
+class _CsvWidthGuard:
+    """Counts the cells of the record being read before the CSV parser sees
+    its lines, so that a record of a million empty cells is refused at its
+    first cell beyond ``MAX_COLUMNS`` instead of becoming a list of a million
+    strings. Delimiters inside quotes do not count; a quoted value may span
+    lines."""
+
+    def __init__(self):
+        self.in_quotes = False
+        self.delimiters = 0
+
+    def check(self, line: str, row: int) -> None:
+        if '"' in line or self.in_quotes:
+            # A pair of quotes encloses quoted text ("" inside it as well);
+            # what is left after an unpaired quote is inside quotes too.
+            text = _QUOTED.sub("", '"' + line if self.in_quotes else line)
+            outside, quote, _rest = text.partition('"')
+            self.in_quotes = bool(quote)
+        else:
+            outside = line
+        self.delimiters += outside.count(",")
+        if self.delimiters >= MAX_COLUMNS:
+            raise _too_wide_error(row)
+        if not self.in_quotes:
+            self.delimiters = 0
+
+
 def _csv_lines(handle: BinaryIO, position: _CsvPosition) -> Iterator[str]:
     """Decodes the file line by line, so that a line that is not UTF-8 (a
-    file mixing encodings) or holds binary data is named by its row."""
+    file mixing encodings) or holds binary data is named by its row, and a
+    record wider than ``MAX_COLUMNS`` is refused before it is split."""
+    guard = _CsvWidthGuard()
     for line_number, raw in enumerate(handle, start=1):
         if line_number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
@@ -365,7 +464,7 @@ def _csv_lines(handle: BinaryIO, position: _CsvPosition) -> Iterator[str]:
                 row=position.row,
             )
         try:
-            yield raw.decode("utf-8")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise _file_error(
                 _(
@@ -374,14 +473,16 @@ def _csv_lines(handle: BinaryIO, position: _CsvPosition) -> Iterator[str]:
                 ),
                 row=position.row,
             ) from error
+        guard.check(line, position.row)
+        yield line
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     position = _CsvPosition()
     with path.open("rb") as handle:
         try:
             for row in csv.reader(_csv_lines(handle, position)):
-                yield row
+                yield position.row, row
                 position.row += 1
         except csv.Error as error:
             raise _file_error(
@@ -410,7 +511,25 @@ def _sheet_size_check(sheet) -> None:
         )
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+def _xlsx_cells(row: int, cells: list[dict]) -> list[str]:
+    """The texts of a row from the cells the sheet holds (it leaves out empty
+    ones): a value far right costs one cell, not one per column before it,
+    and a value beyond ``MAX_COLUMNS`` refuses the file at that cell."""
+    texts: list[str] = []
+    for cell in cells:
+        text = _cell_text(cell["value"])
+        if not text.strip():
+            continue
+        column = cell["column"]
+        if column > MAX_COLUMNS:
+            raise _value_too_far_error(row)
+        if column > len(texts):
+            texts.extend([""] * (column - len(texts)))
+        texts[column - 1] = text
+    return texts
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     not_xlsx = _not_xlsx_message()
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -421,22 +540,35 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
             return
         sheet = workbook.worksheets[0]
         _sheet_size_check(sheet)
-        # Some programs write a wrong sheet size; without it nothing is cut off.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as error:
-                raise _file_error(not_xlsx) from error
-            yield [_cell_text(value) for value in row]
+        # The sheet's rows as stored, each a list of the cells it holds: the
+        # declared size (which some programs write wrong) plays no part, and
+        # neither rows nor cells that the file leaves out cost anything, unlike
+        # ``iter_rows``, which fills every row up to its last cell.
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            rows = parser.parse()
+            while True:
+                try:
+                    row_number, cells = next(rows)
+                except StopIteration:
+                    return
+                except Exception as error:
+                    raise _file_error(not_xlsx) from error
+                yield row_number, _xlsx_cells(row_number, cells)
     finally:
         workbook.close()
 
 
-def _raw_rows(path: Path, max_bytes: int | None = None) -> Iterator[list[str]]:
+def _raw_rows(
+    path: Path, max_bytes: int | None = None
+) -> Iterator[tuple[int, list[str]]]:
     try:
         with path.open("rb") as handle:
             table_content_check(handle, path, max_bytes=max_bytes)
@@ -447,19 +579,12 @@ def _raw_rows(path: Path, max_bytes: int | None = None) -> Iterator[list[str]]:
     return _xlsx_rows(path)
 
 
-def _size_check(row_number: int, cells: list[str]) -> None:
-    """Refuses, while reading, a row beyond the row limit or with a value
-    beyond the column limit."""
+def _size_check(row_number: int) -> None:
+    """Refuses, while reading, a row beyond the row limit."""
     if row_number > MAX_ROWS:
         raise _file_error(
             _("more than %(max)s rows: split the file into several files.")
             % {"max": MAX_ROWS},
-            row=row_number,
-        )
-    if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
-        raise _file_error(
-            _("values beyond column %(max)s; a table has at most %(max)s columns.")
-            % {"max": MAX_COLUMNS},
             row=row_number,
         )
 
@@ -523,7 +648,7 @@ class TableReader:
     Each iteration reads the file again from the start. Before reading, the
     content must match the file's type (:func:`table_content_check`, with
     ``max_bytes`` if given); files beyond ``MAX_ROWS`` rows or
-    ``MAX_COLUMNS`` columns are refused.
+    ``MAX_COLUMNS`` columns are refused at the first row or cell beyond them.
     """
 
     def __init__(
@@ -547,10 +672,10 @@ class TableReader:
         rows = _raw_rows(self.path, self.max_bytes)
         header = None
         data_rows = 0
-        for row_number, cells in enumerate(rows, start=1):
-            _size_check(row_number, cells)
+        for row_number, cells in rows:
+            _size_check(row_number)
             if header is None:
-                if not any(cell.strip() for cell in cells):
+                if row_number != HEADER_ROW or not any(cell.strip() for cell in cells):
                     raise _file_error(
                         _("The file is empty: its first row must name the columns.")
                     )

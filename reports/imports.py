@@ -25,6 +25,7 @@ from institutions.models import (
 )
 from lifelong_learning.tabular import (
     RowError,
+    RowErrors,
     SeenKeys,
     TableError,
     TableReader,
@@ -65,7 +66,7 @@ class ImportResult(institutions_services.ImportResult):
     """What an import found (and, unless it was a dry run, wrote): the
     registry's counts and errors, with warnings and the first rows."""
 
-    warnings: list[RowError] = field(default_factory=list)
+    warnings: RowErrors = field(default_factory=RowErrors)
     preview: list[PreviewRow] = field(default_factory=list)
     # Rows per year sheet (province code, year, category), in file order.
     sheets: dict[tuple[str, int, str], int] = field(default_factory=dict)
@@ -214,6 +215,10 @@ class _Pass:
                     if len(batch) >= BATCH_SIZE:
                         self._batch(batch)
                         batch = []
+                        if self.result.errors.full:
+                            # The file is refused whatever its other rows hold.
+                            self.result.errors.stopped_at = item[0]
+                            return self.result
             except TableError as error:
                 self.result.errors.extend(error.errors)
             if batch:
@@ -290,7 +295,8 @@ def report_rows_import(
     ``rows`` is read once, in one transaction: each batch is checked and,
     while no row so far has an error, written with ``status``; the rest of
     the file is still checked after an error, so every error and warning is
-    reported, and then nothing is kept. A dry run only checks. ``user``
+    reported (until ``ERRORS_KEPT`` errors have been found: reading stops
+    there), and then nothing is kept. A dry run only checks. ``user``
     ``None`` (the command line) is not fenced to a province.
     """
     reason = _("Imported from %(file)s") % {"file": source} if source else ""

@@ -12,13 +12,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from institutions.models import YEAR_MAX, YEAR_MIN, Category, Institution, Province
-from institutions.uploads import upload_discard, upload_get, upload_store
+from institutions.uploads import (
+    row_errors_response,
+    upload_discard,
+    upload_get,
+    upload_result,
+    upload_store,
+)
 from lifelong_learning.roles import (
     province_denied,
     user_can_see_province,
@@ -728,22 +734,36 @@ class UploadPreviewView(UploadMixin, View):
             raise Http404
         return status
 
+    def _checked(self, path, name, status):
+        """The dry run, once per upload, status and language (kept with it)."""
+        return upload_result(
+            path=path,
+            key=f"{status}-{get_language()}",
+            compute=lambda: reports_import(
+                path=path,
+                user=self.request.user,
+                status=status,
+                dry_run=True,
+                preview_limit=PREVIEW_ROWS,
+                source=name,
+            ),
+        )
+
     def get(self, request, token):
         path, name = self._upload(token)
         status = self._status(request.GET)
-        result = reports_import(
-            path=path,
-            user=request.user,
-            status=status,
-            dry_run=True,
-            preview_limit=PREVIEW_ROWS,
-            source=name,
-        )
+        result = self._checked(path, name, status)
+        if request.GET.get("errors") == "csv":
+            return row_errors_response(errors=result.errors, file_name=name)
         return self._render(token, name, status, result)
 
     def post(self, request, token):
         path, name = self._upload(token)
         status = self._status(request.POST)
+        checked = self._checked(path, name, status)
+        if not checked.ok:
+            # The same file is refused again, without reading it again.
+            return self._render(token, name, status, checked, http_status=400)
         result = reports_import(
             path=path, user=request.user, status=status, source=name
         )

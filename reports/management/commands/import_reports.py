@@ -34,9 +34,11 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
+            if result.errors.stopped_at is not None:
+                self.stderr.write(result.errors.stopped_message())
             raise CommandError(
                 _("%(count)s errors in %(path)s; nothing was written.")
-                % {"count": len(result.errors), "path": path},
+                % {"count": result.errors.total, "path": path},
                 returncode=1,
             )
         for warning in result.warnings:
