@@ -79,9 +79,9 @@ def report_values_check(
     """Checks parsed values (bool, int or None) for an institution and year.
 
     Errors: a field that does not apply to the category, a negative count, a
-    year in which the institution is not active. Warnings: a count that changed
-    more than threefold against ``previous`` (last year's report), a criterion
-    that turned from yes to no.
+    year after the current one, a year in which the institution is not active.
+    Warnings: a count that changed more than threefold against ``previous``
+    (last year's report), a criterion that turned from yes to no.
     """
     check = ReportCheck()
     applicable = applicable_fields(institution.category)
@@ -101,6 +101,11 @@ def report_values_check(
             }
     if not YEAR_MIN <= year <= YEAR_MAX:
         check.errors["year"] = str(YEAR_RANGE_MESSAGE)
+    elif year > timezone.localdate().year:
+        # A year that has not begun has nothing to report yet.
+        check.errors["year"] = _(
+            "No report can be entered for %(year)s: it is after the current year."
+        ) % {"year": year}
     elif not institution.is_active_in(year):
         check.errors["year"] = _(
             "%(institution)s is not active in %(year)s (opened %(opened)s, "

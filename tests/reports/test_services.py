@@ -22,6 +22,7 @@ from reports.services import (
     report_sheet_submit,
     report_submit,
     report_values_check,
+    reports_check,
     reports_save,
 )
 from tests.conftest import PROVINCE_A, PROVINCE_B
@@ -494,3 +495,42 @@ def test_batch_writes_in_several_statements(officer_a, geography, monkeypatch):
     )
     assert AnnualReport.objects.filter(learning_visits=3).count() == 5
     assert ReportTransition.objects.count() == 5
+
+
+@pytest.mark.parametrize("years_ahead", [1, 4, 73])
+def test_no_report_for_a_year_after_the_current_one_by_any_path(
+    officer_a, library_a, years_ahead, tmp_path
+):
+    from django.utils import timezone
+
+    from reports.imports import reports_import
+
+    year = timezone.localdate().year + years_ahead
+    with pytest.raises(ValidationError):
+        report_save(
+            user=officer_a,
+            institution=library_a,
+            year=year,
+            values={"lll_services": True},
+        )
+    (check,) = reports_check(
+        user=officer_a, entries=[ReportEntry(library_a, year, {"lll_services": True})]
+    )
+    assert "year" in check.errors
+    path = tmp_path / "future.csv"
+    path.write_text(f"institution_code,year,lll_services\n{library_a.code},{year},1\n")
+    result = reports_import(path=path, user=officer_a)
+    assert not result.ok
+    assert not AnnualReport.objects.exists()
+
+
+def test_a_report_for_the_current_year_is_accepted(officer_a, library_a):
+    from django.utils import timezone
+
+    report = report_save(
+        user=officer_a,
+        institution=library_a,
+        year=timezone.localdate().year,
+        values={"lll_services": True},
+    )
+    assert report.pk
