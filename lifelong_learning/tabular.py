@@ -110,6 +110,11 @@ class RowErrors(list):
         for error in errors:
             self.append(error)
 
+    def __reduce__(self):
+        # Pickled with its counts (the upload's check is kept as a pickle); the
+        # default would add the items back through ``extend`` before them.
+        return _row_errors_restore, (list(self), self.keep, self.total, self.stopped_at)
+
     @property
     def full(self) -> bool:
         return self.total >= self.keep
@@ -128,6 +133,15 @@ class RowErrors(list):
             "file is refused anyway, and the rows after it were not checked. "
             "Correct these rows and upload the file again."
         ) % {"row": self.stopped_at, "kept": self.keep}
+
+
+def _row_errors_restore(
+    errors: list[RowError], keep: int, total: int, stopped_at: int | None
+) -> RowErrors:
+    restored = RowErrors(errors, keep=keep)
+    restored.total = total
+    restored.stopped_at = stopped_at
+    return restored
 
 
 class TableError(Exception):
