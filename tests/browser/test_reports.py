@@ -57,7 +57,7 @@ def test_officer_fills_and_submits_a_sheet_and_ministry_approves_it(
     page.get_by_role("button", name="Xem").click()
     page.wait_for_load_state()
     counter = page.get_by_test_id("reported-counter")
-    assert "0 trên 5 thiết chế đã báo cáo" in counter.inner_text()
+    assert "0/5 thiết chế đã báo cáo" in counter.inner_text()
     assert "2024: 14.300" not in page.content()
     assert "2024: 3.000" in page.content()
 
@@ -102,9 +102,13 @@ def test_officer_fills_and_submits_a_sheet_and_ministry_approves_it(
 
     page.get_by_test_id("sheet-submit").click()
     page.wait_for_load_state()
+    # Asked once, naming the five reports.
+    assert page.get_by_test_id("confirm-list").locator("li").count() == 5
+    page.get_by_test_id("confirm-submit").click()
+    page.wait_for_load_state()
     assert "Đã gửi 5 báo cáo" in page.locator("main").inner_text()
     counter = page.get_by_test_id("reported-counter")
-    assert "5 trên 5 thiết chế đã báo cáo" in counter.inner_text()
+    assert "5/5 thiết chế đã báo cáo" in counter.inner_text()
     page.screenshot(path=tmp_path / "sheet-submitted-laptop.png", full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=tmp_path / "sheet-submitted-phone.png", full_page=True)
@@ -123,6 +127,9 @@ def test_officer_fills_and_submits_a_sheet_and_ministry_approves_it(
     page.wait_for_load_state()
     page.screenshot(path=tmp_path / "review-sheet-laptop.png", full_page=True)
     page.get_by_test_id("approve-all").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("confirm-list").locator("li").count() == 5
+    page.get_by_test_id("confirm-approve").click()
     page.wait_for_load_state()
     assert "Đã duyệt 5 báo cáo" in page.locator("main").inner_text()
 
