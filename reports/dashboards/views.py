@@ -6,7 +6,9 @@ figures."""
 import csv
 import hashlib
 import io
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -14,9 +16,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -28,14 +29,15 @@ from openpyxl import Workbook
 
 from institutions.models import Province
 from lifelong_learning.db import replica_reads
+from lifelong_learning.pagination import BoundedPaginator
 from lifelong_learning.roles import (
     province_denied,
     user_can_see_province,
     user_province,
-    user_role,
     user_sees_all_provinces,
 )
 from lifelong_learning.tabular import escape_formula
+from lifelong_learning.uploads import file_response
 from targets.models import Target
 from targets.selectors import target_list
 
@@ -150,7 +152,7 @@ def default_year(years: list[int], *, approved_only: bool) -> int:
 # replaces them at once (the key holds the counters' token). Raise the version
 # when the pages' templates change in a way a deployment must not mix.
 PAGE_CACHE_SECONDS = 600
-PAGE_CACHE_VERSION = "1"
+PAGE_CACHE_VERSION = "2"
 
 
 @method_decorator(replica_reads, name="dispatch")
@@ -196,20 +198,28 @@ class DashboardMixin(LoginRequiredMixin):
 
     def page_cache_key(self) -> str:
         # What a page shows, and whether the user may see it at all, depends
-        # only on these: the address (filters, page), the language, the role
-        # and an officer's province, and the data.
-        own = self.own_province.code if self.own_province else ""
+        # only on these: the address (filters, page), the language, what the
+        # person may see (every province, or which one, however that right
+        # was given: group, own permission, superuser or none) and the data.
         parts = (
             PAGE_CACHE_VERSION,
             type(self).__name__,
             self.request.get_full_path(),
             get_language(),
-            str(user_role(self.request.user) or ""),
-            own,
+            self.scope(),
             counts_token(),
         )
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
         return f"dashboard:{digest}"
+
+    def scope(self) -> str:
+        """The effective scope of the person: "all", "province:CODE" or
+        "none"."""
+        if self.sees_all:
+            return "all"
+        if self.own_province is not None:
+            return f"province:{self.own_province.code}"
+        return "none"
 
     def visible_provinces(self) -> list[Province]:
         provinces = Province.objects.order_by("name_sort")
@@ -358,7 +368,7 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
         )
         cards = cards_build(figures, code)
         all_provinces = self.all_provinces()
-        paginator = Paginator(
+        paginator = BoundedPaginator(
             follow_up_list(
                 province_code=code,
                 year=filters.year,
@@ -376,11 +386,13 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
             on_track=on_track_map(figures, all_provinces, {code}),
             table=overview_table(figures.evaluations(code)),
             follow_up_page=page,
-            follow_ups=follow_ups(
-                page.object_list,
-                year=filters.year,
-                approved_only=filters.approved_only,
-                targets=self.targets,
+            follow_ups=list(
+                follow_ups(
+                    page.object_list,
+                    year=filters.year,
+                    approved_only=filters.approved_only,
+                    targets=self.targets,
+                )
             ),
             area_name=province.name,
             **kwargs,
@@ -517,33 +529,41 @@ def _cell(value):
     return escape_formula(str(value))
 
 
-def table_response(table: Table, *, file_format: str, filename: str) -> HttpResponse:
-    """The table as a CSV (UTF-8 with BOM) or XLSX download. Text that a
-    spreadsheet would run as a formula (=, +, -, @ first) gets an apostrophe."""
+def _csv_lines(table: Table) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    yield "\ufeff"
+    for row in itertools.chain([table.columns], table.rows):
+        writer.writerow([_cell(v) for v in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _xlsx_write(table: Table, path: str) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=table.name[:31])
+    for row in itertools.chain([table.columns], table.rows):
+        sheet.append([_cell(v) for v in row])
+    workbook.save(path)
+
+
+def table_response(
+    table: Table, *, file_format: str, filename: str
+) -> StreamingHttpResponse | FileResponse:
+    """The table as a CSV (UTF-8 with BOM) or XLSX download, streamed: CSV a
+    row at a time, XLSX through a temporary file, so a long table never sits
+    whole in memory. Text that a spreadsheet would run as a formula (=, +, -,
+    @ first) gets an apostrophe."""
     if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([_cell(c) for c in table.columns])
-        writer.writerows([_cell(v) for v in row] for row in table.rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        response = StreamingHttpResponse(
+            _csv_lines(table), content_type="text/csv; charset=utf-8"
         )
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=table.name[:31])
-        sheet.append([_cell(c) for c in table.columns])
-        for row in table.rows:
-            sheet.append([_cell(v) for v in row])
-        output = io.BytesIO()
-        workbook.save(output)
-        response = HttpResponse(
-            output.getvalue(),
-            content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            ),
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    return file_response(
+        ".xlsx", lambda path: _xlsx_write(table, path), f"{filename}.xlsx"
+    )
 
 
 class DashboardExportView(DashboardMixin, View):

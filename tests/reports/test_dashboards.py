@@ -401,12 +401,12 @@ def test_follow_up_lists_who_has_not_reported_or_does_not_meet(
 
 
 def read_csv(response) -> list[list[str]]:
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
 def read_xlsx(response) -> list[list]:
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
@@ -624,3 +624,39 @@ def test_a_changed_target_changes_the_page(client, ministry_user, targets, geogr
     after = client.get(address)
     assert "body" not in after.context
     assert main_html(after) != before
+
+
+@pytest.mark.parametrize("how", ["group", "permission", "superuser"])
+def test_the_cache_is_keyed_on_what_the_person_may_see_not_their_group(
+    client, targets, geography, how
+):
+    """A superuser and an account without any group both have no role group;
+    a cached page of the one must never be served to the other."""
+    from django.contrib.auth.models import Permission
+
+    from lifelong_learning.roles import Role
+    from tests.factories import UserFactory
+
+    if how == "group":
+        sees_all = UserFactory(username="sees-all", role=Role.MINISTRY_STAFF)
+    elif how == "permission":
+        sees_all = UserFactory(username="sees-all")
+        sees_all.user_permissions.add(
+            Permission.objects.get(codename="view_all_provinces"),
+            Permission.objects.get(codename="view_annualreport"),
+        )
+    else:
+        sees_all = UserFactory(username="sees-all", is_superuser=True)
+    nobody = UserFactory(username="no-group")
+    address = url("reports:provinces", year=2024)
+    client.force_login(sees_all)
+    everything = client.get(address)
+    assert everything.status_code == 200
+    all_rows = main_html(everything)
+    assert "Đắk Lắk" in all_rows and "Hà Nội" in all_rows
+
+    client.force_login(nobody)
+    page = client.get(address)
+
+    assert "body" not in page.context  # not the cached page of another scope
+    assert main_html(page) != all_rows
