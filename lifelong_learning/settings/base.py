@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lifelong_learning.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +122,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind TRUSTED_PROXY_COUNT reverse proxies (1 for the
+# nginx of docs/deployment.md): lockouts are per (login, client address), not
+# per proxy address (lifelong_learning/clients.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "lifelong_learning.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -185,6 +191,10 @@ FILE_UPLOAD_HANDLERS = [
     "lifelong_learning.uploads.SizeLimitedUploadHandler",
 ]
 
+# The most rows a page of any list shows, and the API returns, whatever the
+# address asks for (?per_page=, ?page_size=): lifelong_learning.pagination.
+MAX_PAGE_SIZE = 200
+
 # Read-only JSON API (reports/api.py): session or token authentication, every
 # endpoint scoped by role like the pages.
 REST_FRAMEWORK = {
@@ -195,7 +205,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # reports.api.Pagination adds ?page_size= (up to 1,000) on its lists.
+    # reports.api.Pagination adds ?page_size= (up to MAX_PAGE_SIZE) on its lists.
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
