@@ -22,10 +22,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -53,6 +58,8 @@ _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _XLSX_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
+_DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
 
 _YES = frozenset({"1", "true", "yes", "có", "co", "x"})
 _NO = frozenset({"0", "false", "no", "không", "khong"})
@@ -505,10 +512,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             ) from error
 
 
-def _sheet_size_check(sheet) -> None:
+def _sheet_size_check(rows: int, columns: int) -> None:
     """Refuses a sheet whose declared size exceeds the limits, before reading
     any row (a declared size that is too small is harmless)."""
-    rows, columns = sheet.max_row or 0, sheet.max_column or 0
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
         raise _file_error(
             _(
@@ -523,6 +529,23 @@ def _sheet_size_check(sheet) -> None:
                 "max_columns": MAX_COLUMNS,
             }
         )
+
+
+def _declared_size(source: BinaryIO) -> tuple[int, int]:
+    """The rows and columns a worksheet declares (``<dimension>``), read up to
+    the start of its data and no further; ``(0, 0)`` if it declares none."""
+    for _event, element in iterparse(source, events=("start",)):
+        if element.tag == _DIMENSION_TAG:
+            try:
+                _min_col, _min_row, columns, rows = range_boundaries(
+                    element.get("ref", "")
+                )
+            except (TypeError, ValueError):
+                return 0, 0
+            return rows or 0, columns or 0
+        if element.tag == _DATA_TAG:
+            break
+    return 0, 0
 
 
 def _xlsx_cells(row: int, cells: list[dict]) -> list[str]:
@@ -543,25 +566,45 @@ def _xlsx_cells(row: int, cells: list[dict]) -> list[str]:
     return texts
 
 
+def _xlsx_first_sheet(path: Path) -> tuple[ExcelReader, str | None]:
+    """The workbook's shared strings and styles, and the part of its first
+    worksheet. Unlike ``load_workbook``, which parses every sheet that
+    declares no size to its end just to find none, this reads no sheet."""
+    reader = ExcelReader(path, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    for _sheet, relation in reader.parser.find_sheets():
+        if relation.target in reader.valid_files and "chartsheet" not in relation.Type:
+            return reader, relation.target
+    return reader, None
+
+
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     not_xlsx = _not_xlsx_message()
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        reader, sheet_part = _xlsx_first_sheet(path)
     except Exception as error:  # a damaged archive fails in many ways
         raise _file_error(not_xlsx) from error
     try:
-        if not workbook.worksheets:
+        if sheet_part is None:
             return
-        sheet = workbook.worksheets[0]
-        _sheet_size_check(sheet)
+        try:
+            with reader.archive.open(sheet_part) as source:
+                declared = _declared_size(source)
+        except Exception as error:
+            raise _file_error(not_xlsx) from error
+        _sheet_size_check(*declared)
         # The sheet's rows as stored, each a list of the cells it holds: the
         # declared size (which some programs write wrong) plays no part, and
         # neither rows nor cells that the file leaves out cost anything, unlike
         # ``iter_rows``, which fills every row up to its last cell.
-        with sheet._get_source() as source:
+        workbook = reader.wb
+        with reader.archive.open(sheet_part) as source:
             parser = WorkSheetParser(
                 source,
-                sheet._shared_strings,
+                reader.shared_strings,
                 data_only=True,
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
@@ -577,7 +620,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                     raise _file_error(not_xlsx) from error
                 yield row_number, _xlsx_cells(row_number, cells)
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
 def _raw_rows(

@@ -336,3 +336,30 @@ def test_an_xlsx_value_in_column_xfd_is_refused_at_that_row(tmp_path):
     assert read_errors(path) == [
         "row 2: values beyond column 50; a table has at most 50 columns."
     ]
+
+
+def test_an_xlsx_without_a_declared_size_is_not_read_to_its_end_first(
+    tmp_path, monkeypatch
+):
+    """openpyxl's ``load_workbook`` parses a whole sheet that declares no size
+    just to find none; reading stops after the first errors instead."""
+    from openpyxl.worksheet import _reader
+
+    rows_parsed = []
+    iterparse = _reader.iterparse
+
+    def spy(source, *args, **kwargs):
+        for event, element in iterparse(source, *args, **kwargs):
+            if element.tag == _reader.ROW_TAG:
+                rows_parsed.append(element)
+            yield event, element
+
+    monkeypatch.setattr(_reader, "iterparse", spy)
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(xlsx_touching_xfd(5 * BATCH_SIZE * 2))
+
+    result = reports_import(path=path, dry_run=True)
+
+    # One error in row 2, two in each row after it (a repeated pair, too).
+    assert result.errors.stopped_at == 2 * BATCH_SIZE + 1
+    assert len(rows_parsed) <= 2 * BATCH_SIZE + 2
