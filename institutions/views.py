@@ -15,6 +15,7 @@ from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from lifelong_learning.pagination import BoundedPaginator
 from lifelong_learning.roles import (
     province_denied,
     user_can_see_province,
@@ -65,7 +66,7 @@ class InstitutionListView(
     permission_required = VIEW
     filterset_class = InstitutionFilterSet
     table_class = InstitutionTable
-    table_pagination = {"per_page": 50}
+    table_pagination = {"per_page": 50, "paginator_class": BoundedPaginator}
     template_name = "institutions/institution_list.html"
 
     def get_context_data(self, **kwargs):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.urls import reverse
@@ -21,7 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from institutions.models import Category, Commune, FormerProvince, Institution, Province
+from institutions.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Category,
+    Commune,
+    FormerProvince,
+    Institution,
+    Province,
+)
 from reports.indicators import Count, Criterion
 from reports.models import AnnualReport
 from targets.models import Target
@@ -309,6 +318,14 @@ def audit_entries(page_rows) -> list[AuditEntry]:
 # Page ---------------------------------------------------------------------------
 
 
+# Dates within the portal's years: 0001-01-01 or 9999-12-31 would overflow
+# when made a moment in the local time zone or moved by a day.
+DATE_MIN = datetime.date(YEAR_MIN, 1, 1)
+DATE_MAX = datetime.date(YEAR_MAX, 12, 31)
+DATE_VALIDATORS = [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
+DATE_ATTRS = {"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+
+
 class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Record"),
@@ -330,12 +347,14 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DATE_VALIDATORS,
+        widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DATE_VALIDATORS,
+        widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
     )
 
     def filters(self) -> AuditFilters:

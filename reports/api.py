@@ -9,6 +9,7 @@ endpoint only reads: writes go through the pages, the admin and the commands.
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,7 @@ from institutions.models import (
 )
 from institutions.selectors import institution_visible_list, province_visible_list
 from institutions.services import COLUMNS as INSTITUTION_COLUMNS
+from lifelong_learning.pagination import BoundedPaginator
 from lifelong_learning.roles import (
     user_can_see_province,
     user_province,
@@ -47,11 +49,16 @@ from .selectors import COLUMNS as REPORT_COLUMNS
 
 
 class Pagination(PageNumberPagination):
-    """100 objects a page by default; ``page_size`` asks for up to 1,000."""
+    """100 objects a page by default; ``page_size`` asks for up to
+    ``settings.MAX_PAGE_SIZE``."""
 
     page_size = 100
     page_size_query_param = "page_size"
-    max_page_size = 1000
+    django_paginator_class = BoundedPaginator
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.MAX_PAGE_SIZE
 
 
 def report_visible_list(*, user) -> QuerySet[AnnualReport]:
@@ -270,9 +277,9 @@ class ProvinceFenceMixin:
 
     def list(self, request, *args, **kwargs):
         province = request.query_params.get("province", "")
-        if province.isdigit() and not user_can_see_province(
-            request.user, f"{int(province):02d}"
-        ):
+        # ASCII digits only: "²" is a digit to isdigit() but not to int().
+        code = province.isascii() and province.isdigit() and f"{int(province):02d}"
+        if code and not user_can_see_province(request.user, code):
             raise PermissionDenied(_("You may not see the data of this province."))
         return super().list(request, *args, **kwargs)
 

@@ -7,7 +7,6 @@ see every province and review; administrators do everything.
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +24,7 @@ from institutions.uploads import (
     upload_result,
     upload_store,
 )
+from lifelong_learning.pagination import BoundedPaginator
 from lifelong_learning.roles import (
     province_denied,
     user_can_see_province,
@@ -534,7 +534,7 @@ class ReviewView(PermissionRequiredMixin, TemplateView):
         chosen = self.request.GET.get("year")
         if chosen is None:  # the latest year first; "" asks for every year
             selected = years[:1]
-        elif chosen.isdigit() and int(chosen) in years:
+        elif chosen.isascii() and chosen.isdigit() and int(chosen) in years:
             selected = [int(chosen)]
         else:
             selected = years
@@ -626,7 +626,7 @@ class ReviewSheetView(PermissionRequiredMixin, View):
             category=category,
             status=self.request.GET.get("status") or None,
         )
-        page = Paginator(reports, REVIEW_PAGE_SIZE).get_page(
+        page = BoundedPaginator(reports, REVIEW_PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
         categories = review_sheet_counts(province_code=province.code, year=year)

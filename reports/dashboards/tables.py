@@ -3,6 +3,7 @@ row of an area, the trends of each family, the provinces compared, where the
 provinces stand on the map, and the follow-up list of a province."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -41,7 +42,8 @@ class Table:
 
     name: str
     columns: list[str]
-    rows: list[list] = field(default_factory=list)
+    # A list, or for a download that may be long, an iterator.
+    rows: Iterable[list] = field(default_factory=list)
     # Columns shown without digit grouping: years and codes.
     plain: set[int] = field(default_factory=set)
 
@@ -513,33 +515,34 @@ def data_entry_url(institution, year: int) -> str:
 
 def follow_ups(
     institutions, *, year: int, approved_only: bool, targets
-) -> list[FollowUp]:
+) -> Iterator[FollowUp]:
+    """What to follow up at each institution, made as the institutions are
+    read: a download streams a whole province's."""
     asked = criteria_by_category(targets)
     statuses = counted_statuses(approved_only=approved_only)
-    return [
+    return (
         FollowUp(
             institution=institution,
             reasons=_follow_up_reasons(institution, asked, statuses),
             url=data_entry_url(institution, year),
         )
         for institution in institutions
-    ]
+    )
 
 
-def follow_up_table(items: list[FollowUp]) -> Table:
-    table = Table(
+def follow_up_table(items: Iterable[FollowUp]) -> Table:
+    """The follow-ups as a table whose rows are made as it is written."""
+    return Table(
         name="follow-up",
         columns=[_("Code"), _("Institution"), _("Category"), _("Follow-up")],
-        plain={0},
-    )
-    for item in items:
-        institution = item.institution
-        table.rows.append(
+        rows=(
             [
-                institution.code,
-                institution.name,
-                str(Category(institution.category).label),
+                item.institution.code,
+                item.institution.name,
+                str(Category(item.institution.category).label),
                 " / ".join(item.reasons),
             ]
-        )
-    return table
+            for item in items
+        ),
+        plain={0},
+    )

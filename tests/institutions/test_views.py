@@ -142,6 +142,23 @@ def test_list_is_paginated_by_50(client, ministry_user, province_a):
     assert first.context["total"] == 120
 
 
+@pytest.mark.parametrize(
+    ("per_page", "shown"), [("200000", 5), ("3", 3), ("0", 5), ("-1", 1), ("x", 5)]
+)
+def test_list_shows_at_most_max_page_size_rows_whatever_is_asked(
+    client, ministry_user, province_a, settings, per_page, shown
+):
+    settings.MAX_PAGE_SIZE = 5
+    for n in range(8):
+        InstitutionFactory(code=f"C{n:03d}")
+    client.force_login(ministry_user)
+
+    response = client.get(f"{LIST}?per_page={per_page}")
+
+    assert response.status_code == 200
+    assert len(codes(response)) == shown
+
+
 def test_list_runs_a_constant_number_of_queries(
     client, ministry_user, province_a, django_assert_max_num_queries
 ):

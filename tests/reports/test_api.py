@@ -277,8 +277,31 @@ def test_lists_are_paginated(geography, ministry_user):
     ]  # fmt: skip
     assert len(client.get("/api/v1/institutions/?page_size=7").json()["results"]) == 7
     big = client.get("/api/v1/institutions/?page_size=5000").json()
-    assert len(big["results"]) == 105  # capped at 1,000, below that: everything
+    assert len(big["results"]) == 105  # capped at 200, below that: everything
     assert client.get("/api/v1/institutions/?page=9").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page_size", "shown"), [("200000", 3), ("2", 2), ("0", 3), ("-1", 3), ("x", 3)]
+)
+@pytest.mark.parametrize("endpoint", ["institutions", "reports"])
+def test_a_page_holds_at_most_max_page_size_objects(
+    registry, ministry_user, settings, endpoint, page_size, shown
+):
+    settings.MAX_PAGE_SIZE = 3  # of the registry's four
+    response = client_for(ministry_user).get(
+        f"/api/v1/{endpoint}/?page_size={page_size}"
+    )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == shown
+
+
+@pytest.mark.parametrize("province", ["²", "١", "99999999999999999999", "\x00"])
+def test_an_odd_province_filter_is_no_server_error(registry, officer_a, province):
+    response = client_for(officer_a).get(
+        "/api/v1/institutions/", {"province": province}
+    )
+    assert response.status_code in (200, 400, 403)
 
 
 def test_schema_and_docs_are_served_without_internet(client):

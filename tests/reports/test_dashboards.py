@@ -11,7 +11,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from institutions.demo import demo_institutions_create
-from institutions.models import Category
+from institutions.models import Category, Institution
 from reports.dashboards import (
     cards_build,
     dashboard_years,
@@ -19,6 +19,7 @@ from reports.dashboards import (
     explanation,
     number,
 )
+from reports.dashboards.tables import FollowUp, follow_up_table
 from reports.demo import demo_reports_create, demo_users_create
 from reports.figures import NATION, progress_figures_load
 from reports.imports import report_rows_import
@@ -433,6 +434,44 @@ def test_every_table_downloads_as_csv_and_xlsx(
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response) if file_format == "csv" else read_xlsx(response)
     assert len(rows) > 1
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_downloads_are_streamed_not_built_in_memory(
+    client, ministry_user, worked_example, file_format
+):
+    client.force_login(ministry_user)
+    response = client.get(
+        url(
+            "reports:dashboard_export",
+            ["follow-up", file_format],
+            year=2024,
+            province=PROVINCE_A,
+        )
+    )
+    assert response.status_code == 200
+    assert response.streaming
+    assert (
+        f'filename="follow-up-{PROVINCE_A}-2024.{file_format}"'
+        in (response["Content-Disposition"])
+    )
+
+
+def test_the_follow_up_table_reads_its_rows_as_it_is_written():
+    read = []
+
+    def items():
+        for code in ("A", "B"):
+            read.append(code)
+            yield FollowUp(
+                institution=Institution(code=code, name=code, category="museum"),
+                reasons=[],
+                url="",
+            )
+
+    table = follow_up_table(items())
+    assert read == []
+    assert [row[0] for row in table.rows] == ["A", "B"]
 
 
 def test_exports_are_formula_safe(client, ministry_user, targets, geography):

@@ -666,6 +666,19 @@ def test_review_lists_provinces_and_years_with_counts(client, ministry_user, geo
     assert reverse("reports:review_sheet", args=[PROVINCE_A, 2024]) in response.text
 
 
+@pytest.mark.parametrize("year", ["²", "١٢", "99999999999999999999", "-1", "x"])
+def test_review_with_a_year_that_is_no_year_lists_every_year(
+    client, ministry_user, geography, year
+):
+    library = libraries(1)[0]
+    ReportFactory(institution=library, year=2023, status=ReportStatus.APPROVED)
+    ReportFactory(institution=library, year=2024, status=ReportStatus.SUBMITTED)
+    logged_in(client, ministry_user)
+    response = client.get(reverse("reports:review"), {"year": year})
+    assert response.status_code == 200
+    assert {row.year for row in response.context["rows"]} == {2023, 2024}
+
+
 def test_review_sheet_approves_all_submitted(client, ministry_user, geography):
     first, second = libraries(2)
     ReportFactory(institution=first, status=ReportStatus.SUBMITTED)

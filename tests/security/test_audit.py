@@ -315,6 +315,34 @@ def test_filters_by_record_province_user_and_dates(client, ministry_user, many_c
     assert not entries(client.get(AUDIT, {"kind": "target", "province": PROVINCE_A}))
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("date_to", "9999-12-31"),
+        ("date_from", "0001-01-01"),
+        ("date_from", "9999-12-31"),
+        ("date_to", "0001-01-01"),
+    ],
+)
+def test_a_date_beyond_the_portals_years_is_a_form_error(
+    client, ministry_user, library, field, value
+):
+    client.force_login(ministry_user)
+    response = client.get(AUDIT, {field: value}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'min="1800-01-01" max="2100-12-31"' in response.text
+
+
+def test_the_last_day_the_portal_accepts_filters_as_any_day(
+    client, ministry_user, library
+):
+    client.force_login(ministry_user)
+    response = client.get(AUDIT, {"date_from": "1800-01-01", "date_to": "2100-12-31"})
+    assert response.context["form"].is_valid()
+    assert entries(response)
+
+
 def test_pages_of_fifty_in_a_fixed_number_of_queries(
     client, ministry_user, many_changes, django_assert_max_num_queries
 ):
