@@ -364,8 +364,10 @@ class Institution(NamedPlace):
 
     def clean(self):
         """Rejects a commune or former province outside the province (rules a
-        single-table constraint cannot express) and a closing year that is not
-        after the opening year."""
+        single-table constraint cannot express), a closing year that is not
+        after the opening year, and a change that an app above refuses
+        (:data:`institutions.signals.institutions_changing`: changes that
+        would move approved figures)."""
         super().clean()
         errors = {}
         province_id = self.province_id
@@ -387,6 +389,14 @@ class Institution(NamedPlace):
             and self.closed_year <= self.opened_year
         ):
             errors["closed_year"] = CLOSED_AFTER_OPENED_MESSAGE
+        stored = Institution.objects.filter(pk=self.pk).first() if self.pk else None
+        if stored is not None:
+            from .signals import institution_change_errors
+
+            for name, message in (
+                institution_change_errors([(stored, self)]).get(self.pk, {}).items()
+            ):
+                errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 

@@ -5,6 +5,7 @@ and validates with the same rules and messages as the model, so the form, the
 admin, the import page and the command reject the same input the same way.
 """
 
+import copy
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -46,6 +47,7 @@ from .models import (
     commune_outside_province_message,
     former_province_mismatch_message,
 )
+from .signals import institution_change_errors
 from .text import search_key, sort_key
 
 ADD = "institutions.add_institution"
@@ -544,6 +546,14 @@ class InstitutionRowValidator:
         return commune
 
 
+# The file column of each institution field a refusal may name.
+_IMPORT_COLUMN = {
+    "province": "province_code",
+    "former_province": "legacy_province_code",
+    "commune": "commune_code",
+}
+
+
 class _Rollback(Exception):
     def __init__(self, result: ImportResult):
         self.result = result
@@ -567,6 +577,7 @@ def _batch_process(
     }
     creates: list[Institution] = []
     updates: list[Institution] = []
+    changed_rows: list[tuple[InstitutionRow, Institution, Institution]] = []
     for item in batch:
         institution = existing.get(item.code)
         if institution is None:
@@ -585,11 +596,21 @@ def _batch_process(
             )
             continue
         province_before = institution.province_id
+        stored = copy.copy(institution)
         if item.apply(institution):
             updates.append(institution)
+            changed_rows.append((item, stored, institution))
             result.provinces.add(province_before)
         else:
             result.unchanged += 1
+    refused = institution_change_errors(
+        [(stored, changed) for _item, stored, changed in changed_rows]
+    )
+    for item, _stored, changed in changed_rows:
+        for name, message in refused.get(changed.pk, {}).items():
+            result.errors.append(
+                RowError(item.row, _IMPORT_COLUMN.get(name, name), "", message)
+            )
     result.new += len(creates)
     result.updated += len(updates)
     if not write or result.errors:

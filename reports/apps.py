@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from institutions.models import Institution
+        from institutions.signals import institutions_changing
         from targets.models import Target
 
         from . import signals
@@ -23,3 +24,4 @@ class ReportsConfig(AppConfig):
         pre_save.connect(signals.target_pre_save, Target, dispatch_uid=uid)
         post_save.connect(signals.target_changed, Target, dispatch_uid=uid)
         post_delete.connect(signals.target_deleted, Target, dispatch_uid=uid)
+        institutions_changing.connect(signals.institutions_changing, dispatch_uid=uid)

@@ -7,7 +7,7 @@ from django.core.management import CommandError, ManagementUtility, call_command
 from django.core.management import base as management_base
 from django.utils import translation
 
-from institutions.models import Institution
+from institutions.models import Category, Institution
 from tests.factories import InstitutionFactory
 
 from .conftest import csv_write, error_text, row
@@ -79,12 +79,12 @@ def test_every_error_of_the_file_is_printed_not_only_the_first(geography, tmp_pa
         call_command("import_institutions", str(path), stderr=err)
 
     lines = err.getvalue().strip().splitlines()
-    assert lines == [
+    # Each category's code is named with its meaning.
+    assert lines[0] == (
         'row 2, column category, value "museumx": unknown category; the categories '
-        "are: library_provincial, library_district, library_commune, "
-        "library_university, library_specialised, library_armed_forces, "
-        "library_school, museum, culture_provincial, culture_district, "
-        "culture_commune, culture_village",
+        "are: " + ", ".join(f"{value} ({label})" for value, label in Category.choices)
+    )
+    assert lines[1:] == [
         'row 4, column province_code, value "99": not the code of one of the 34 '
         "current provinces",
         'row 4, column opened_year, value "abcd": not a four-digit year',

@@ -91,6 +91,11 @@ def test_counters_equal_a_recount_after_every_kind_of_write(
     services.reports_save(
         user=administrator, entries=entries, status=ReportStatus.SUBMITTED
     )
+    # Approved figures move only after the ministry reopens them.
+    for report in AnnualReport.objects.filter(
+        institution__in=institutions[:2], status=ReportStatus.APPROVED
+    ):
+        services.report_reopen(user=ministry_user, report=report, reason="Sửa")
     moved = institutions[0]
     other = next(p for p in provinces if p.code != moved.province_id)
     registry.institution_update(
