@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.xml.constants import SHEET_MAIN_NS
@@ -60,6 +60,7 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _XLSX_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 _DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
 _DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
+_ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 
 _YES = frozenset({"1", "true", "yes", "có", "co", "x"})
 _NO = frozenset({"0", "false", "no", "không", "khong"})
@@ -566,6 +567,46 @@ def _xlsx_cells(row: int, cells: list[dict]) -> list[str]:
     return texts
 
 
+class _SheetRowParser(WorkSheetParser):
+    """openpyxl's sheet parser, for the rows only. A cell that holds nothing
+    (no value, inline text or formula: a formatted empty cell) is passed over
+    without being parsed; rows are dropped once read (``parse`` keeps every
+    row element, emptied, until the sheet's end) and so are row formats
+    (``parse`` keeps a dict for each formatted row)."""
+
+    def rows(self) -> Iterator[tuple[int, list[dict]]]:
+        data = None
+        for event, element in iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _DATA_TAG:
+                    data = element
+            elif element.tag == _ROW_TAG:
+                yield self.parse_row(element)
+                if data is not None:
+                    data.clear()
+            elif element.tag == _DATA_TAG:
+                return
+
+    def parse_row(self, row):
+        number = row.get("r")
+        self.row_counter = self.row_counter + 1 if number is None else int(number)
+        self.col_counter = 0
+        cells = []
+        skipped = None
+        for cell in row:
+            if not len(cell):
+                skipped = cell.get("r")
+                if skipped is None:
+                    self.col_counter += 1
+                continue
+            if skipped is not None and cell.get("r") is None:
+                # The column of a cell without a reference follows the last.
+                self.col_counter = coordinate_to_tuple(skipped)[1]
+            skipped = None
+            cells.append(self.parse_cell(cell))
+        return self.row_counter, cells
+
+
 def _xlsx_first_sheet(path: Path) -> tuple[ExcelReader, str | None]:
     """The workbook's shared strings and styles, and the part of its first
     worksheet. Unlike ``load_workbook``, which parses every sheet that
@@ -602,7 +643,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         # ``iter_rows``, which fills every row up to its last cell.
         workbook = reader.wb
         with reader.archive.open(sheet_part) as source:
-            parser = WorkSheetParser(
+            parser = _SheetRowParser(
                 source,
                 reader.shared_strings,
                 data_only=True,
@@ -610,7 +651,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )
-            rows = parser.parse()
+            rows = parser.rows()
             while True:
                 try:
                     row_number, cells = next(rows)
