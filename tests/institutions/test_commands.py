@@ -80,9 +80,13 @@ def test_every_error_of_the_file_is_printed_not_only_the_first(geography, tmp_pa
 
     lines = err.getvalue().strip().splitlines()
     # Each category's code is named with its meaning.
+    with translation.override("en"):
+        categories = ", ".join(
+            f"{value} ({label})" for value, label in Category.choices
+        )
     assert lines[0] == (
         'row 2, column category, value "museumx": unknown category; the categories '
-        "are: " + ", ".join(f"{value} ({label})" for value, label in Category.choices)
+        "are: " + categories
     )
     assert lines[1:] == [
         'row 4, column province_code, value "99": not the code of one of the 34 '
