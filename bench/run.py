@@ -301,6 +301,10 @@ def markdown_table(results: dict) -> str:
             f"{load['requests']:,} | – | – | 0 errors | "
             f"{_verdict(load['failures'] == 0)} |"
         )
+    if results.get("uploads"):
+        from .uploads import markdown_rows
+
+        lines.extend(markdown_rows(results["uploads"]))
     return "\n".join(lines)
 
 
@@ -326,7 +330,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        default="pages,progress,imports,memory,load",
+        default="pages,progress,imports,memory,load,uploads",
         help="comma-separated steps to run",
     )
     options = parser.parse_args()
@@ -415,6 +419,11 @@ def main() -> None:
         plan = workdir / "load.json"
         load_plan_write(plan, readers=readers, officers=officers, year=year)
         results["load"] = load_run(plan, workdir=workdir, seconds=15 if quick else 60)
+    if "uploads" in steps:
+        _log("6. preview of the worst hostile files within the upload limit")
+        from .uploads import uploads_measure
+
+        results["uploads"] = uploads_measure(workdir, log=_log)
     results["table"] = markdown_table(results)
     Path(options.output).write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(results["table"])
