@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
@@ -827,6 +828,30 @@ def _out(value) -> str | int:
     return escape_formula(str(value))
 
 
+def _xlsx(value) -> str | int:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return value
+    return str(value)
+
+
+def xlsx_row(sheet, values: Iterable) -> list:
+    """The cells of a row of a write-only XLSX sheet: numbers stay numbers and
+    text is always a text cell, which Excel and LibreOffice show exactly as
+    written and never evaluate, so "=1+1" needs no apostrophe (CSV, which has
+    no cell types, gets one: :func:`escape_formula`)."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
 @contextmanager
 def table_writer(path: str | Path, *, columns: Sequence[str]):
     """Opens ``path`` for writing a table with ``columns`` as its header and
@@ -843,8 +868,8 @@ def table_writer(path: str | Path, *, columns: Sequence[str]):
         return
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(list(columns))
-    yield lambda row: sheet.append([_out(value) for value in row])
+    sheet.append(xlsx_row(sheet, columns))
+    yield lambda row: sheet.append(xlsx_row(sheet, [_xlsx(value) for value in row]))
     workbook.save(path)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lifelong_learning.tabular import escape_formula, table_write, xlsx_column_labels
+from lifelong_learning.tabular import table_write, xlsx_column_labels
 
 from .indicators import COUNT_FIELDS
 from .selectors import (
@@ -79,11 +79,13 @@ def report_template_write(
         reference.append(
             [
                 institution.code,
-                escape_formula(institution.name),
+                institution.name,
                 status,
                 *[_yes_no(getattr(previous, name, None), words) for name in fields],
             ]
         )
+        # A text cell: shown as written, never run as a formula.
+        reference.cell(row=reference.max_row, column=2).data_type = "s"
         if report is not None and report.is_locked:
             continue
         sheet.append(

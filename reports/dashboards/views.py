@@ -36,7 +36,7 @@ from lifelong_learning.roles import (
     user_province,
     user_sees_all_provinces,
 )
-from lifelong_learning.tabular import escape_formula
+from lifelong_learning.tabular import escape_formula, xlsx_row
 from lifelong_learning.uploads import file_response
 from targets.models import Target
 from targets.selectors import target_list
@@ -529,6 +529,15 @@ def _cell(value):
     return escape_formula(str(value))
 
 
+def _xlsx_value(value):
+    # Text stays as written: xlsx_row makes it a text cell, never a formula.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
 def _csv_lines(table: Table) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -544,7 +553,7 @@ def _xlsx_write(table: Table, path: str) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=table.name[:31])
     for row in itertools.chain([table.columns], table.rows):
-        sheet.append([_cell(v) for v in row])
+        sheet.append(xlsx_row(sheet, [_xlsx_value(v) for v in row]))
     workbook.save(path)
 
 

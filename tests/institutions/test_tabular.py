@@ -207,8 +207,9 @@ def test_xlsx_writer_never_stores_a_formula(tmp_path):
     table_write(path, columns=COLUMNS, rows=[("=1+1", "@SUM(A1)", 1)])
 
     sheet = load_workbook(path).active
+    # Text cells: shown as written (no apostrophe) and never evaluated.
     assert [cell.data_type for cell in sheet[2]] == ["s", "s", "n"]
-    assert sheet["A2"].value == "'=1+1"
+    assert sheet["A2"].value == "=1+1"
 
 
 def test_csv_is_written_with_a_bom_for_spreadsheets(tmp_path):
