@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -141,7 +142,10 @@ class RowErrors(list):
             "Reading stopped at row %(row)s after the first %(kept)s errors: the "
             "file is refused anyway, and the rows after it were not checked. "
             "Correct these rows and upload the file again."
-        ) % {"row": self.stopped_at, "kept": self.keep}
+        ) % {
+            "row": self.stopped_at,
+            "kept": number_format(self.keep, force_grouping=True),
+        }
 
 
 def _row_errors_restore(
