@@ -415,3 +415,20 @@ def test_tokens_can_be_managed_in_the_admin(client, geography):
     admin = UserFactory(username="superuser", is_staff=True, is_superuser=True)
     client.force_login(admin)
     assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 200
+
+
+def test_the_schema_and_its_docs_are_public_and_every_data_endpoint_is_not(client):
+    """As the README says: anonymous requests for data get 401; the contract
+    (schema and documentation page) is readable by anyone."""
+    assert client.get("/api/v1/schema/").status_code == 200
+    assert client.get("/api/v1/docs/").status_code == 200
+    data_endpoints = [
+        "/api/v1/provinces/",
+        "/api/v1/former-provinces/",
+        "/api/v1/institutions/",
+        "/api/v1/reports/",
+        "/api/v1/progress/?year=2024",
+    ]
+    for address in data_endpoints:
+        response = client.get(address)
+        assert response.status_code == 401, address
