@@ -131,14 +131,18 @@ class SheetView(PermissionRequiredMixin, View):
             return render(request, self.template_name, {"filter_form": form})
         return self._render(form, province, page_number=request.GET.get("page"))
 
-    def post(self, request):
+    def _target(self, permission: str):
+        """The sheet asked for (its filter form, province, year, category),
+        once the user may act on it with ``permission``."""
         form, province = self._scope()
         if province is None:
             raise Http404
-        year = form.cleaned_data["year"]
-        category = form.cleaned_data["category"]
-        if not user_can_write_province(request.user, province.code, services.CHANGE):
-            raise province_denied(request.user, services.CHANGE)
+        if not user_can_write_province(self.request.user, province.code, permission):
+            raise province_denied(self.request.user, permission)
+        return form, province, form.cleaned_data["year"], form.cleaned_data["category"]
+
+    def post(self, request):
+        form, province, year, category = self._target(services.CHANGE)
         submit = request.POST.get("action") == "submit"
         page_number = request.GET.get("page")
         page, rows = sheet_page(
@@ -253,13 +257,7 @@ class SheetSubmitView(SheetView):
         )
 
     def get(self, request):
-        form, province = self._scope()
-        if province is None:
-            raise Http404
-        year = form.cleaned_data["year"]
-        category = form.cleaned_data["category"]
-        if not user_can_write_province(request.user, province.code, services.SUBMIT):
-            raise province_denied(request.user, services.SUBMIT)
+        _form, province, year, category = self._target(services.SUBMIT)
         reports = list(self._reports(province, year, category))
         back = sheet_url(province_code=province.code, year=year, category=category)
         if not reports:
@@ -282,11 +280,7 @@ class SheetSubmitView(SheetView):
         )
 
     def post(self, request):
-        form, province = self._scope()
-        if province is None:
-            raise Http404
-        year = form.cleaned_data["year"]
-        category = form.cleaned_data["category"]
+        _form, province, year, category = self._target(services.SUBMIT)
         back = sheet_url(province_code=province.code, year=year, category=category)
         try:
             count = services.report_sheet_submit(
