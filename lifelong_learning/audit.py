@@ -37,6 +37,7 @@ from targets.models import Target
 
 from .history import change_reason_label
 from .numbers import field_value_text
+from .pagination import BoundedPaginator
 from .roles import VIEW_ALL_PROVINCES
 
 PAGE_SIZE = 50
@@ -377,6 +378,7 @@ class AuditView(PermissionRequiredMixin, ListView):
     permission_required = VIEW_ALL_PROVINCES
     template_name = "audit/audit_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = BoundedPaginator
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):

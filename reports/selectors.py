@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from institutions.models import Category, Institution, Province
 from lifelong_learning.history import change_reason_label
+from lifelong_learning.pagination import BoundedPaginator
 
 from .counters import active_q
 from .indicators import REPORT_FIELDS, applicable_fields
@@ -81,7 +82,7 @@ def sheet_page(
     per_page: int = SHEET_PAGE_SIZE,
 ) -> tuple[Page, list[SheetRow]]:
     """One page of a year sheet (three queries: count, page, reports)."""
-    paginator = Paginator(
+    paginator = BoundedPaginator(
         sheet_institutions(province_code=province_code, year=year, category=category),
         per_page,
     )
