@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -323,8 +324,20 @@ def audit_entries(page_rows) -> list[AuditEntry]:
 # when made a moment in the local time zone or moved by a day.
 DATE_MIN = datetime.date(YEAR_MIN, 1, 1)
 DATE_MAX = datetime.date(YEAR_MAX, 12, 31)
-DATE_VALIDATORS = [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
 DATE_ATTRS = {"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+
+
+def date_in_range(value: datetime.date) -> None:
+    """Refuses a date outside the portal's years."""
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValidationError(
+            _("Enter a date from %(first)s to %(last)s."),
+            code="date_range",
+            params={
+                "first": date_format(DATE_MIN, "SHORT_DATE_FORMAT"),
+                "last": date_format(DATE_MAX, "SHORT_DATE_FORMAT"),
+            },
+        )
 
 
 class AuditFilterForm(forms.Form):
@@ -348,13 +361,13 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        validators=DATE_VALIDATORS,
+        validators=[date_in_range],
         widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        validators=DATE_VALIDATORS,
+        validators=[date_in_range],
         widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
     )
 
