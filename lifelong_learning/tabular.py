@@ -424,7 +424,10 @@ class _CsvPosition:
     row = 1
 
 
-_QUOTED = re.compile(r'"[^"]*"')
+# As Python's CSV reader reads them: a quote opens quoted text only at the start
+# of a cell (elsewhere it is a character), and "" inside quoted text is a quote.
+_QUOTED = re.compile(r'(?:^|(?<=,))"[^"]*(?:""[^"]*)*"')
+_OPENING_QUOTE = re.compile(r'(?:^|(?<=,))"')
 
 
 def _too_wide_error(row: int) -> TableError:
@@ -460,11 +463,12 @@ class _CsvWidthGuard:
 
     def check(self, line: str, row: int) -> None:
         if '"' in line or self.in_quotes:
-            # A pair of quotes encloses quoted text ("" inside it as well);
-            # what is left after an unpaired quote is inside quotes too.
+            # Quoted text is removed; what follows a quote that opens quoted
+            # text without closing it continues on the next line.
             text = _QUOTED.sub("", '"' + line if self.in_quotes else line)
-            outside, quote, _rest = text.partition('"')
-            self.in_quotes = bool(quote)
+            opening = _OPENING_QUOTE.search(text)
+            self.in_quotes = opening is not None
+            outside = text[: opening.start()] if opening else text
         else:
             outside = line
         self.delimiters += outside.count(",")
@@ -509,6 +513,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     with path.open("rb") as handle:
         try:
             for row in csv.reader(_csv_lines(handle, position)):
+                if len(row) > MAX_COLUMNS:  # the guard's count and the reader's differ
+                    raise _too_wide_error(position.row)
                 yield position.row, row
                 position.row += 1
         except csv.Error as error:

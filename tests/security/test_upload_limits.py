@@ -397,3 +397,29 @@ def test_formatted_empty_rows_and_cells_are_read_without_being_kept(tmp_path):
 
     # The year follows the empty C2000, in column D: under no header.
     assert rows == [(2000, {"institution_code": "X", "year": "", "": "2024"})]
+
+
+@pytest.mark.parametrize(
+    "before",
+    ['A,2024\nB"C,2024\n', 'A,"2024"x\n', 'A,"20""24\n"\n'],
+    ids=["quote-inside-a-cell", "text-after-quotes", "doubled-quote"],
+)
+def test_quotes_that_open_no_quoted_text_do_not_hide_a_wide_row(
+    tmp_path, monkeypatch, before
+):
+    widest = []
+    reader = csv.reader
+
+    def spy(lines, *args, **kwargs):
+        for row in reader(lines, *args, **kwargs):
+            widest.append(len(row))
+            yield row
+
+    monkeypatch.setattr(tabular.csv, "reader", spy)
+    path = tmp_path / "wide.csv"
+    path.write_text("institution_code,year\n" + before + "X" + "," * 100_000 + "\n")
+
+    [message] = read_errors(path)
+
+    assert "more than 50 columns" in message
+    assert max(widest) <= MAX_COLUMNS
