@@ -75,6 +75,7 @@ def upload_get(*, session, token: str) -> tuple[Path, str] | None:
 
 
 def _result_path(path: Path, key: str) -> Path:
+    key = str(key)  # get_language() is None when translation is off
     if not _RESULT_KEY.match(key):
         raise ValueError(f"not a result key: {key!r}")
     return path.with_name(f"{path.stem}.{key}{_RESULT_SUFFIX}")
