@@ -44,7 +44,13 @@ class AnnualReportAdminForm(forms.ModelForm):
                 help_text=model_field.help_text,
             )
         if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+            # The stored version, also when reverting to an old one from the
+            # history: the save must start from what is stored now.
+            self.fields["expected_version"].initial = (
+                AnnualReport.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             self.fields["institution"].disabled = True
             self.fields["year"].disabled = True
 

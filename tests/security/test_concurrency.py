@@ -10,7 +10,9 @@ from django.urls import reverse
 from reports.models import AnnualReport
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test leaves the role groups to
+# be restored, as the other transactional tests expect.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WRITERS = 8
 

@@ -462,10 +462,20 @@ class ServerDatabase:
 
     def writing(self, table: str) -> bool:
         """Whether another process has an open write transaction on ``table``:
-        SQLite's rollback journal exists, or a PostgreSQL session holds a
-        row-exclusive lock on it."""
+        SQLite's write lock is taken (the portal's only writer then is the
+        import; the database runs in WAL mode, so there is no rollback journal
+        to look for), or a PostgreSQL session holds a row-exclusive lock on
+        it."""
         if self.vendor == "sqlite":
-            return Path(f"{self.path}-journal").exists()
+            with closing(
+                sqlite3.connect(self.path, timeout=0, isolation_level=None)
+            ) as db:
+                try:
+                    db.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError:
+                    return True
+                db.execute("ROLLBACK")
+                return False
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT COUNT(*) FROM pg_locks JOIN pg_class ON pg_class.oid = "
