@@ -10,9 +10,7 @@ from django.urls import reverse
 from reports.models import AnnualReport
 from tests.factories import InstitutionFactory
 
-# serialized_rollback: the flush after this test leaves the role groups to
-# be restored, as the other transactional tests expect.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WRITERS = 8
 

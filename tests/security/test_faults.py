@@ -248,7 +248,7 @@ def _institution_rows(start: int, stop: int, label: str) -> list[dict]:
     ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_overlapping_institution_imports_at_the_same_time_end_consistent(
     geography, tmp_path
 ):
@@ -298,7 +298,7 @@ def test_overlapping_institution_imports_at_the_same_time_end_consistent(
     assert counts_check() == []  # the counters count each institution once
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_overlapping_report_imports_at_the_same_time_end_consistent(
     geography, tmp_path
 ):
@@ -496,7 +496,7 @@ class ServerDatabase:
             return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_killing_the_server_loses_nothing_acknowledged_and_no_import_half_done(
     geography, officer_a, tmp_path
 ):
