@@ -351,6 +351,8 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
             if requested == NATION:
                 url = reverse("reports:dashboard")
                 return redirect(f"{url}?{filters.query(province=NATION)}")
+            if not Province.objects.filter(code=requested).exists():
+                raise Http404  # not a province: never a 500 on a bad address
             url = reverse("reports:province", args=[requested])
             return redirect(f"{url}?{filters.query(province=None)}")
         self.filters_ = filters

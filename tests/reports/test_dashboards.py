@@ -707,3 +707,16 @@ def test_the_cache_is_keyed_on_what_the_person_may_see_not_their_group(
 
     assert "body" not in page.context  # not the cached page of another scope
     assert main_html(page) != all_rows
+
+
+@pytest.mark.parametrize("requested", ["../..", "9/9", "xx"])
+def test_a_province_that_does_not_exist_in_the_area_field_is_a_404(
+    client, ministry_user, targets, geography, requested
+):
+    client.force_login(ministry_user)
+
+    response = client.get(
+        url("reports:province", [PROVINCE_A], year=2024, province=requested)
+    )
+
+    assert response.status_code == 404
