@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from institutions.geography import geography_load
 from institutions.models import Commune, FormerProvince, Province
@@ -12,6 +13,12 @@ from lifelong_learning.roles import Role, role_groups_sync
 from targets.services import targets_seed
 
 from .factories import UserFactory
+
+# Property-based tests draw the same examples on every run and machine, so a
+# green run here is green in CI; new examples come from changing the tests,
+# not from chance.
+hypothesis_settings.register_profile("portal", derandomize=True, database=None)
+hypothesis_settings.load_profile("portal")
 
 # Playwright's sync API keeps an event loop running in the main thread; the test
 # code that prepares data around it is still plain synchronous Django code.
