@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -250,13 +250,22 @@ def report_save(
     if check.errors:
         raise ValidationError(check.errors)
     from_status = report.status if report else ""
-    if report is None:
+    creating = report is None
+    if creating:
         report = AnnualReport(institution=institution, year=year)
     for name, value in values.items():
         setattr(report, name, value)
     report.warnings = check.warnings
     report.status = status
-    _save(report, user, reason)
+    try:
+        with transaction.atomic():
+            _save(report, user, reason)
+    except IntegrityError:
+        # Two first saves of the same report at once: the other one stands.
+        stored = AnnualReport.objects.filter(institution=institution, year=year).first()
+        if not creating or stored is None:
+            raise
+        raise StaleReport(stored, values) from None
     _record_transition(report, from_status, user)
     return report
 
@@ -606,9 +615,22 @@ def reports_save(
     checks = reports_check(user=user, entries=entries, status=status, lock=True)
     if not all(check.ok for check in checks):
         raise ReportsRefused(checks)
-    return reports_write(
-        user=user, checks=checks, status=status, change_reason=SHEET_CHANGE_REASON
-    )
+    try:
+        with transaction.atomic():
+            return reports_write(
+                user=user,
+                checks=checks,
+                status=status,
+                change_reason=SHEET_CHANGE_REASON,
+            )
+    except IntegrityError:
+        # Someone created one of these reports after the check (two first
+        # saves of the same row at once): their save stands, and this one is
+        # refused as stale, like any save based on what is no longer there.
+        checks = reports_check(user=user, entries=entries, status=status, lock=True)
+        if all(check.ok for check in checks):
+            raise
+        raise ReportsRefused(checks) from None
 
 
 def _sheet_reports(*, province_code: str, year: int, category: str | None):

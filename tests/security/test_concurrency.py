@@ -56,3 +56,38 @@ def test_simultaneous_sheet_saves_give_one_save_and_conflicts_never_500(
 
     assert sorted(statuses) == [302] + [409] * (WRITERS - 1), statuses
     assert AnnualReport.objects.filter(institution=institution).count() == 1
+
+
+def test_simultaneous_first_saves_of_one_report_give_one_save_and_conflicts(
+    officer_a, province_a
+):
+    institution = InstitutionFactory(
+        code="RACE-ONE", province=province_a, category="library_district"
+    )
+    url = reverse("reports:edit", args=[institution.pk, 2024])
+    clients = []
+    for _ in range(WRITERS):
+        client = Client()
+        client.force_login(officer_a)
+        clients.append(client)
+    start = threading.Barrier(WRITERS)
+    statuses: list[int] = []
+
+    def save(client, value):
+        start.wait()
+        response = client.post(
+            url, {"version": "0", "learning_visits": str(value), "action": "save"}
+        )
+        statuses.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=save, args=(client, 100 + index))
+        for index, client in enumerate(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [302] + [409] * (WRITERS - 1), statuses
+    assert AnnualReport.objects.filter(institution=institution).count() == 1
