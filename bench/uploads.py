@@ -273,6 +273,21 @@ def valid_institutions_write(path: Path, rows: int) -> None:
             handle.write(f"BENCH-{index:07d},Nhà văn hóa {index},culture_village,01\n")
 
 
+def _child_run(arguments: list[str], env: dict, what: str) -> dict:
+    """Runs this module in a child process; returns the JSON it printed."""
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.uploads", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{run.stderr[-3000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 # A gunicorn worker is killed after 30 s (its default timeout): an import
 # confirmed in a web request must fit in it, until imports run in a
 # background worker (issue «Fast under real load»).
@@ -282,17 +297,7 @@ CONFIRM_GOAL_SECONDS = 30.0
 def confirm_measure(workdir: Path, rows: int, env: dict) -> dict:
     path = workdir / "institutions-valid.csv"
     valid_institutions_write(path, rows)
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.uploads", "--child-confirm", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if run.returncode != 0:
-        raise RuntimeError(f"confirm failed:\n{run.stderr[-3000:]}")
-    measured = json.loads(run.stdout.strip().splitlines()[-1])
+    measured = _child_run(["--child-confirm", str(path)], env, "confirm")
     measured.update(
         key="confirm_valid_institutions",
         rows=rows,
@@ -327,24 +332,9 @@ def uploads_measure(workdir: Path, *, limit: int = LIMIT_BYTES, log=print) -> li
     results = []
     for item in hostile_files(workdir, limit):
         log(f"uploads: {item['label']} ({item['bytes'] / 1024 / 1024:.1f} MB)")
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.uploads",
-                "--child",
-                item["importer"],
-                str(item["path"]),
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        measured = _child_run(
+            ["--child", item["importer"], str(item["path"])], env, item["key"]
         )
-        if run.returncode != 0:
-            raise RuntimeError(f"{item['key']} failed:\n{run.stderr[-3000:]}")
-        measured = json.loads(run.stdout.strip().splitlines()[-1])
         measured["passed"] = (
             measured.get("seconds", 0) <= GOAL_SECONDS
             and measured.get("peak_rss_mb", 0) <= GOAL_MB

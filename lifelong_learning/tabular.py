@@ -828,17 +828,8 @@ def unnamed_cell_error(row_number: int, values: dict[str, str]) -> RowError | No
 # Writing ------------------------------------------------------------------------
 
 
-def _out(value) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return value
-    return escape_formula(str(value))
-
-
 def _xlsx(value) -> str | int:
+    """A value as a file's cell: empty, 1 or 0, a whole number, or text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -846,6 +837,12 @@ def _xlsx(value) -> str | int:
     if isinstance(value, int):
         return value
     return str(value)
+
+
+def _out(value) -> str | int:
+    """The same in a CSV, whose text cannot say it is not a formula."""
+    value = _xlsx(value)
+    return escape_formula(value) if isinstance(value, str) else value
 
 
 def xlsx_row(sheet, values: Iterable) -> list:
