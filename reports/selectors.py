@@ -15,7 +15,7 @@ from lifelong_learning.pagination import BoundedPaginator
 
 from .counters import active_q
 from .indicators import REPORT_FIELDS, applicable_fields
-from .models import AnnualReport, ReportStatus, ReportTransition
+from .models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
 
 SHEET_PAGE_SIZE = 25
 REVIEW_PAGE_SIZE = 50
@@ -394,28 +394,32 @@ class ReturnedWork:
         return sum(group.count for group in self.groups)
 
 
-def sheet_returns_open(*, province_code: str, year: int, category: str) -> list:
-    """The whole-sheet returns of a year sheet whose reports still wait for
-    the province's corrections, newest first."""
-    from .models import SheetReturn
-
-    return list(
+def _sheet_returns_waiting(province_code: str):
+    """Whole-sheet returns of a province that some report still waits on: a
+    report they returned is still returned, with no comment of its own."""
+    return (
         SheetReturn.objects.filter(
-            Q(category=category) | Q(category=""),
             province_id=province_code,
-            year=year,
             transitions__report__status=ReportStatus.RETURNED,
             transitions__report__review_comment="",
         )
         .select_related("returned_by")
         .distinct()
+    )
+
+
+def sheet_returns_open(*, province_code: str, year: int, category: str) -> list:
+    """The whole-sheet returns of a year sheet whose reports still wait for
+    the province's corrections, newest first."""
+    return list(
+        _sheet_returns_waiting(province_code)
+        .filter(Q(category=category) | Q(category=""), year=year)
         .order_by("-returned_at")
     )
 
 
 def returned_work(*, province_code: str) -> ReturnedWork:
     """The returned reports of a province, in three queries."""
-    from .models import SheetReturn
 
     returned = AnnualReport.objects.filter(
         institution__province_id=province_code, status=ReportStatus.RETURNED
@@ -436,13 +440,6 @@ def returned_work(*, province_code: str) -> ReturnedWork:
     for report in commented[:RETURNED_COMMENTS_SHOWN]:
         groups[(report.year, report.institution.category)].comments.append(report)
     sheet_returns = list(
-        SheetReturn.objects.filter(
-            province_id=province_code,
-            transitions__report__status=ReportStatus.RETURNED,
-            transitions__report__review_comment="",
-        )
-        .select_related("returned_by")
-        .distinct()
-        .order_by("-year", "-returned_at")
+        _sheet_returns_waiting(province_code).order_by("-year", "-returned_at")
     )
     return ReturnedWork(groups=list(groups.values()), sheet_returns=sheet_returns)

@@ -15,6 +15,33 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WRITERS = 8
 
 
+def race(user, url: str, data_of) -> list[int]:
+    """Sends WRITERS POSTs to ``url`` at the same moment, each from its own
+    logged-in client (``data_of(index)`` is the data of the index-th);
+    returns their statuses."""
+    clients = []
+    for _ in range(WRITERS):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    start = threading.Barrier(WRITERS)
+    statuses: list[int] = []
+
+    def save(client, index):
+        start.wait()
+        statuses.append(client.post(url, data_of(index)).status_code)
+
+    threads = [
+        threading.Thread(target=save, args=(client, index))
+        for index, client in enumerate(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 def test_simultaneous_sheet_saves_give_one_save_and_conflicts_never_500(
     officer_a, province_a
 ):
@@ -25,34 +52,15 @@ def test_simultaneous_sheet_saves_give_one_save_and_conflicts_never_500(
         f"{reverse('reports:sheet')}?year=2024&category=library_district"
         f"&province={province_a.code}"
     )
-    clients = []
-    for _ in range(WRITERS):
-        client = Client()
-        client.force_login(officer_a)
-        clients.append(client)
-    start = threading.Barrier(WRITERS)
-    statuses: list[int] = []
-
-    def save(client, value):
-        start.wait()
-        response = client.post(
-            url,
-            {
-                "action": "save",
-                f"r{institution.pk}-version": "0",
-                f"r{institution.pk}-learning_visits": str(value),
-            },
-        )
-        statuses.append(response.status_code)
-
-    threads = [
-        threading.Thread(target=save, args=(client, 100 + index))
-        for index, client in enumerate(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = race(
+        officer_a,
+        url,
+        lambda index: {
+            "action": "save",
+            f"r{institution.pk}-version": "0",
+            f"r{institution.pk}-learning_visits": str(100 + index),
+        },
+    )
 
     assert sorted(statuses) == [302] + [409] * (WRITERS - 1), statuses
     assert AnnualReport.objects.filter(institution=institution).count() == 1
@@ -65,29 +73,15 @@ def test_simultaneous_first_saves_of_one_report_give_one_save_and_conflicts(
         code="RACE-ONE", province=province_a, category="library_district"
     )
     url = reverse("reports:edit", args=[institution.pk, 2024])
-    clients = []
-    for _ in range(WRITERS):
-        client = Client()
-        client.force_login(officer_a)
-        clients.append(client)
-    start = threading.Barrier(WRITERS)
-    statuses: list[int] = []
-
-    def save(client, value):
-        start.wait()
-        response = client.post(
-            url, {"version": "0", "learning_visits": str(value), "action": "save"}
-        )
-        statuses.append(response.status_code)
-
-    threads = [
-        threading.Thread(target=save, args=(client, 100 + index))
-        for index, client in enumerate(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = race(
+        officer_a,
+        url,
+        lambda index: {
+            "version": "0",
+            "learning_visits": str(100 + index),
+            "action": "save",
+        },
+    )
 
     assert sorted(statuses) == [302] + [409] * (WRITERS - 1), statuses
     assert AnnualReport.objects.filter(institution=institution).count() == 1
