@@ -5,7 +5,7 @@ Run as ``python -m bench.import_export_peer FILE``; prints the seconds spent
 reading and importing the file (Django's start-up excluded) as JSON.
 
 The portal recounts a province's progress counters on every single save
-(``reports.signals``), which would make a row-by-row importer pay a recount per
+(``reports.progress.signals``), which would make a row-by-row importer pay a recount per
 row. The peer is measured as a user would set it up for bulk loading: those
 signal receivers disconnected, and one recount of every counter at the end,
 inside its timing.
@@ -25,12 +25,12 @@ def main(path: str) -> None:
     from import_export import fields, resources, widgets
 
     from institutions.models import Institution
-    from reports.counters import counts_rebuild
-    from reports.indicators import REPORT_FIELDS
-    from reports.models import AnnualReport
+    from reports.entry.models import AnnualReport
+    from reports.progress.counters import counts_rebuild
+    from targets.indicators import REPORT_FIELDS
 
     for signal in (post_save, post_delete):
-        signal.disconnect(sender=AnnualReport, dispatch_uid="reports.counters")
+        signal.disconnect(sender=AnnualReport, dispatch_uid="reports.progress.counters")
 
     class AnnualReportResource(resources.ModelResource):
         institution = fields.Field(

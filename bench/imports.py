@@ -18,9 +18,9 @@ from pathlib import Path
 from django.db import connection
 
 from institutions.models import Institution
-from reports.demo_national import CODE_PREFIX
-from reports.indicators import APPLICABLE_FIELDS, REPORT_FIELDS, Count
-from reports.models import AnnualReport, ReportTransition
+from reports.demo.national import CODE_PREFIX
+from reports.entry.models import AnnualReport, ReportTransition
+from targets.indicators import APPLICABLE_FIELDS, REPORT_FIELDS, Count
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = ["institution_code", "year", *REPORT_FIELDS]

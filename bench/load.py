@@ -16,8 +16,8 @@ import urllib.request
 from pathlib import Path
 
 from institutions.models import Institution, Province
-from reports.demo_national import CODE_PREFIX
-from reports.models import AnnualReport, ReportStatus
+from reports.demo.national import CODE_PREFIX
+from reports.entry.models import AnnualReport, ReportStatus
 
 from .pages import session_cookie
 

@@ -6,7 +6,7 @@ stops when the last byte of the body has been produced: what a gunicorn worker
 spends on the request, without the network. Pages are requested in turn
 (trivial, national, province, trivial, …) so that every page sees the same
 machine state. Dashboards are cached under a token of the data
-(``reports.dashboards.views.DashboardMixin``); the cold series empties the
+(``reports.progress.views.DashboardMixin``); the cold series empties the
 cache before each request, to time what the first reader after a write
 waits.
 """

@@ -13,9 +13,9 @@ from collections import defaultdict
 from django.db import connection
 
 from institutions.models import Institution
-from reports.figures import NATION, figure_years
-from reports.models import COUNTED_STATUSES, AnnualReport
-from reports.progress import Kind
+from reports.entry.models import COUNTED_STATUSES, AnnualReport
+from reports.progress.figures import NATION, figure_years
+from targets.indicators import Kind
 from targets.models import Target
 
 

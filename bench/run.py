@@ -99,7 +99,7 @@ def progress_measure(year: int, repeats: int) -> dict:
     """D's progress engine (every target row, nation and 34 provinces, from
     one load) against the hand-written SQL, alternating, median of runs."""
     from institutions.models import Province
-    from reports.figures import NATION, progress_figures_load
+    from reports.progress.figures import NATION, progress_figures_load
     from targets.selectors import target_list
 
     from .progress_reference import reference_figures
@@ -347,8 +347,8 @@ def main() -> None:
     from django.db.models import Count
 
     from institutions.models import Institution, Province
-    from reports.demo_national import CODE_PREFIX, demo_national_create
-    from reports.models import AnnualReport
+    from reports.demo.national import CODE_PREFIX, demo_national_create
+    from reports.entry.models import AnnualReport
 
     from .load import load_plan_write, load_run
     from .pages import pages_measure, session_cookie

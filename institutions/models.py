@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .activity import active_q, is_active
 from .text import place_sort_key, search_key, sort_key
 
 
@@ -194,10 +195,7 @@ class InstitutionQuerySet(models.QuerySet):
         """Institutions open during ``year``: opened in or before it (or no
         opening year) and not closed in or before it (a library closed in 2025
         is active up to 2024)."""
-        return self.filter(
-            models.Q(opened_year__isnull=True) | models.Q(opened_year__lte=year),
-            models.Q(closed_year__isnull=True) | models.Q(closed_year__gt=year),
-        )
+        return self.filter(active_q(year))
 
 
 YEAR_MIN = 1800
@@ -402,5 +400,4 @@ class Institution(NamedPlace):
 
     def is_active_in(self, year: int) -> bool:
         """Same rule as :meth:`InstitutionQuerySet.active_in`, for one object."""
-        opened = self.opened_year is None or self.opened_year <= year
-        return opened and (self.closed_year is None or self.closed_year > year)
+        return is_active(self.opened_year, self.closed_year, year)

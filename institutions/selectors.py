@@ -131,27 +131,3 @@ def _display(record, model_field, value) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
-
-
-def institution_report_rows(institution: Institution) -> list[dict] | None:
-    """The institution's annual reports (year, status, reported values of the
-    fields that apply to its category), newest first; ``None`` while the
-    portal has no annual reports."""
-    if not hasattr(institution, "annual_reports"):
-        return None
-    from reports.indicators import applicable_fields
-
-    fields = [
-        field
-        for field in institution.annual_reports.model._meta.concrete_fields
-        if field.name in applicable_fields(institution.category)
-    ]
-    return [
-        {
-            "report": report,
-            "values": [
-                (field.verbose_name, getattr(report, field.name)) for field in fields
-            ],
-        }
-        for report in institution.annual_reports.order_by("-year")
-    ]

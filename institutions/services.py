@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from lifelong_learning.audit import reason_clip
 from lifelong_learning.roles import user_can_write_province, user_province
+from lifelong_learning.signals import data_written_send
 from lifelong_learning.tabular import (
     RowError,
     RowErrors,
@@ -30,7 +31,6 @@ from lifelong_learning.tabular import (
     province_code_normalise,
     unnamed_cell_error,
 )
-from reports.counters import counts_refresh
 
 from .models import (
     CLOSED_AFTER_OPENED_MESSAGE,
@@ -686,7 +686,7 @@ def institution_rows_import(
                 result = _import_pass(rows, user=user, write=True)
                 if result.errors:
                     raise _Rollback(result)
-                counts_refresh(province_codes=result.provinces)
+                data_written_send("institutions", provinces=result.provinces)
         except _Rollback as rollback:
             return rollback.result
         except IntegrityError:

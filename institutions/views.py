@@ -33,7 +33,6 @@ from .selectors import (
     commune_list,
     institution_category_counts,
     institution_history_entries,
-    institution_report_rows,
     institution_visible_list,
 )
 from .tables import InstitutionTable
@@ -47,7 +46,6 @@ from .uploads import (
 
 VIEW = "institutions.view_institution"
 # Named, not imported: the registry sits below the reports app.
-REPORT_CHANGE = "reports.change_annualreport"
 
 
 class InstitutionFilterMixin:
@@ -128,31 +126,13 @@ class InstitutionDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         institution = self.object
         user = self.request.user
-        reports = institution_report_rows(institution)
         context.update(
             history=institution_history_entries(institution),
-            reports=reports,
-            entry_year=self._entry_year(institution, reports),
             can_change=user_can_write_province(
                 user, institution.province_id, services.CHANGE
             ),
         )
         return context
-
-    def _entry_year(self, institution, reports) -> int | None:
-        """The year just ended, when the institution was active then, has no
-        report for it yet and the user may enter one."""
-        year = date.today().year - 1
-        if (
-            reports is None
-            or not institution.is_active_in(year)
-            or any(row["report"].year == year for row in reports)
-            or not user_can_write_province(
-                self.request.user, institution.province_id, REPORT_CHANGE
-            )
-        ):
-            return None
-        return year
 
 
 class InstitutionCreateView(PermissionRequiredMixin, CreateView):

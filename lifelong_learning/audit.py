@@ -32,8 +32,8 @@ from institutions.models import (
     Institution,
     Province,
 )
-from reports.indicators import Count, Criterion
-from reports.models import AnnualReport
+from reports.entry.models import AnnualReport
+from targets.indicators import Count, Criterion
 from targets.models import Target
 
 from .history import change_reason_label

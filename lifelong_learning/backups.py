@@ -39,7 +39,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
-from reports.counters import COUNTER_MODELS, counts_rebuild
+from lifelong_learning.signals import data_written_send
 
 MANIFEST = "manifest.json"
 FORMAT = "lifelong-learning-portal-backup"
@@ -74,6 +74,18 @@ class TableSummary:
     rows: int
 
 
+def derived_models() -> list[type[models.Model]]:
+    """Tables that hold only what can be recomputed (a model flagged
+    ``derived = True``, such as the progress counters): left out of backups,
+    emptied on a restore and rebuilt through :data:`data_written`."""
+    return [
+        model
+        for app_label in PORTAL_APPS
+        for model in apps.get_app_config(app_label).get_models()
+        if getattr(model, "derived", False)
+    ]
+
+
 def backup_models() -> list[type[models.Model]]:
     """Every table a backup holds, in an order where a row comes after the
     rows it refers to (checks are deferred to the end of the restore anyway)."""
@@ -81,7 +93,7 @@ def backup_models() -> list[type[models.Model]]:
         model
         for app_label in PORTAL_APPS
         for model in apps.get_app_config(app_label).get_models()
-        if not model._meta.proxy and model not in COUNTER_MODELS
+        if not model._meta.proxy and not getattr(model, "derived", False)
     ]
     result[0:0] = [apps.get_model(label) for label in OTHER_MODELS[:2]]
     result += [apps.get_model(label) for label in OTHER_MODELS[2:]]
@@ -412,7 +424,7 @@ def backup_import(
             # The progress counters are derived: emptied, then recounted.
             flush = connection.ops.sql_flush(
                 no_style(),
-                _tables([*backed_up, *COUNTER_MODELS]),
+                _tables([*backed_up, *derived_models()]),
                 allow_cascade=False,
             )
             connection.ops.execute_sql_flush(flush)
@@ -428,7 +440,8 @@ def backup_import(
                 with connection.cursor() as cursor:
                     for statement in statements:
                         cursor.execute(statement)
-            counts_rebuild(using=using)
+            # Derived tables (the progress counters) are rebuilt by their app.
+            data_written_send("backups", using=using)
     except BackupError:
         raise
     except Exception as error:

@@ -10,12 +10,13 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from institutions.models import Institution
         from institutions.signals import institutions_changing
+        from lifelong_learning.signals import data_written
+        from reports.entry import signals as entry_signals
+        from reports.entry.models import AnnualReport
+        from reports.progress import signals
         from targets.models import Target
 
-        from . import signals
-        from .models import AnnualReport
-
-        uid = "reports.counters"
+        uid = "reports.progress.counters"
         pre_save.connect(signals.institution_pre_save, Institution, dispatch_uid=uid)
         post_save.connect(signals.institution_changed, Institution, dispatch_uid=uid)
         post_delete.connect(signals.institution_changed, Institution, dispatch_uid=uid)
@@ -24,4 +25,7 @@ class ReportsConfig(AppConfig):
         pre_save.connect(signals.target_pre_save, Target, dispatch_uid=uid)
         post_save.connect(signals.target_changed, Target, dispatch_uid=uid)
         post_delete.connect(signals.target_deleted, Target, dispatch_uid=uid)
-        institutions_changing.connect(signals.institutions_changing, dispatch_uid=uid)
+        data_written.connect(signals.data_written, dispatch_uid=uid)
+        institutions_changing.connect(
+            entry_signals.institutions_changing, dispatch_uid="reports.entry"
+        )

@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from institutions.models import Category
 from lifelong_learning.audit import ChangeReasonAdminMixin
 from lifelong_learning.numbers import NumbersAdminMixin
-from reports.indicators import Count, Criterion
+from targets.indicators import Count, Criterion
 
 from .models import FAMILY_LABELS, Target
 from .services import POSITION_STEP

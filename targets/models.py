@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from institutions.models import Category
-from reports.indicators import APPLICABLE_FIELDS, Count, Criterion
-from reports.progress import Kind
+from targets.indicators import APPLICABLE_FIELDS, Count, Criterion, Kind
 
 FAMILY_LABELS = {
     "library_lll_services": _("Libraries providing lifelong-learning services"),

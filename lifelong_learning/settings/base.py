@@ -205,7 +205,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # reports.api.Pagination adds ?page_size= (up to MAX_PAGE_SIZE) on its lists.
+    # reports.api.views.Pagination adds ?page_size= (up to MAX_PAGE_SIZE) on its lists.
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -223,7 +223,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "reports.models.ReportStatus",
-        "ProgressStatusEnum": "reports.progress.Status",
+        "ProgressStatusEnum": "reports.progress.progress.Status",
     },
 }
 

@@ -1,11 +1,15 @@
 """Showing report values and statuses in templates."""
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifelong_learning.numbers import count_text
-from reports.models import AnnualReport, ReportStatus
-from reports.services import warning_message
+from lifelong_learning.roles import user_can_write_province
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.services import CHANGE as REPORT_CHANGE
+from reports.entry.services import warning_message
+from targets.indicators import applicable_fields
 
 register = template.Library()
 
@@ -85,7 +89,7 @@ def returned_work(context):
     """What the ministry sent back to the logged-in officer's province, with
     one link per year and category to the sheet that holds it."""
     from lifelong_learning.roles import user_can_write_province, user_province
-    from reports.selectors import returned_work as returned_work_of
+    from reports.entry.selectors import returned_work as returned_work_of
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -96,3 +100,37 @@ def returned_work(context):
         return {"work": None}
     work = returned_work_of(province_code=province.code)
     return {"work": work if work.total else None, "province": province}
+
+
+@register.inclusion_tag("reports/includes/institution_reports.html", takes_context=True)
+def institution_reports(context, institution):
+    """The annual reports section of an institution's page: its reports,
+    newest first, with the values of the fields its category reports, and the
+    button to enter last year's report when the user may."""
+    fields = [
+        field
+        for field in AnnualReport._meta.concrete_fields
+        if field.name in applicable_fields(institution.category)
+    ]
+    reports = [
+        {
+            "report": report,
+            "values": [
+                (field.verbose_name, getattr(report, field.name)) for field in fields
+            ],
+        }
+        for report in institution.annual_reports.order_by("-year")
+    ]
+    # The year just ended, when the institution was active then, has no
+    # report for it yet and the user may enter one.
+    year = timezone.localdate().year - 1
+    entry_year = (
+        year
+        if institution.is_active_in(year)
+        and all(row["report"].year != year for row in reports)
+        and user_can_write_province(
+            context["request"].user, institution.province_id, REPORT_CHANGE
+        )
+        else None
+    )
+    return {"institution": institution, "reports": reports, "entry_year": entry_year}

@@ -10,8 +10,8 @@ of the API (a third-party page for developers), and files (CSV, XLSX, PDF).
 import pytest
 
 from institutions.models import Category
-from reports.demo_national import demo_national_create
-from reports.models import ReportStatus
+from reports.demo.national import demo_national_create
+from reports.entry.models import ReportStatus
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A

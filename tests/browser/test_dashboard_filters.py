@@ -10,8 +10,8 @@ import re
 import pytest
 
 from institutions.models import Category, Institution
-from reports.counters import counts_rebuild
-from reports.models import AnnualReport, ReportStatus
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.progress.counters import counts_rebuild
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
 

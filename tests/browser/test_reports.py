@@ -4,7 +4,7 @@ institutions, ministry staff approve it."""
 import pytest
 
 from institutions.models import Category
-from reports.models import AnnualReport, ReportStatus
+from reports.entry.models import AnnualReport, ReportStatus
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory
 

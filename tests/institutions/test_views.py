@@ -327,7 +327,7 @@ def test_detail_shows_every_field_and_the_history(client, administrator, registr
 
 
 def test_detail_lists_annual_reports_when_they_exist(client, administrator, registry):
-    from reports.models import AnnualReport
+    from reports.entry.models import AnnualReport
 
     institution = registry["hanoi_library"]
     AnnualReport.objects.create(institution=institution, year=2024, lll_services=True)
@@ -558,7 +558,7 @@ def test_detail_links_each_report_and_offers_entry_to_whoever_may_enter(
 ):
     from datetime import date
 
-    from reports.models import AnnualReport
+    from reports.entry.models import AnnualReport
 
     institution = registry["hanoi_library"]
     report = AnnualReport.objects.create(

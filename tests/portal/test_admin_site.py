@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from reports.models import ReportTransition
+from reports.entry.models import ReportTransition
 from tests.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db

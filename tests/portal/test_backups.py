@@ -17,15 +17,15 @@ from rest_framework.authtoken.models import Token
 from institutions.models import Category, FormerProvince, Institution
 from institutions.services import institution_create, institution_update
 from lifelong_learning.backups import MANIFEST, backup_export
-from reports.demo_national import demo_national_create
-from reports.figures import progress_rows
-from reports.models import AnnualReport, ReportStatus, ReportTransition
-from reports.services import (
+from reports.demo.national import demo_national_create
+from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
+from reports.entry.services import (
     report_approve,
     report_reopen,
     report_save,
     report_submit,
 )
+from reports.progress.figures import progress_rows
 from targets.models import Target
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import TEST_PASSWORD

@@ -22,9 +22,9 @@ from django.utils import translation
 
 from institutions.demo import demo_institutions_create
 from institutions.models import Category, Institution
-from reports.counters import counts_rebuild
-from reports.demo import DEMO_ACCOUNTS, demo_reports_create, demo_users_create
-from reports.models import AnnualReport, ReportStatus
+from reports.demo.sample import DEMO_ACCOUNTS, demo_reports_create, demo_users_create
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.progress.counters import counts_rebuild
 from targets.models import Target
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory, UserFactory

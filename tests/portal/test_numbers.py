@@ -10,7 +10,7 @@ from django.utils import translation
 
 from institutions.models import Category, Institution
 from lifelong_learning.numbers import count_text, field_value_text
-from reports.models import AnnualReport, SheetReturn
+from reports.entry.models import AnnualReport, SheetReturn
 from targets.models import Target
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory

@@ -59,7 +59,7 @@ def test_user_without_role_sees_nothing(django_user_model, geography):
 def test_demo_accounts_cover_every_role(geography):
     from django.contrib.auth import authenticate
 
-    from reports.demo import DEMO_PASSWORD, demo_users_create
+    from reports.demo.sample import DEMO_PASSWORD, demo_users_create
 
     accounts = demo_users_create()
     assert {account.role for account in accounts} == set(Role)

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from institutions.models import Category, Institution
-from reports.models import AnnualReport, ReportStatus
+from reports.entry.models import AnnualReport, ReportStatus
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import TEST_PASSWORD, UserFactory
 

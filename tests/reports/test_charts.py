@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import translation
 
-from reports import charts
+from reports.progress import charts
 
 CODES = ["01", "48", "56", "66", "79"]
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.models import AnnualReport, ReportStatus
+from reports.entry.models import AnnualReport, ReportStatus
 from tests.conftest import PROVINCE_A
 from tests.factories import ReportFactory
 

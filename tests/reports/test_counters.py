@@ -10,13 +10,14 @@ from django.core.management.base import CommandError
 
 from institutions import services as registry
 from institutions.models import Category, Province
-from reports import services
-from reports.counters import counts_check, counts_rebuild
-from reports.figures import progress_rows
-from reports.imports import reports_import
-from reports.indicators import Count, Criterion, applicable_fields
-from reports.models import AnnualReport, InstitutionCount, ReportCount, ReportStatus
-from reports.services import ReportEntry
+from reports.entry import services
+from reports.entry.imports import reports_import
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.services import ReportEntry
+from reports.progress.counters import counts_check, counts_rebuild
+from reports.progress.figures import progress_rows
+from reports.progress.models import InstitutionCount, ReportCount
+from targets.indicators import Count, Criterion, applicable_fields
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B

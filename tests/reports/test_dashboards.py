@@ -12,20 +12,15 @@ from openpyxl import load_workbook
 
 from institutions.demo import demo_institutions_create
 from institutions.models import Category, Institution
-from reports.dashboards import (
-    cards_build,
-    dashboard_years,
-    default_year,
-    explanation,
-    number,
-)
-from reports.dashboards.tables import FollowUp, follow_up_table
-from reports.demo import demo_reports_create, demo_users_create
-from reports.figures import NATION, progress_figures_load
-from reports.imports import report_rows_import
-from reports.models import ReportStatus
-from reports.progress import Status
-from reports.services import report_approve, report_save
+from reports.demo.sample import demo_reports_create, demo_users_create
+from reports.entry.imports import report_rows_import
+from reports.entry.models import ReportStatus
+from reports.entry.services import report_approve, report_save
+from reports.progress.display import cards_build, explanation, number
+from reports.progress.figures import NATION, progress_figures_load
+from reports.progress.progress import Status
+from reports.progress.tables import FollowUp, follow_up_table
+from reports.progress.views import dashboard_years, default_year
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B

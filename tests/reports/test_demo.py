@@ -5,9 +5,9 @@ from collections import Counter
 import pytest
 
 from institutions.demo import demo_institutions_create
-from reports.demo import demo_reports_create, demo_users_create
-from reports.indicators import APPLICABLE_FIELDS, REPORT_FIELDS
-from reports.models import AnnualReport, ReportStatus, ReportTransition
+from reports.demo.sample import demo_reports_create, demo_users_create
+from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
+from targets.indicators import APPLICABLE_FIELDS, REPORT_FIELDS
 
 pytestmark = pytest.mark.django_db
 

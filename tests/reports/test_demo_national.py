@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from institutions.models import Category, Commune, Institution, Province
-from reports.demo_national import (
+from reports.demo.national import (
     CODE_PREFIX,
     DISTRICT,
     NATIONAL_COUNTS,
@@ -18,8 +18,8 @@ from reports.demo_national import (
     demo_national_create,
     years_parse,
 )
-from reports.indicators import APPLICABLE_FIELDS, REPORT_FIELDS
-from reports.models import AnnualReport, ReportStatus
+from reports.entry.models import AnnualReport, ReportStatus
+from targets.indicators import APPLICABLE_FIELDS, REPORT_FIELDS
 
 from ..factories import InstitutionFactory
 

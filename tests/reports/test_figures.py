@@ -6,9 +6,12 @@ import random
 
 import pytest
 
+from institutions.activity import is_active
 from institutions.models import Category, FormerProvince, Institution
-from reports.counters import counts_rebuild
-from reports.figures import (
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.services import report_approve, report_save
+from reports.progress.counters import counts_rebuild
+from reports.progress.figures import (
     NATION,
     figure_years,
     progress_figures_load,
@@ -16,19 +19,15 @@ from reports.figures import (
     progress_series_rows,
     province_progress_rows,
 )
-from reports.indicators import Count, Criterion
-from reports.models import AnnualReport, ReportStatus
-from reports.progress import (
+from reports.progress.progress import (
     GrowthFigures,
-    Kind,
     Status,
     growth_figures,
-    is_active,
     progress_row,
     share_figures,
     target_progress,
 )
-from reports.services import report_approve, report_save
+from targets.indicators import Count, Criterion, Kind
 from targets.models import Target
 from targets.services import targets_seed
 

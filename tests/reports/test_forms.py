@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.utils import translation
 
 from institutions.models import Category
-from reports.forms import (
+from reports.entry.forms import (
     CountField,
     ReportForm,
     SheetFilterForm,
@@ -15,8 +15,8 @@ from reports.forms import (
     YesNoField,
     default_report_year,
 )
-from reports.models import ReportStatus
-from reports.selectors import sheet_page
+from reports.entry.models import ReportStatus
+from reports.entry.selectors import sheet_page
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import ReportFactory
 

@@ -7,11 +7,11 @@ import functools
 import pytest
 
 from institutions.models import Category
-from reports import imports, services
-from reports.counters import counts_rebuild
-from reports.exports import reports_export
-from reports.imports import reports_import
-from reports.models import AnnualReport, ReportStatus, ReportTransition
+from reports.entry import imports, services
+from reports.entry.exports import reports_export
+from reports.entry.imports import reports_import
+from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
+from reports.progress.counters import counts_rebuild
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory
 
@@ -241,7 +241,7 @@ def test_warnings_are_reported_and_recorded_without_blocking(write, library_a):
 
 
 def test_large_file_is_checked_and_written_in_batches(tmp_path, geography, monkeypatch):
-    monkeypatch.setattr("reports.imports.BATCH_SIZE", 7)
+    monkeypatch.setattr("reports.entry.imports.BATCH_SIZE", 7)
     monkeypatch.setattr(services, "BATCH_SIZE", 3)
     institutions = libraries(20)
     rows = [
@@ -264,7 +264,7 @@ def test_large_file_is_checked_and_written_in_batches(tmp_path, geography, monke
 
 def test_import_memory_does_not_hold_the_file(tmp_path, geography, monkeypatch):
     """Rows reach the writer a batch at a time: no batch exceeds BATCH_SIZE."""
-    monkeypatch.setattr("reports.imports.BATCH_SIZE", 4)
+    monkeypatch.setattr("reports.entry.imports.BATCH_SIZE", 4)
     seen = []
     original = services.reports_check
 
@@ -272,7 +272,7 @@ def test_import_memory_does_not_hold_the_file(tmp_path, geography, monkeypatch):
         seen.append(len(kwargs["entries"]))
         return original(**kwargs)
 
-    monkeypatch.setattr("reports.imports.reports_check", spy)
+    monkeypatch.setattr("reports.entry.imports.reports_check", spy)
     institutions = libraries(10)
     rows = [{"institution_code": i.code, "year": "2024"} for i in institutions]
     assert reports_import(path=csv_write(tmp_path / "r.csv", rows)).ok
@@ -282,7 +282,7 @@ def test_import_memory_does_not_hold_the_file(tmp_path, geography, monkeypatch):
 def test_a_bad_row_after_written_batches_undoes_them_all(
     tmp_path, geography, monkeypatch
 ):
-    monkeypatch.setattr("reports.imports.BATCH_SIZE", 2)
+    monkeypatch.setattr("reports.entry.imports.BATCH_SIZE", 2)
     institutions = libraries(5)
     rows = [{"institution_code": i.code, "year": "2024"} for i in institutions]
     rows.append({"institution_code": "NOPE", "year": "2024"})

@@ -9,9 +9,9 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from institutions.models import Category, Institution
-from reports.models import AnnualReport, ReportStatus
-from reports.pdf import national_report_pdf
-from reports.progress import Status
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.progress.pdf import national_report_pdf
+from reports.progress.progress import Status
 from tests.conftest import PROVINCE_A
 
 pytestmark = pytest.mark.django_db

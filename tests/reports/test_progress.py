@@ -7,17 +7,17 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.progress import (
+from institutions.activity import is_active
+from reports.progress.progress import (
     GrowthFigures,
-    Kind,
     Status,
     growth_figures,
-    is_active,
     progress_row,
     round1,
     share_figures,
     target_progress,
 )
+from targets.indicators import Kind
 
 
 def share_status(values, *, year, threshold=70, target_year=2025):

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from institutions.models import Category
-from reports.figures import progress_rows
-from reports.models import ReportStatus
+from reports.entry.models import ReportStatus
+from reports.progress.figures import progress_rows
 from targets.services import targets_seed
 
 from .test_figures import institution, report, row_of

@@ -3,8 +3,8 @@
 import pytest
 
 from institutions.models import Category
-from reports.models import ReportStatus
-from reports.selectors import (
+from reports.entry.models import ReportStatus
+from reports.entry.selectors import (
     report_history_entries,
     report_years,
     review_queue,
@@ -14,7 +14,7 @@ from reports.selectors import (
     sheet_fields,
     sheet_page,
 )
-from reports.services import report_save, report_submit
+from reports.entry.services import report_save, report_submit
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 

@@ -5,9 +5,14 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 from institutions.models import Category
-from reports import services
-from reports.models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
-from reports.services import (
+from reports.entry import services
+from reports.entry.models import (
+    AnnualReport,
+    ReportStatus,
+    ReportTransition,
+    SheetReturn,
+)
+from reports.entry.services import (
     ReportEntry,
     ReportLocked,
     ReportsRefused,
@@ -503,7 +508,7 @@ def test_no_report_for_a_year_after_the_current_one_by_any_path(
 ):
     from django.utils import timezone
 
-    from reports.imports import reports_import
+    from reports.entry.imports import reports_import
 
     year = timezone.localdate().year + years_ahead
     with pytest.raises(ValidationError):

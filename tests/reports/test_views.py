@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from institutions.models import Category
 from institutions.templatetags.people import person_name
-from reports.models import AnnualReport, ReportStatus, SheetReturn
-from reports.views import sheet_url
+from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
+from reports.entry.views import sheet_url
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 

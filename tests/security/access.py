@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from institutions.models import Category, Commune, FormerProvince, Institution
-from reports.models import AnnualReport, ReportStatus, SheetReturn
+from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A

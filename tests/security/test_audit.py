@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from institutions.models import Category, Institution
 from institutions.services import institution_update
 from lifelong_learning.audit import PAGE_SIZE, reason_clip
-from reports.models import AnnualReport, ReportStatus
-from reports.services import (
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.services import (
     ReportEntry,
     report_approve,
     report_reopen,

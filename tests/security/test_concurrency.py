@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from reports.models import AnnualReport
+from reports.entry.models import AnnualReport
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -24,13 +24,13 @@ from institutions.models import Category, Institution
 from institutions.services import COLUMNS as INSTITUTION_COLUMNS
 from institutions.services import institutions_import
 from lifelong_learning.backups import BackupError, backup_export, backup_import
-from reports import imports as report_imports
-from reports import services as report_services
-from reports.counters import counts_check, counts_rebuild
-from reports.imports import reports_import
-from reports.models import AnnualReport, ReportStatus
-from reports.selectors import COLUMNS as REPORT_COLUMNS
-from reports.services import ReportEntry, report_sheet_approve, reports_save
+from reports.entry import imports as report_imports
+from reports.entry import services as report_services
+from reports.entry.imports import reports_import
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.selectors import COLUMNS as REPORT_COLUMNS
+from reports.entry.services import ReportEntry, report_sheet_approve, reports_save
+from reports.progress.counters import counts_check, counts_rebuild
 from tests.conftest import PROVINCE_A
 from tests.factories import TEST_PASSWORD, InstitutionFactory, ReportFactory
 

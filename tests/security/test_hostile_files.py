@@ -19,8 +19,8 @@ from institutions.services import COLUMNS, institutions_import
 from lifelong_learning import tabular
 from lifelong_learning.tabular import TableError, TableReader, table_content_check
 from lifelong_learning.uploads import SizeLimitedUploadHandler
-from reports.imports import reports_import
-from reports.models import AnnualReport
+from reports.entry.imports import reports_import
+from reports.entry.models import AnnualReport
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory
 

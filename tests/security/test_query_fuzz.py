@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from institutions.models import Category
-from reports.models import ReportStatus
+from reports.entry.models import ReportStatus
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 

@@ -17,10 +17,10 @@ from institutions import services as institution_services
 from institutions.models import Institution
 from lifelong_learning import tabular
 from lifelong_learning.tabular import ERRORS_KEPT, MAX_COLUMNS, TableError, TableReader
-from reports import views as report_views
-from reports.imports import reports_import
-from reports.selectors import COLUMNS as REPORT_COLUMNS
-from reports.services import BATCH_SIZE
+from reports.entry import views as report_views
+from reports.entry.imports import reports_import
+from reports.entry.selectors import COLUMNS as REPORT_COLUMNS
+from reports.entry.services import BATCH_SIZE
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory
 

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from reports.progress import Kind
+from targets.indicators import Kind
 from targets.models import Target
 
 pytestmark = pytest.mark.django_db

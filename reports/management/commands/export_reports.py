@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from institutions.models import Province
 from lifelong_learning.tabular import TableError, province_code_normalise, table_format
-from reports.exports import reports_export
+from reports.entry.exports import reports_export
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.imports import IMPORT_STATUSES, reports_import
-from reports.models import ReportStatus
+from reports.entry.imports import IMPORT_STATUSES, reports_import
+from reports.entry.models import ReportStatus
 
 
 class Command(BaseCommand):

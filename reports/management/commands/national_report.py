@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from reports.pdf import data_year_message, national_report_pdf
+from reports.progress.pdf import data_year_message, national_report_pdf
 
 
 class Command(BaseCommand):

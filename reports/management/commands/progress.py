@@ -2,7 +2,7 @@
 
 The JSON output is a contract: ``{"year": Y, "area": "VN" or a province code,
 "rows": [...]}`` with one row per target row in targets.csv order and the keys
-of :func:`reports.progress.progress_row`. Keep its names and keys.
+of :func:`reports.progress.progress.progress_row`. Keep its names and keys.
 """
 
 import json
@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from institutions.models import Province
 from lifelong_learning.tabular import province_code_normalise
-from reports.figures import NATION, progress_rows
+from reports.progress.figures import NATION, progress_rows
 from targets.selectors import target_list
 
 SHARE_COLUMNS = (

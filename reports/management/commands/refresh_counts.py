@@ -3,7 +3,7 @@ dashboards read, or check them against a recount."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.counters import counts_check, counts_rebuild
+from reports.progress.counters import counts_check, counts_rebuild
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from institutions.demo import demo_institutions_create
-from reports.demo import DEMO_PASSWORD, demo_reports_create, demo_users_create
-from reports.demo_national import NATIONAL_TOTAL, demo_national_create, years_parse
+from reports.demo.national import NATIONAL_TOTAL, demo_national_create, years_parse
+from reports.demo.sample import DEMO_PASSWORD, demo_reports_create, demo_users_create
 
 
 class Command(BaseCommand):

@@ -39,7 +39,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from reports.demo import DEMO_PASSWORD
+from reports.demo.sample import DEMO_PASSWORD
 
 from ..conftest import LAPTOP, PHONE, PageRecorder
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from institutions.models import Institution
-from reports.demo import DEMO_PASSWORD
+from reports.demo.sample import DEMO_PASSWORD
 
 from ..conftest import assert_accessible
 

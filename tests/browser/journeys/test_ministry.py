@@ -5,7 +5,7 @@ through the controls only, in both languages, at phone and laptop size."""
 
 import pytest
 
-from reports.models import AnnualReport, ReportStatus, SheetReturn
+from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
 
 pytestmark = pytest.mark.browser
 

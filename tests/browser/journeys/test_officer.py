@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
 from institutions.models import Category, Institution
-from reports.demo import DEMO_PASSWORD
-from reports.models import AnnualReport, ReportStatus
-from reports.services import report_return
+from reports.demo.sample import DEMO_PASSWORD
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.services import report_return
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from reports.models import AnnualReport
+from reports.entry.models import AnnualReport
 
 pytestmark = pytest.mark.browser
 

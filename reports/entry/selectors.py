@@ -9,13 +9,17 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
+from institutions.activity import active_q
 from institutions.models import Category, Institution, Province
 from lifelong_learning.history import change_reason_label
 from lifelong_learning.pagination import BoundedPaginator
-
-from .counters import active_q
-from .indicators import REPORT_FIELDS, applicable_fields
-from .models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
+from reports.entry.models import (
+    AnnualReport,
+    ReportStatus,
+    ReportTransition,
+    SheetReturn,
+)
+from targets.indicators import REPORT_FIELDS, applicable_fields
 
 SHEET_PAGE_SIZE = 25
 REVIEW_PAGE_SIZE = 50

@@ -12,19 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from institutions.models import Category, Province
-from targets.models import FAMILY_LABELS, Target
-
-from .. import charts
-from ..figures import (
-    Evaluation,
-    ProgressFigures,
-    counted_statuses,
-    criteria_by_category,
-)
-from ..indicators import REPORT_FIELDS
-from ..models import ReportStatus
-from ..progress import GrowthFigures, Kind, ShareFigures, Status
-from .display import (
+from reports.entry.models import ReportStatus
+from reports.progress import charts
+from reports.progress.display import (
     GOOD_STATUSES,
     StatusView,
     as_float,
@@ -34,6 +24,15 @@ from .display import (
     target_groups,
     threshold_text,
 )
+from reports.progress.figures import (
+    Evaluation,
+    ProgressFigures,
+    counted_statuses,
+    criteria_by_category,
+)
+from reports.progress.progress import GrowthFigures, ShareFigures, Status
+from targets.indicators import REPORT_FIELDS, Kind
+from targets.models import FAMILY_LABELS, Target
 
 
 @dataclass

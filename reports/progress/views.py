@@ -1,5 +1,5 @@
 """The dashboard pages and their downloads. Views stay thin: the filter form
-reads the address, :func:`reports.figures.progress_figures_load` counts in a
+reads the address, :func:`reports.progress.figures.progress_figures_load` counts in a
 fixed number of queries, and :mod:`.display` and :mod:`.tables` shape the
 figures."""
 
@@ -38,22 +38,24 @@ from lifelong_learning.roles import (
 )
 from lifelong_learning.tabular import escape_formula, xlsx_row
 from lifelong_learning.uploads import file_response
-from targets.models import Target
-from targets.selectors import target_list
-
-from .. import charts
-from ..counters import counts_token
-from ..figures import (
+from reports.progress import charts
+from reports.progress.counters import counts_token
+from reports.progress.display import (
+    StatusView,
+    cards_build,
+    number,
+    overview_chart,
+    threshold_text,
+)
+from reports.progress.figures import (
     NATION,
     Evaluation,
     counted_statuses,
     follow_up_list,
     progress_figures_load,
 )
-from ..models import ReportCount
-from ..progress import Kind
-from .display import StatusView, cards_build, number, overview_chart, threshold_text
-from .tables import (
+from reports.progress.models import ReportCount
+from reports.progress.tables import (
     Table,
     chosen_sort,
     chosen_target,
@@ -67,6 +69,9 @@ from .tables import (
     trend_sections,
     trends_table,
 )
+from targets.indicators import Kind
+from targets.models import Target
+from targets.selectors import target_list
 
 FOLLOW_UP_PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -175,7 +180,7 @@ class DashboardMixin(LoginRequiredMixin):
 
     def get(self, request, *args, **kwargs):
         """The page, from the cache when the same page was rendered for the
-        same data (:func:`reports.counters.counts_token`), address, language
+        same data (:func:`reports.progress.counters.counts_token`), address, language
         and role: a write changes the token, so nothing shown is stale."""
         key = self.page_cache_key()
         cached = cache.get(key)

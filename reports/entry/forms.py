@@ -12,11 +12,10 @@ from lifelong_learning.audit import reason_field
 from lifelong_learning.numbers import grouping_example, thousand_separator
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 from lifelong_learning.tabular import parse_non_negative_int
-
-from .indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
-from .models import AnnualReport, ReportStatus
-from .selectors import SheetRow
-from .services import EntryCheck, ReportEntry, report_values_check
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.selectors import SheetRow
+from reports.entry.services import EntryCheck, ReportEntry, report_values_check
+from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 
 FIRST_YEAR = 2020
 

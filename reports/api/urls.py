@@ -5,8 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from lifelong_learning.views import ApiDocsView
-
-from . import api
+from reports.api import views as api
 
 router = SimpleRouter()
 router.register("provinces", api.ProvinceViewSet, basename="province")

@@ -13,12 +13,11 @@ from simple_history.utils import bulk_create_with_history
 
 from institutions.models import Category, Institution, Province, UserProfile
 from lifelong_learning.roles import Role, role_groups_sync
-
-from .counters import counts_rebuild
-from .indicators import REPORT_FIELDS, Criterion, applicable_fields
-from .indicators import Count as CountField
-from .models import AnnualReport, ReportStatus, ReportTransition
-from .services import BATCH_SIZE, report_values_check
+from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
+from reports.entry.services import BATCH_SIZE, report_values_check
+from reports.progress.counters import counts_rebuild
+from targets.indicators import REPORT_FIELDS, Criterion, applicable_fields
+from targets.indicators import Count as CountField
 
 DEMO_PASSWORD = "demo-1520"
 

@@ -40,12 +40,12 @@ from lifelong_learning.roles import (
     user_sees_all_provinces,
 )
 from lifelong_learning.tabular import province_code_normalise
-
-from .figures import NATION, progress_rows
-from .models import AnnualReport, ReportStatus
-from .pdf import data_year_message
-from .progress import Kind, Status
-from .selectors import COLUMNS as REPORT_COLUMNS
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.selectors import COLUMNS as REPORT_COLUMNS
+from reports.progress.figures import NATION, progress_rows
+from reports.progress.pdf import data_year_message
+from reports.progress.progress import Status
+from targets.indicators import Kind
 
 
 class Pagination(PageNumberPagination):

@@ -3,12 +3,12 @@
 The database does the counting. For a data year, an area and the approved-only
 filter, :func:`progress_figures_load` runs a fixed number of grouped queries
 (targets; active institutions; counted reports; the like-for-like panels of the
-growth targets) over the progress counters of :mod:`reports.counters`, which
+growth targets) over the progress counters of :mod:`reports.progress.counters`, which
 hold those counts per province, category and year and are updated in the
 transaction of every write: a page reads a few thousand counter rows, not the
 reports, whatever the number of institutions, reports, provinces or years.
 Each target row and area is summed from those groups in Python. The counts then go
-to :mod:`reports.progress`, the one place where the rules of metrics.md are
+to :mod:`reports.progress.progress`, the one place where the rules of metrics.md are
 applied, for values and statuses.
 
 Nothing is cached and nothing is rebuilt in batch: every call reads counters
@@ -41,28 +41,18 @@ from django.db.models import (
     When,
 )
 
+from institutions.activity import active_q
 from institutions.models import Category, Institution, Province
-from targets.models import Target
-from targets.selectors import target_list
-
-from .counters import (
+from reports.entry.models import COUNTED_STATUSES, ReportStatus
+from reports.progress.counters import (
     COUNT_FIELDS,
-    active_q,
     criteria_mask,
     panel_counts,
     panel_pairs,
 )
-from .indicators import Criterion
-from .models import (
-    COUNTED_STATUSES,
-    InstitutionCount,
-    PanelCount,
-    ReportCount,
-    ReportStatus,
-)
-from .progress import (
+from reports.progress.models import InstitutionCount, PanelCount, ReportCount
+from reports.progress.progress import (
     GrowthFigures,
-    Kind,
     Progress,
     ShareFigures,
     Status,
@@ -72,6 +62,9 @@ from .progress import (
     share_figures,
     target_progress,
 )
+from targets.indicators import Criterion, Kind
+from targets.models import Target
+from targets.selectors import target_list
 
 NATION = "VN"
 
@@ -425,7 +418,7 @@ def progress_figures_load(
     """Loads the counts for ``year`` (and the years its statuses need), for
     every province and the nation, or for one current province.
 
-    Reads the progress counters (:mod:`reports.counters`), never the reports
+    Reads the progress counters (:mod:`reports.progress.counters`), never the reports
     themselves: at most five small queries, whatever the data size.
     ``targets`` defaults to every target row, in targets.csv order.
     """
@@ -447,7 +440,7 @@ def progress_rows(
     """The rows of ``manage.py progress --format json`` for ``year`` and the
     nation (``province_code=None``) or one current province: one dict per
     target row, in targets.csv order, with the keys of
-    :func:`reports.progress.progress_row`."""
+    :func:`reports.progress.progress.progress_row`."""
     figures = progress_figures_load(
         year=year, province_code=province_code, approved_only=approved_only
     )

@@ -9,11 +9,11 @@ from fractions import Fraction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from reports.progress import charts
+from reports.progress.figures import Evaluation, ProgressFigures
+from reports.progress.progress import ShareFigures, Status, round1
+from targets.indicators import Kind
 from targets.models import FAMILY_LABELS, Target
-
-from .. import charts
-from ..figures import Evaluation, ProgressFigures
-from ..progress import Kind, ShareFigures, Status, round1
 
 STATUS_ICONS = {
     Status.ACHIEVED: "bi-check-circle-fill",

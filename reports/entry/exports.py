@@ -10,15 +10,14 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lifelong_learning.tabular import table_write, xlsx_column_labels
-
-from .indicators import COUNT_FIELDS
-from .selectors import (
+from reports.entry.selectors import (
     COLUMN_LABELS,
     COLUMNS,
     report_export_rows,
     report_template_rows,
     sheet_fields,
 )
+from targets.indicators import COUNT_FIELDS
 
 # Words the template offers for a criterion; the importer reads both languages.
 _YES_NO = {"vi": ("có", "không"), "en": ("yes", "no")}

@@ -38,19 +38,13 @@ from django.db.models import (
     When,
 )
 
+from institutions.activity import active_q
 from institutions.models import Institution, Province
+from reports.entry.models import COUNTED_STATUSES, AnnualReport
+from reports.progress.models import InstitutionCount, PanelCount, ReportCount
+from targets.indicators import Count as CountField
+from targets.indicators import Criterion, Kind
 from targets.models import Target
-
-from .indicators import Count as CountField
-from .indicators import Criterion
-from .models import (
-    COUNTED_STATUSES,
-    AnnualReport,
-    InstitutionCount,
-    PanelCount,
-    ReportCount,
-)
-from .progress import Kind
 
 COUNTER_MODELS = (InstitutionCount, ReportCount, PanelCount)
 # One bit per criterion, in declaration order: a report's ``criteria`` mask.
@@ -72,20 +66,6 @@ def panel_pairs(using: str = DEFAULT_DB_ALIAS) -> list[tuple[str, int]]:
     like-for-like panels the counters keep."""
     growths = Target.objects.using(using).filter(kind=Kind.GROWTH)
     return sorted({(t.count_field, t.baseline_year) for t in growths if t.count_field})
-
-
-def active_q(year, *, prefix: str = "") -> Q:
-    """The condition "active in ``year``" of metrics.md on an institution
-    (``prefix`` reaches it from another model, e.g. ``"institution__"``):
-    opened in or before the year or no opening year, and no closing year or
-    one after it. ``year`` may be an expression such as ``F("year")``."""
-    return (
-        Q(**{f"{prefix}opened_year__isnull": True})
-        | Q(**{f"{prefix}opened_year__lte": year})
-    ) & (
-        Q(**{f"{prefix}closed_year__isnull": True})
-        | Q(**{f"{prefix}closed_year__gt": year})
-    )
 
 
 # A scope is ``None`` (every province) or a list of (province code, category or

@@ -32,19 +32,18 @@ from lifelong_learning.roles import (
     user_province,
 )
 from lifelong_learning.uploads import file_response
-
-from . import services
-from .exports import report_template_write
-from .forms import (
+from reports.entry import services
+from reports.entry.exports import report_template_write
+from reports.entry.forms import (
     ReportForm,
     ReportUploadForm,
     ReviewCommentForm,
     SheetFilterForm,
     SheetForm,
 )
-from .imports import reports_import
-from .models import AnnualReport, ReportStatus
-from .selectors import (
+from reports.entry.imports import reports_import
+from reports.entry.models import AnnualReport, ReportStatus
+from reports.entry.selectors import (
     COLUMN_LABELS,
     REVIEW_PAGE_SIZE,
     report_get,

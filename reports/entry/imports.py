@@ -23,6 +23,7 @@ from institutions.models import (
     Institution,
     Province,
 )
+from lifelong_learning.signals import data_written_send
 from lifelong_learning.tabular import (
     RowError,
     RowErrors,
@@ -33,12 +34,9 @@ from lifelong_learning.tabular import (
     parse_yes_no,
     unnamed_cell_error,
 )
-
-from .counters import counts_refresh_written
-from .indicators import COUNT_FIELDS, REPORT_FIELDS
-from .models import ReportStatus
-from .selectors import COLUMNS, REQUIRED_COLUMNS
-from .services import (
+from reports.entry.models import ReportStatus
+from reports.entry.selectors import COLUMNS, REQUIRED_COLUMNS
+from reports.entry.services import (
     BATCH_SIZE,
     EntryCheck,
     ReportEntry,
@@ -46,6 +44,7 @@ from .services import (
     reports_check,
     reports_write,
 )
+from targets.indicators import COUNT_FIELDS, REPORT_FIELDS
 
 IMPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -315,7 +314,7 @@ def report_rows_import(
                 written = writer.run(rows)
                 if written.errors:
                     raise _Rollback(written)
-                counts_refresh_written(writer.written_slices)
+                data_written_send("reports", slices=writer.written_slices)
         except _Rollback as rollback:
             return rollback.result
         except IntegrityError:

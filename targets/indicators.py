@@ -86,3 +86,10 @@ REPORT_FIELDS: dict[str, str] = {
 # importer asks for every cell of every row.
 COUNT_FIELDS: frozenset[str] = frozenset(Count.values)
 CRITERION_FIELDS: frozenset[str] = frozenset(Criterion.values)
+
+
+class Kind(models.TextChoices):
+    """How a target row is measured (metrics.md, share and growth targets)."""
+
+    SHARE = "share", _("Share of institutions")
+    GROWTH = "growth", _("Average annual growth")

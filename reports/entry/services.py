@@ -20,10 +20,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
 from lifelong_learning.audit import reason_clip
 from lifelong_learning.roles import user_can_write_province, user_province
-
-from .counters import counts_refresh, counts_refresh_written
-from .indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
-from .models import AnnualReport, ReportStatus, ReportTransition, SheetReturn
+from lifelong_learning.signals import data_written_send
+from reports.entry.models import (
+    AnnualReport,
+    ReportStatus,
+    ReportTransition,
+    SheetReturn,
+)
+from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 
 # A count that grows or shrinks more than this factor against last year is flagged.
 COUNT_CHANGE_FACTOR = 3
@@ -597,7 +601,7 @@ def reports_write(
         if check.changes(status)
     }
     if recount:
-        counts_refresh_written(result.slices)
+        data_written_send("reports", slices=result.slices)
     return result
 
 
@@ -767,7 +771,7 @@ def _move_many(
         ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
     if pks:
         # A slice without a category is the whole province.
-        counts_refresh(slices=[(province_code, category)])
+        data_written_send("reports", slices=[(province_code, category)])
     return len(pks)
 
 

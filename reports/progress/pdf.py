@@ -4,7 +4,7 @@ trend chart per target family and the table of the 34 provinces.
 Drawn on the server with reportlab (tables, and charts with
 ``reportlab.graphics``): no browser and no internet. Text is set in DejaVu
 Sans, which has every Vietnamese glyph (Debian's ``fonts-dejavu-core``). The
-figures come from :mod:`reports.figures`, loaded once for the nation and every
+figures come from :mod:`reports.progress.figures`, loaded once for the nation and every
 province; the report is written in the active language, numbers in its format
 (58,3 in Vietnamese).
 """
@@ -46,14 +46,20 @@ from reportlab.platypus import (
 
 from institutions.models import YEAR_MAX, YEAR_MIN, Province
 from lifelong_learning.roles import user_sees_all_provinces
-from targets.models import FAMILY_LABELS, Target
-from targets.selectors import target_list
 
 # The dashboards' formats, so that the PDF shows every figure as the pages do.
-from .dashboards import _threshold_text as threshold_text
-from .dashboards import dashboard_years, default_year, number
-from .figures import NATION, Evaluation, ProgressFigures, progress_figures_load
-from .progress import Kind, Status
+from reports.progress.display import number, threshold_text
+from reports.progress.figures import (
+    NATION,
+    Evaluation,
+    ProgressFigures,
+    progress_figures_load,
+)
+from reports.progress.progress import Status
+from reports.progress.views import dashboard_years, default_year
+from targets.indicators import Kind
+from targets.models import FAMILY_LABELS, Target
+from targets.selectors import target_list
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVuSans"

@@ -34,10 +34,9 @@ from institutions.models import (
     Province,
 )
 from institutions.text import search_key, sort_key
-
-from .counters import counts_rebuild
-from .indicators import APPLICABLE_FIELDS, Count, Criterion
-from .models import AnnualReport, ReportStatus, ReportTransition
+from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
+from reports.progress.counters import counts_rebuild
+from targets.indicators import APPLICABLE_FIELDS, Count, Criterion
 
 CODE_PREFIX = "QG-"
 DEFAULT_YEARS = (2022, 2025)

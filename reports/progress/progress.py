@@ -1,6 +1,6 @@
 """The figures and statuses of programme/metrics.md, as plain functions.
 
-No database here: ``reports.selectors`` counts institutions and reports with
+No database here: ``reports.entry.selectors`` counts institutions and reports with
 aggregates and hands the counts to these functions, so every rule of the
 methodology lives in this one module and is tested against its worked example.
 
@@ -19,6 +19,8 @@ from fractions import Fraction
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from targets.indicators import Kind
+
 type Number = int | float | Decimal | Fraction
 
 ON_TRACK_RATIO = Fraction(95, 100)
@@ -27,13 +29,6 @@ ACCELERATION_RATIO = Fraction(60, 100)
 # Enough digits that an n-th root with an exact decimal result (1.331 → 1.1)
 # comes out exact, so a growth of exactly T reaches T.
 _GROWTH_DIGITS = 50
-
-
-class Kind(models.TextChoices):
-    """How a target row is measured (metrics.md, share and growth targets)."""
-
-    SHARE = "share", _("Share of institutions")
-    GROWTH = "growth", _("Average annual growth")
 
 
 class Status(models.TextChoices):
@@ -69,15 +64,6 @@ def round1(number: Number | None) -> Decimal | None:
     exact = _exact(number)
     tenths = math.floor(abs(exact) * 10 + Fraction(1, 2))
     return Decimal(-tenths if exact < 0 else tenths).scaleb(-1)
-
-
-def is_active(opened_year: int | None, closed_year: int | None, year: int) -> bool:
-    """True when an institution counts in ``year``: opened then or before (or
-    no opening year) and not yet closed. A library closed in 2025 counts up to
-    2024."""
-    opened = opened_year is None or opened_year <= year
-    still_open = closed_year is None or closed_year > year
-    return opened and still_open
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,37 @@
+"""URLs of data entry and review, in the ``reports`` namespace."""
+
+from django.urls import path
+
+from reports.entry import views
+
+urlpatterns = [
+    path("sheet/", views.SheetView.as_view(), name="sheet"),
+    path("sheet/submit/", views.SheetSubmitView.as_view(), name="sheet_submit"),
+    path("<int:pk>/", views.ReportPageView.as_view(), name="detail"),
+    path(
+        "institution/<int:institution_pk>/<int:year>/",
+        views.ReportPageView.as_view(),
+        name="edit",
+    ),
+    path("<int:pk>/submit/", views.ReportSubmitView.as_view(), name="submit"),
+    path("<int:pk>/approve/", views.ReportApproveView.as_view(), name="approve"),
+    path("<int:pk>/return/", views.ReportReturnView.as_view(), name="return"),
+    path("<int:pk>/reopen/", views.ReportReopenView.as_view(), name="reopen"),
+    path("review/", views.ReviewView.as_view(), name="review"),
+    path(
+        "review/<str:province>/<int:year>/",
+        views.ReviewSheetView.as_view(),
+        name="review_sheet",
+    ),
+    path("upload/", views.UploadView.as_view(), name="upload"),
+    path(
+        "upload/template.xlsx",
+        views.UploadTemplateView.as_view(),
+        name="upload_template",
+    ),
+    path(
+        "upload/<str:token>/",
+        views.UploadPreviewView.as_view(),
+        name="upload_preview",
+    ),
+]
