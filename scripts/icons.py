@@ -2,7 +2,7 @@
 those, as CSS masks with the SVG inline, so that no page loads the 134 kB icon
 font and its 87 kB stylesheet for the few dozen icons it shows.
 
-Run it after using an icon that is not there yet (tests/portal/test_icons.py
+Run it after using an icon that is not there yet (tests/lifelong_learning/test_icons.py
 names it): ``.venv/bin/python scripts/icons.py``. The markup stays Bootstrap
 Icons' own, ``<i class="bi bi-funnel" aria-hidden="true"></i>``.
 """

@@ -84,7 +84,7 @@ def test_a_malformed_request(journey):
 
 
 def test_server_error(journey, settings):
-    settings.ROOT_URLCONF = "tests.portal.error_urls"
+    settings.ROOT_URLCONF = "tests.lifelong_learning.error_urls"
     response = journey.page.goto("/broken/")
     assert response.status == 500
     _check_error_page(journey, 500, journey.say("Lỗi máy chủ", "Server error"))

@@ -141,11 +141,11 @@ def test_csrf_failure_explains_the_expired_form(language, heading, advice):
 
 @pytest.fixture
 def failing_client(settings):
-    settings.ROOT_URLCONF = "tests.portal.error_urls"
+    settings.ROOT_URLCONF = "tests.lifelong_learning.error_urls"
     return Client(raise_request_exception=False)
 
 
-@pytest.mark.urls("tests.portal.error_urls")
+@pytest.mark.urls("tests.lifelong_learning.error_urls")
 @pytest.mark.parametrize(
     ("language", "heading", "advice"),
     [

@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 from reports.entry.models import AnnualReport, ReportStatus
 from tests.conftest import PROVINCE_A
 from tests.factories import ReportFactory
-
-from .conftest import csv_write, xlsx_write
+from tests.reports.conftest import csv_write, xlsx_write
 
 pytestmark = pytest.mark.django_db
 

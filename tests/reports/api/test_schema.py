@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from .test_api import registry  # noqa: F401  (fixture)
+from .test_views import registry  # noqa: F401  (fixture)
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 

@@ -17,8 +17,7 @@ from reports.entry.selectors import (
 from reports.entry.services import report_save, report_submit
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
-
-from .conftest import libraries
+from tests.reports.conftest import libraries
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,7 @@ from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import ReportFactory
-
-from .conftest import csv_write
+from tests.reports.conftest import csv_write
 
 
 @pytest.fixture

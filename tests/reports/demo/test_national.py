@@ -20,8 +20,7 @@ from reports.demo.national import (
 )
 from reports.entry.models import AnnualReport, ReportStatus
 from targets.indicators import APPLICABLE_FIELDS, REPORT_FIELDS
-
-from ..factories import InstitutionFactory
+from tests.factories import InstitutionFactory
 
 TOTAL = 2_000
 YEARS = (2022, 2025)

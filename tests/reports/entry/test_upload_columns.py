@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from .conftest import csv_write
+from tests.reports.conftest import csv_write
+
 from .test_views import logged_in, upload
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ from institutions.models import Category
 from reports.entry.models import ReportStatus
 from reports.progress.figures import progress_rows
 from targets.services import targets_seed
-
-from .test_figures import institution, report, row_of
+from tests.reports.progress.test_figures import institution, report, row_of
 
 SHARE_KEYS = {
     "family",

@@ -14,8 +14,7 @@ from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
 from reports.progress.counters import counts_rebuild
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory
-
-from .conftest import csv_write, libraries, xlsx_write
+from tests.reports.conftest import csv_write, libraries, xlsx_write
 
 pytestmark = pytest.mark.django_db
 

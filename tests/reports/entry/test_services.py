@@ -32,8 +32,7 @@ from reports.entry.services import (
 )
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
-
-from .conftest import libraries
+from tests.reports.conftest import libraries
 
 pytestmark = pytest.mark.django_db
 

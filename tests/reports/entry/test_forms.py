@@ -19,8 +19,7 @@ from reports.entry.models import ReportStatus
 from reports.entry.selectors import sheet_page
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import ReportFactory
-
-from .conftest import libraries
+from tests.reports.conftest import libraries
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
 from reports.entry.views import sheet_url
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
-
-from .conftest import csv_write, libraries
+from tests.reports.conftest import csv_write, libraries
 
 pytestmark = pytest.mark.django_db
 
