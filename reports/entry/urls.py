@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.entry import views
+from reports.entry import uploads, views
 
 urlpatterns = [
     path("sheet/", views.SheetView.as_view(), name="sheet"),
@@ -23,15 +23,15 @@ urlpatterns = [
         views.ReviewSheetView.as_view(),
         name="review_sheet",
     ),
-    path("upload/", views.UploadView.as_view(), name="upload"),
+    path("upload/", uploads.UploadView.as_view(), name="upload"),
     path(
         "upload/template.xlsx",
-        views.UploadTemplateView.as_view(),
+        uploads.UploadTemplateView.as_view(),
         name="upload_template",
     ),
     path(
         "upload/<str:token>/",
-        views.UploadPreviewView.as_view(),
+        uploads.UploadPreviewView.as_view(),
         name="upload_preview",
     ),
 ]
