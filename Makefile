@@ -40,9 +40,12 @@ test:
 	@$(MAKE) --no-print-directory pytest-sqlite
 	@$(MAKE) --no-print-directory pytest-postgres
 
+# Style, formatting and the architecture: import-linter's contracts in
+# pyproject.toml fail on any import that runs upwards (docs/architecture.md).
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 pytest-sqlite:
 	@echo "== pytest on SQLite (browser tests run once, on PostgreSQL) =="
