@@ -4,6 +4,7 @@ import random
 
 from .models import Category, Commune, Province
 from .services import ImportResult, institution_rows_import
+from .text import inner_name, proper_name
 
 # One of each category first, then the kinds a province has many of.
 _FIRST = list(Category)
@@ -31,7 +32,6 @@ _IN_COMMUNE = {
     Category.LIBRARY_DISTRICT,
     Category.CULTURE_DISTRICT,
 }
-_PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
 _SPECIALISED = ["Sở Y tế", "Sở Khoa học và Công nghệ", "Sở Nông nghiệp và Môi trường"]
 _UNIVERSITY = [
     "Thư viện Trường Đại học {place}",
@@ -40,44 +40,44 @@ _UNIVERSITY = [
 ]
 _MUSEUMS = ["Mỹ thuật", "Lịch sử", "Văn hóa các dân tộc"]
 _VILLAGES = ["Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ", "Mới"]
+# Institutions named after the place they serve, alike in every demo register.
+_PLACE_NAMES = {
+    Category.LIBRARY_PROVINCIAL: "Thư viện {province}",
+    Category.CULTURE_PROVINCIAL: "Trung tâm Văn hóa {province}",
+    Category.LIBRARY_DISTRICT: "Thư viện huyện {area}",
+    Category.CULTURE_DISTRICT: "Trung tâm Văn hóa - Thể thao huyện {area}",
+    Category.LIBRARY_COMMUNE: "Thư viện {commune}",
+    Category.CULTURE_COMMUNE: "Trung tâm Văn hóa - Thể thao {commune}",
+}
 
 
-def _bare(name: str) -> str:
-    for prefix in _PREFIXES:
-        if name.startswith(prefix):
-            return name.removeprefix(prefix)
-    return name
-
-
-def _lower_first(name: str) -> str:
-    """ "Tỉnh Đắk Lắk" → "tỉnh Đắk Lắk", as it reads inside a name."""
-    return name[0].lower() + name[1:]
-
-
-def _province_phrase(province: Province) -> str:
-    return _lower_first(province.name)
+def demo_place_name(
+    category: str, province: Province, commune: Commune | None
+) -> str | None:
+    """The demo name of an institution named after the place it serves
+    ("Thư viện tỉnh Đắk Lắk", "Thư viện huyện Ea Kar": a district institution
+    takes its commune's proper name, or its province's without one); ``None``
+    for a category named otherwise."""
+    template = _PLACE_NAMES.get(category)
+    if template is None:
+        return None
+    return template.format(
+        province=inner_name(province.name),
+        area=proper_name((commune or province).name),
+        commune=inner_name(commune.name) if commune else "",
+    )
 
 
 def _name(category, province, commune, rng: random.Random, ordinal: int) -> str:
-    place = _bare(province.name)
-    area = _bare(commune.name) if commune else place
+    if (named := demo_place_name(category, province, commune)) is not None:
+        return named
+    place = proper_name(province.name)
+    area = proper_name(commune.name) if commune else place
     match category:
-        case Category.LIBRARY_PROVINCIAL:
-            return f"Thư viện {_province_phrase(province)}"
-        case Category.CULTURE_PROVINCIAL:
-            return f"Trung tâm Văn hóa {_province_phrase(province)}"
         case Category.MUSEUM:
             if ordinal == 0:
-                return f"Bảo tàng {_province_phrase(province)}"
+                return f"Bảo tàng {inner_name(province.name)}"
             return f"Bảo tàng {_MUSEUMS[ordinal % len(_MUSEUMS)]} {place}"
-        case Category.LIBRARY_DISTRICT:
-            return f"Thư viện huyện {area}"
-        case Category.CULTURE_DISTRICT:
-            return f"Trung tâm Văn hóa - Thể thao huyện {area}"
-        case Category.LIBRARY_COMMUNE:
-            return f"Thư viện {_lower_first(commune.name)}"
-        case Category.CULTURE_COMMUNE:
-            return f"Trung tâm Văn hóa - Thể thao {_lower_first(commune.name)}"
         case Category.CULTURE_VILLAGE:
             return f"Nhà văn hóa thôn {rng.choice(_VILLAGES)} {ordinal + 1}, {area}"
         case Category.LIBRARY_UNIVERSITY:
@@ -86,7 +86,7 @@ def _name(category, province, commune, rng: random.Random, ordinal: int) -> str:
             department = _SPECIALISED[ordinal % len(_SPECIALISED)]
             return f"Thư viện chuyên ngành {department} {place}"
         case Category.LIBRARY_ARMED_FORCES:
-            return f"Thư viện Bộ Chỉ huy Quân sự {_province_phrase(province)}"
+            return f"Thư viện Bộ Chỉ huy Quân sự {inner_name(province.name)}"
         case Category.LIBRARY_SCHOOL:
             return f"Thư viện Trường THPT {area}"
     raise ValueError(category)
@@ -131,7 +131,7 @@ def demo_institution_rows(*, per_province: int = 40, seed: int = 1520) -> list:
                 legacy_province = former[ordinal % len(former)]
                 legacy = legacy_province.code
                 kind = ["", "Lịch sử ", "Văn hóa "][(ordinal - 1) % 3]
-                name = f"Bảo tàng {kind}{_bare(legacy_province.name)}"
+                name = f"Bảo tàng {kind}{proper_name(legacy_province.name)}"
             else:
                 name = _name(category, province, commune, rng, ordinal)
             rows.append(

@@ -1,5 +1,6 @@
 """Keys that make Vietnamese text searchable without diacritics and sortable in
-Vietnamese alphabetical order, on every database backend."""
+Vietnamese alphabetical order, on every database backend, and the forms a place
+name takes inside another name."""
 
 import unicodedata
 
@@ -40,6 +41,13 @@ def proper_name(name: str) -> str:
         if lowered.startswith(prefix) and len(text) > len(prefix):
             return text[len(prefix) :]
     return text
+
+
+def inner_name(name: str) -> str:
+    """Returns ``name`` as it reads inside another name, its division word in
+    lower case: "Tỉnh Đắk Lắk" gives "tỉnh Đắk Lắk" (as in "Thư viện tỉnh Đắk
+    Lắk")."""
+    return name[:1].lower() + name[1:]
 
 
 def place_sort_key(name: str) -> str:

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from institutions.demo import demo_place_name
 from institutions.models import (
     YEAR_MAX,
     YEAR_MIN,
@@ -33,7 +34,7 @@ from institutions.models import (
     Institution,
     Province,
 )
-from institutions.text import search_key, sort_key
+from institutions.text import inner_name, proper_name, search_key, sort_key
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
 from reports.progress.counters import counts_rebuild
 from targets.indicators import APPLICABLE_FIELDS, Count, Criterion
@@ -147,7 +148,6 @@ _ARMED_FORCES = [
     "Bộ Chỉ huy Quân sự", "Bộ Chỉ huy Bộ đội Biên phòng", "Sư đoàn Bộ binh",
     "Trường Quân sự", "Công an",
 ]  # fmt: skip
-_PLACE_PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
 
 type Progress = Callable[[Iterable, int, str], Iterable]
 
@@ -171,17 +171,6 @@ class _Institution:
     former_province_id: str | None
     opened_year: int
     closed_year: int | None
-
-
-def _bare(name: str) -> str:
-    for prefix in _PLACE_PREFIXES:
-        if name.startswith(prefix):
-            return name.removeprefix(prefix)
-    return name
-
-
-def _lower_first(name: str) -> str:
-    return name[0].lower() + name[1:]
 
 
 def years_parse(text: str) -> tuple[int, int]:
@@ -244,33 +233,24 @@ def _weighted(rng: random.Random, choices: Sequence[tuple[str, float]]) -> str:
 def _name(
     category: str, province: Province, commune: Commune | None, rng, ordinal: int
 ) -> str:
-    place = _bare(province.name)
-    local = _bare(commune.name) if commune else place
+    if (named := demo_place_name(category, province, commune)) is not None:
+        return named
+    place = proper_name(province.name)
     match category:
-        case Category.LIBRARY_PROVINCIAL:
-            return f"Thư viện {_lower_first(province.name)}"
-        case Category.CULTURE_PROVINCIAL:
-            return f"Trung tâm Văn hóa {_lower_first(province.name)}"
-        case Category.LIBRARY_DISTRICT:
-            return f"Thư viện huyện {local}"
-        case Category.CULTURE_DISTRICT:
-            return f"Trung tâm Văn hóa - Thể thao huyện {local}"
-        case Category.LIBRARY_COMMUNE:
-            return f"Thư viện {_lower_first(commune.name)}"
-        case Category.CULTURE_COMMUNE:
-            return f"Trung tâm Văn hóa - Thể thao {_lower_first(commune.name)}"
         case Category.CULTURE_VILLAGE:
             unit = (
                 "tổ dân phố" if commune.division_type == DivisionType.WARD else "thôn"
             )
             village = rng.choice(_VILLAGE_NAMES)
+            local = proper_name(commune.name)
             return f"Nhà văn hóa {unit} {village} {ordinal % 12 + 1}, {local}"
         case Category.LIBRARY_SCHOOL:
             level = _weighted(rng, _SCHOOL_LEVELS)
+            local = proper_name(commune.name)
             return f"Thư viện Trường {level} {rng.choice(_SCHOOL_NAMES)}, {local}"
         case Category.MUSEUM:
             if ordinal == 0:
-                return f"Bảo tàng {_lower_first(province.name)}"
+                return f"Bảo tàng {inner_name(province.name)}"
             return f"Bảo tàng {_MUSEUM_KINDS[ordinal % len(_MUSEUM_KINDS)]} {place}"
         case Category.LIBRARY_UNIVERSITY:
             school = _UNIVERSITIES[ordinal % len(_UNIVERSITIES)]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from institutions.demo import demo_institutions_create
-from institutions.models import Category, Institution, Province
+from institutions.demo import demo_institutions_create, demo_place_name
+from institutions.models import Category, Commune, Institution, Province
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,53 @@ def test_demo_register_is_deterministic_and_idempotent(geography):
         list(Institution.objects.order_by("code").values("code", "name", "commune"))
         == first
     )
+
+
+def test_institutions_named_after_their_place_read_it_inside_the_name(geography):
+    dak_lak = Province.objects.get(code="66")
+    ward = Commune.objects.get(name="Phường Tuy Hòa")
+    lower_case = Commune.objects.get(name="xã Bắc Sơn")
+
+    assert (
+        demo_place_name(Category.LIBRARY_PROVINCIAL, dak_lak, None)
+        == "Thư viện tỉnh Đắk Lắk"
+    )
+    assert (
+        demo_place_name(Category.CULTURE_PROVINCIAL, dak_lak, None)
+        == "Trung tâm Văn hóa tỉnh Đắk Lắk"
+    )
+    assert (
+        demo_place_name(Category.LIBRARY_COMMUNE, dak_lak, ward)
+        == "Thư viện phường Tuy Hòa"
+    )
+    assert (
+        demo_place_name(Category.CULTURE_COMMUNE, dak_lak, ward)
+        == "Trung tâm Văn hóa - Thể thao phường Tuy Hòa"
+    )
+    # A district institution takes the proper name of its commune, of its
+    # province without one, whatever the case of the division word.
+    assert (
+        demo_place_name(Category.LIBRARY_DISTRICT, dak_lak, ward)
+        == "Thư viện huyện Tuy Hòa"
+    )
+    assert (
+        demo_place_name(Category.CULTURE_DISTRICT, dak_lak, lower_case)
+        == "Trung tâm Văn hóa - Thể thao huyện Bắc Sơn"
+    )
+    assert (
+        demo_place_name(Category.LIBRARY_DISTRICT, dak_lak, None)
+        == "Thư viện huyện Đắk Lắk"
+    )
+    assert demo_place_name(Category.MUSEUM, dak_lak, None) is None
+
+
+def test_demo_register_names_each_province_s_institutions_after_it(geography):
+    demo_institutions_create(per_province=len(Category))
+
+    first = Institution.objects.get(code="DEMO-66-001")
+    assert (first.category, first.name) == (
+        Category.LIBRARY_PROVINCIAL,
+        "Thư viện tỉnh Đắk Lắk",
+    )
+    museum = Institution.objects.get(province="01", category=Category.MUSEUM)
+    assert museum.name == "Bảo tàng thành phố Hà Nội"
