@@ -828,18 +828,18 @@ def unnamed_cell_error(row_number: int, values: dict[str, str]) -> RowError | No
 # Writing ------------------------------------------------------------------------
 
 
-def _xlsx(value) -> str | int:
-    """A value as a file's cell: empty, 1 or 0, a whole number, or text."""
+def _xlsx(value) -> str | int | float:
+    """A value as a file's cell: empty, 1 or 0, a number, or text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return value
     return str(value)
 
 
-def _out(value) -> str | int:
+def _out(value) -> str | int | float:
     """The same in a CSV, whose text cannot say it is not a formula."""
     value = _xlsx(value)
     return escape_formula(value) if isinstance(value, str) else value
