@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 VIEW_ALL_PROVINCES = "institutions.view_all_provinces"
 CHANGE_ALL_PROVINCES = "institutions.change_all_provinces"
+# What the roles may do with annual reports.
+REPORT_VIEW = "reports.view_annualreport"
+REPORT_CHANGE = "reports.change_annualreport"
+REPORT_SUBMIT = "reports.submit_annualreport"
+REPORT_REVIEW = "reports.review_annualreport"
 
 
 class Role(models.TextChoices):
@@ -26,22 +31,22 @@ _READ = [
     "institutions.view_formerprovince",
     "institutions.view_institution",
     "targets.view_target",
-    "reports.view_annualreport",
+    REPORT_VIEW,
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MINISTRY_STAFF: [
         *_READ,
         VIEW_ALL_PROVINCES,
-        "reports.review_annualreport",
+        REPORT_REVIEW,
     ],
     Role.PROVINCIAL_OFFICER: [
         *_READ,
         "institutions.add_institution",
         "institutions.change_institution",
         "reports.add_annualreport",
-        "reports.change_annualreport",
-        "reports.submit_annualreport",
+        REPORT_CHANGE,
+        REPORT_SUBMIT,
     ],
     # Administrators get every permission of the portal's own apps, plus accounts.
     Role.ADMINISTRATOR: [
