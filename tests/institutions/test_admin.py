@@ -4,6 +4,8 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from institutions.models import (
     Commune,
@@ -87,11 +89,43 @@ def test_institution_admin_form_applies_the_model_rules(
 
 
 def test_institution_admin_shows_the_history(client, administrator, province_a):
-    institution = InstitutionFactory()
+    institution = InstitutionFactory(name="Thư viện Hà Nội", opened_year=2000)
     client.force_login(administrator)
-
-    response = client.get(
-        reverse("admin:institutions_institution_history", args=[institution.pk])
+    before = timezone.now()
+    client.post(
+        reverse("admin:institutions_institution_change", args=[institution.pk]),
+        {
+            "code": institution.code,
+            "name": "Thư viện thành phố Hà Nội",
+            "category": institution.category,
+            "province": "01",
+            "opened_year": "2001",
+            "change_reason": "Đổi tên theo quyết định",
+        },
     )
 
-    assert response.status_code == 200
+    response = client.get(
+        reverse("admin:institutions_institution_history", args=[institution.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    changed, created = response.context["page_obj"].object_list
+    assert (created.history_type, created.history_user) == ("+", None)
+    assert changed.history_type == "~"
+    assert changed.history_user == administrator
+    assert before <= changed.history_date <= timezone.now()
+    assert changed.history_change_reason == "Đổi tên theo quyết định"
+    assert changed.history_delta_changes == [
+        {"field": "Name", "old": "Thư viện Hà Nội", "new": "Thư viện thành phố Hà Nội"},
+        {"field": "Opening year", "old": "2000", "new": "2001"},
+    ]
+    rows = response.text.split("<tbody>")[1].split("<tr>")[1:]
+    with translation.override("en"):
+        for record, row in zip([changed, created], rows, strict=True):
+            when = timezone.localtime(record.history_date)
+            assert date_format(when, "DATETIME_FORMAT") in row
+    assert "Changed" in rows[0] and "Created" in rows[1]
+    assert ">administrator-test</a>" in rows[0]
+    assert "Đổi tên theo quyết định" in rows[0]
+    assert "<strong>Name:</strong>" in rows[0]
+    assert "Thư viện Hà Nội" in rows[0] and "Thư viện thành phố Hà Nội" in rows[0]

@@ -73,11 +73,42 @@ def test_anonymous_requests_are_refused_with_401(geography, url):
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_token_authentication_works(registry, ministry_user):
-    token = Token.objects.create(user=ministry_user)
+def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert client.get("/api/v1/institutions/").status_code == 200
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}"
+    )
+    return client
+
+
+def test_token_authentication_works(registry, ministry_user, officer_a):
+    ministry = token_client(ministry_user)
+    response = ministry.get("/api/v1/institutions/")
+    assert response.status_code == 200
+    assert codes(response) == ["A-LIB-1", "A-LIB-2", "A-MUS-1", "B-LIB-1"]
+    assert ministry.get("/api/v1/reports/").json()["count"] == 4
+
+    # A provincial officer's token carries the officer's province.
+    officer = token_client(officer_a)
+    assert codes(officer.get("/api/v1/institutions/")) == [
+        "A-LIB-1",
+        "A-LIB-2",
+        "A-MUS-1",
+    ]
+    reports = officer.get("/api/v1/reports/").json()["results"]
+    assert sorted((r["institution_code"], r["year"]) for r in reports) == [
+        ("A-LIB-1", 2023),
+        ("A-LIB-1", 2024),
+        ("A-MUS-1", 2024),
+    ]
+    other_report = AnnualReport.objects.get(institution__code="B-LIB-1")
+    for refused in (
+        "/api/v1/institutions/B-LIB-1/",
+        f"/api/v1/institutions/?province={PROVINCE_B}",
+        f"/api/v1/reports/{other_report.pk}/",
+        f"/api/v1/reports/?province={PROVINCE_B}",
+    ):
+        assert officer.get(refused).status_code == 403, refused
 
 
 def test_a_wrong_token_is_refused(registry):
