@@ -14,7 +14,8 @@ from institutions.models import (
     Province,
     UserProfile,
 )
-from tests.factories import InstitutionFactory
+from institutions.text import search_key
+from tests.factories import InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +47,27 @@ def test_user_admin_edits_the_profile_inline():
     ],
 )
 def test_changelists_open_for_administrators(client, administrator, url_name):
+    InstitutionFactory(code="DL", name="Thư viện tỉnh Đắk Lắk", province="66")
+    InstitutionFactory(code="HN", name="Thư viện Hà Nội")
+    UserFactory(username="officer-dak", province="66")
     client.force_login(administrator)
 
-    assert client.get(reverse(url_name) + "?q=dak").status_code == 200
+    response = client.get(reverse(url_name) + "?q=dak")
+
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    found = list(changelist.result_list)
+    assert found
+    assert len(found) < changelist.model._default_manager.count()
+    for row in found:
+        searched = " ".join(str(_value(row, path)) for path in changelist.search_fields)
+        assert "dak" in search_key(searched), searched
+
+
+def _value(row, path: str):
+    for name in path.split("__"):
+        row = getattr(row, name)
+    return row
 
 
 def test_institution_admin_search_ignores_diacritics(client, administrator, province_b):

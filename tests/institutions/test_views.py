@@ -372,8 +372,20 @@ def test_officer_gets_403_on_another_province(client, officer_a, registry):
         ).status_code
         == 403
     )
+    assert (
+        client.post(
+            reverse("institutions:update", args=[other.pk]),
+            _form(code=other.code, name="Đổi tên", province="66", commune=""),
+        ).status_code
+        == 403
+    )
+    other.refresh_from_db()
+    assert (other.name, other.closed_year) == ("Thư viện tỉnh Đắk Lắk", None)
+    assert other.history.count() == 1
     own = registry["hanoi_library"]
-    assert client.get(own.get_absolute_url()).status_code == 200
+    response = client.get(own.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["institution"] == own
 
 
 def test_ministry_staff_read_but_may_not_write(client, ministry_user, registry):
@@ -390,6 +402,22 @@ def test_ministry_staff_read_but_may_not_write(client, ministry_user, registry):
     ]:
         assert client.get(url).status_code == 403
         assert client.post(url, {}).status_code == 403
+    # Valid data is refused just the same, and nothing is written.
+    for url, data in [
+        (reverse("institutions:create"), _form()),
+        (
+            reverse("institutions:update", args=[institution.pk]),
+            _form(code=institution.code, province="66", commune="", name="Đổi"),
+        ),
+        (reverse("institutions:close", args=[institution.pk]), {"closed_year": 2025}),
+    ]:
+        assert client.post(url, data).status_code == 403
+    assert Institution.objects.count() == len(registry)
+    institution.refresh_from_db()
+    assert (institution.name, institution.closed_year) == (
+        "Thư viện tỉnh Đắk Lắk",
+        None,
+    )
 
 
 # Create, edit, close ------------------------------------------------------------

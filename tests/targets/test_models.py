@@ -46,6 +46,13 @@ def test_a_valid_share_row_and_a_valid_growth_row_pass():
     share().full_clean()
     growth().full_clean()
 
+    # The database's constraints accept them as well.
+    share().save()
+    growth(position=510).save()
+    assert set(
+        Target.objects.filter(position__in=[500, 510]).values_list("family", "kind")
+    ) == {("library_lll_services", Kind.SHARE), ("museum_study_visits", Kind.GROWTH)}
+
 
 @pytest.mark.parametrize(
     ("fields", "message"),
@@ -85,6 +92,9 @@ def test_constraints_are_refused_with_their_message(fields, message):
 
 def test_growth_rows_may_exceed_100_percent():
     growth(threshold=Decimal("120"), upper=Decimal("150")).full_clean()
+
+    growth(threshold=Decimal("120"), upper=Decimal("150")).save()
+    assert Target.objects.get(position=500).upper == Decimal("150")
 
 
 def test_a_negative_growth_threshold_is_refused():
@@ -140,6 +150,12 @@ def test_the_same_categories_in_another_year_or_family_are_accepted():
 
     share(year=2028).full_clean()
     share(family="library_digital", criteria=["digital_transformation"]).full_clean()
+
+    share(year=2028, position=510).save()
+    share(
+        family="library_digital", criteria=["digital_transformation"], position=520
+    ).save()
+    assert Target.objects.filter(position__in=[500, 510, 520]).count() == 3
 
 
 def test_criteria_and_categories_are_stored_in_declaration_order():

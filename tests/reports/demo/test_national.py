@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F, Q
+from django.db.models import Avg, Count, F, Q
 
 from institutions.models import Category, Commune, Institution, Province
 from reports.demo.national import (
@@ -103,6 +103,11 @@ def test_communes_and_former_provinces_lie_in_the_province(demo):
 def test_commune_institutions_cover_distinct_communes_first(demo):
     libraries = national().filter(category=Category.LIBRARY_COMMUNE)
     assert libraries.values("commune").distinct().count() == libraries.count()
+    # Each province has fewer commune libraries than communes at this size.
+    assert libraries.count() == category_counts(TOTAL)[Category.LIBRARY_COMMUNE]
+    centres = national().filter(category=Category.CULTURE_COMMUNE)
+    assert centres.exists()
+    assert centres.values("commune").distinct().count() == centres.count()
 
 
 def test_most_district_institutions_close_in_2025_and_nothing_else_does(demo):
@@ -162,6 +167,12 @@ def test_reporting_shares_and_visits_improve_year_on_year(demo):
         panel.values("year").annotate(total=Count("pk")).values_list("year", "total")
     )
     assert totals[2024] > totals[2022]
+    visits = dict(
+        panel.values("year")
+        .annotate(average=Avg("learning_visits"))
+        .values_list("year", "average")
+    )
+    assert visits[2022] < visits[2023] < visits[2024]
     statuses = set(
         AnnualReport.objects.filter(year=2025).values_list("status", flat=True)
     )
@@ -174,11 +185,17 @@ def test_reporting_shares_and_visits_improve_year_on_year(demo):
 
 def test_running_again_replaces_the_demo_and_keeps_other_institutions(demo):
     other = InstitutionFactory(code="REAL-1")
+    before = set(national().values_list("pk", flat=True))
+    register = sorted(national().values_list("code", "name", "category"))
     again = demo_national_create(total=TOTAL, years=YEARS, seed=7)
     assert again.institutions == demo.institutions
     assert again.reports == demo.reports
     assert national().count() == demo.institutions
     assert Institution.objects.filter(pk=other.pk).exists()
+    # The same register, written anew: none of the former rows is left.
+    assert sorted(national().values_list("code", "name", "category")) == register
+    assert not national().filter(pk__in=before).exists()
+    assert not AnnualReport.objects.filter(institution__pk__in=before).exists()
 
 
 def test_seed_demo_national_creates_the_register(geography, capsys):

@@ -61,7 +61,9 @@ def test_reports_by_year_status_category_and_trend(demo):
 
 
 def test_returned_reports_carry_a_comment_and_every_report_its_transitions(demo):
-    for report in AnnualReport.objects.filter(status="returned")[:20]:
+    returned = list(AnnualReport.objects.filter(status="returned")[:20])
+    assert returned
+    for report in returned:
         assert report.review_comment
         last = report.transitions.order_by("at", "pk").last()
         assert (last.to_status, last.comment) == ("returned", report.review_comment)
