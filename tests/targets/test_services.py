@@ -46,14 +46,18 @@ def test_seeded_positions_leave_room_between_rows(seeded):
 
 
 def test_seeded_rows_pass_validation_unchanged(seeded):
-    for target in Target.objects.all():
+    targets = list(Target.objects.all())
+    assert len(targets) == 34
+    for target in targets:
         before = _as_csv(target)
         target.full_clean()
         assert _as_csv(target) == before
 
 
 def test_each_seeded_row_starts_its_history(seeded):
-    for target in Target.objects.all():
+    targets = list(Target.objects.all())
+    assert len(targets) == 34
+    for target in targets:
         [record] = target.history.all()
         assert record.history_type == "+"
         assert record.history_change_reason == SEED_REASON
