@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from lifelong_learning.audit import ChangeReasonAdminMixin
+from lifelong_learning.history import ChangeReasonAdminMixin
 from lifelong_learning.numbers import NumbersAdminMixin
 from lifelong_learning.roles import Role
 

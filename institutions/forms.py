@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lifelong_learning.audit import reason_field
+from lifelong_learning.history import reason_field
 from lifelong_learning.roles import user_can_write_province
 from lifelong_learning.tabular import TableError, table_content_check, table_format
 

@@ -308,6 +308,8 @@ class Institution(NamedPlace):
         ),
     )
     history = HistoricalRecords()
+    # The audit trail filters the history by province along this path.
+    audit_province_path = "province"
 
     objects = InstitutionQuerySet.as_manager()
 

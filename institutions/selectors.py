@@ -3,9 +3,13 @@
 from collections.abc import Iterator
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext_lazy as _
 
-from lifelong_learning.history import change_reason_label
+from lifelong_learning.history import (
+    HISTORY_TYPES,
+    change_reason_label,
+    history_changes,
+    value_text,
+)
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 
 from .models import Category, Commune, Institution, Province
@@ -95,39 +99,23 @@ def institution_history_entries(institution: Institution) -> list[dict]:
     entries = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=_HIDDEN_FIELDS)
-            for change in delta.changes:
-                model_field = Institution._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": model_field.verbose_name,
-                        "name": model_field.name,
-                        "old": _display(record, model_field, change.old),
-                        "new": _display(record, model_field, change.new),
-                    }
-                )
+        changes = history_changes(record, previous) if previous is not None else []
         entries.append(
             {
                 "date": record.history_date,
                 "user": record.history_user,
                 "type": record.history_type,
-                "type_label": _HISTORY_TYPES.get(record.history_type, ""),
+                "type_label": HISTORY_TYPES.get(record.history_type, ""),
                 "reason": change_reason_label(record.history_change_reason),
-                "changes": changes,
+                "changes": [
+                    {
+                        "field": change.field.verbose_name,
+                        "name": change.name,
+                        "old": value_text(change.field, change.old),
+                        "new": value_text(change.field, change.new),
+                    }
+                    for change in changes
+                ],
             }
         )
     return entries
-
-
-_HIDDEN_FIELDS = ["name_search", "name_sort"]
-_HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
-
-
-def _display(record, model_field, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    return str(value)

@@ -1,13 +1,16 @@
 """The audit trail: every change to institutions, annual reports and targets,
 with who made it, when, what changed (old → new) and why.
 
-It reads the history tables that django-simple-history keeps for the three
-models; nothing here writes. Ministry staff and administrators (the
-``view_all_provinces`` permission) see it; provincial officers do not.
+It reads the history tables that django-simple-history keeps, for every model
+found in its registry (no app is imported: what the audit must know of a model
+the model declares, see :func:`audited_models`); nothing here writes.
+Ministry staff and administrators (the ``view_all_provinces`` permission) see
+it; provincial officers do not.
 History rows have no page, form or admin that changes them.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,67 +20,61 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from institutions.models import (
-    YEAR_MAX,
-    YEAR_MIN,
-    Category,
-    Commune,
-    FormerProvince,
-    Institution,
-    Province,
+from .history import (
+    HISTORY_TYPES,
+    change_reason_label,
+    history_changes,
+    history_models,
+    value_text,
 )
-from reports.entry.models import AnnualReport
-from targets.indicators import Count, Criterion
-from targets.models import Target
-
-from .history import change_reason_label
-from .numbers import field_value_text
 from .pagination import BoundedPaginator
 from .roles import VIEW_ALL_PROVINCES
 
 PAGE_SIZE = 50
 
-
-class AuditKind(models.TextChoices):
-    INSTITUTION = "institution", _("Institution")
-    REPORT = "report", _("Annual report")
-    TARGET = "target", _("Target")
+# Bookkeeping fields: their change says nothing a person decided. (Derived
+# fields are not editable and never compared.)
+_HIDDEN_FIELDS = {"version", "updated_by", "warnings"}
 
 
-AUDITED_MODELS = {
-    AuditKind.INSTITUTION: Institution,
-    AuditKind.REPORT: AnnualReport,
-    AuditKind.TARGET: Target,
-}
-# How each history table reaches the province of its object; targets are
-# national.
-_PROVINCE_PATHS = {
-    AuditKind.INSTITUTION: "province_id",
-    AuditKind.REPORT: "institution__province_id",
-    AuditKind.TARGET: None,
-}
-# Derived or bookkeeping fields: their change says nothing a person decided.
-_HIDDEN_FIELDS = {
-    "id",
-    "name_search",
-    "name_sort",
-    "version",
-    "updated_at",
-    "updated_by",
-    "warnings",
-}
-_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
-_NAME_LABELS = {
-    **dict(Criterion.choices),
-    **dict(Count.choices),
-    **dict(Category.choices),
-}
+@functools.cache
+def audited_models() -> dict[str, type[models.Model]]:
+    """The models whose history the audit shows, by kind: every model
+    simple-history records. A model may name its kind (``audit_kind``, its
+    model name otherwise), the path from its history rows to their province
+    (``audit_province_path``; none: a national record) and the attribute that
+    names an object (``audit_subject``, its ``str`` otherwise)."""
+    return {
+        getattr(model, "audit_kind", model._meta.model_name): model
+        for model in history_models()
+    }
+
+
+def audit_kinds() -> list[tuple[str, str]]:
+    return [
+        (kind, capfirst(model._meta.verbose_name))
+        for kind, model in audited_models().items()
+    ]
+
+
+def _province_path(model) -> str | None:
+    return getattr(model, "audit_province_path", None)
+
+
+def province_model() -> type[models.Model] | None:
+    """The model at the end of the audited models' province paths."""
+    for model in audited_models().values():
+        if path := _province_path(model):
+            for name in path.split("__"):
+                model = model._meta.get_field(name).related_model
+            return model
+    return None
 
 
 @dataclass(frozen=True)
@@ -118,11 +115,10 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def _history_rows(kind: str, filters: AuditFilters):
-    history = AUDITED_MODELS[kind].history.model
-    rows = history.objects.all()
-    province_path = _PROVINCE_PATHS[kind]
+    model = audited_models()[kind]
+    rows = model.history.model.objects.all()
     if filters.province:
-        if province_path is None:
+        if (province_path := _province_path(model)) is None:
             return None
         rows = rows.filter(**{province_path: filters.province})
     if filters.user:
@@ -149,12 +145,13 @@ def audit_records(filters: AuditFilters):
     """The history records matching ``filters``, newest first, as dicts of
     ``record_kind``, ``history_id`` and ``history_date``: one union query, which
     pages in the database."""
-    kinds = [filters.kind] if filters.kind else list(AuditKind.values)
+    kinds = [filters.kind] if filters.kind else list(audited_models())
     parts = [
         rows for kind in kinds if (rows := _history_rows(kind, filters)) is not None
     ]
     if not parts:
-        return Institution.history.none().values("history_id")
+        any_model = next(iter(audited_models().values()))
+        return any_model.history.none().values("history_id")
     first, *others = parts
     if others:
         first = first.union(*others, all=True)
@@ -174,96 +171,92 @@ def _previous_id(history):
     )
 
 
-class _Names:
-    """Names of the provinces, communes, former provinces and institutions
-    that the records of a page refer to, read in one query per model."""
+class _Missing:
+    """Stands for a related object that no longer exists: shown by its key."""
 
-    MODELS = (Province, Commune, FormerProvince, Institution, AnnualReport)
+    def __init__(self, key):
+        self.pk = key
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class _Objects:
+    """The objects that the records of a page refer to (and the recorded
+    objects themselves, to link those that still exist), read in one query
+    per model."""
 
     def __init__(self):
         self.wanted: dict[type, set] = defaultdict(set)
-        self.names: dict[type, dict] = {}
+        self.found: dict[type, dict] = {}
 
-    def want(self, model, value) -> None:
-        if model in self.MODELS and value is not None:
-            self.wanted[model].add(value)
+    def want(self, model, key) -> None:
+        if key is not None:
+            self.wanted[model].add(key)
 
     def load(self) -> None:
         for model, keys in self.wanted.items():
             objects = model._base_manager.filter(pk__in=keys)
-            if model is AnnualReport:
-                objects = objects.select_related("institution")
-            self.names[model] = {obj.pk: str(obj) for obj in objects}
+            self.found[model] = {obj.pk: obj for obj in objects}
 
-    def get(self, model, value) -> str:
-        return self.names.get(model, {}).get(value, str(value))
+    def exists(self, model, key) -> bool:
+        return key in self.found.get(model, {})
 
+    def get(self, model, key):
+        return self.found.get(model, {}).get(key) or _Missing(key)
 
-def _display(model_field, value, names: _Names) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if model_field.is_relation:
-        return names.get(model_field.related_model, value)
-    if isinstance(value, list):
-        return ", ".join(str(_NAME_LABELS.get(item, item)) for item in value)
-    return str(field_value_text(model_field, value))
+    def name(self, model, key) -> str:
+        return str(self.get(model, key))
 
 
-def _fields(model) -> list:
+def _relations(model) -> list:
     return [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in _HIDDEN_FIELDS and not f.primary_key
+        model_field
+        for model_field in model._meta.concrete_fields
+        if model_field.many_to_one and model_field.name not in _HIDDEN_FIELDS
     ]
 
 
-def _changes(model, record, previous, names: _Names) -> list[AuditChange]:
-    changes = []
-    for model_field in _fields(model):
-        new = getattr(record, model_field.attname)
-        old = getattr(previous, model_field.attname) if previous else None
-        if previous is None and new in (None, "", []):
-            continue
-        if old != new:
-            changes.append(
-                AuditChange(
-                    model_field.name,
-                    str(model_field.verbose_name),
-                    _display(model_field, old, names),
-                    _display(model_field, new, names),
-                )
-            )
-    return changes
-
-
-def _subject(kind: str, record, names: _Names) -> tuple[str, str]:
+def _subject(model, record, objects: _Objects) -> tuple[str, str]:
     """The object's name, and the address of its page while it exists."""
-    if kind == AuditKind.INSTITUTION:
-        exists = record.id in names.names.get(Institution, {})
-        url = reverse("institutions:detail", args=[record.id]) if exists else ""
-        return f"{record.name} ({record.code})", url
-    if kind == AuditKind.REPORT:
-        institution = names.get(Institution, record.institution_id)
-        exists = record.id in names.names.get(AnnualReport, {})
-        url = reverse("reports:detail", args=[record.id]) if exists else ""
-        return f"{institution} – {record.year}", url
-    return record.instance.label, ""
+    instance = record.instance
+    for relation in _relations(model):
+        key = getattr(record, relation.attname)
+        if key is not None:
+            relation.set_cached_value(
+                instance, objects.get(relation.related_model, key)
+            )
+    subject = getattr(instance, getattr(model, "audit_subject", "__str__"))
+    subject = subject() if callable(subject) else subject
+    url = ""
+    if hasattr(instance, "get_absolute_url") and objects.exists(model, record.id):
+        url = instance.get_absolute_url()
+    return str(subject), url
+
+
+def _changes(record, previous, objects: _Objects) -> list[AuditChange]:
+    return [
+        AuditChange(
+            change.name,
+            change.label,
+            value_text(change.field, change.old, objects.name),
+            value_text(change.field, change.new, objects.name),
+        )
+        for change in history_changes(record, previous, exclude=_HIDDEN_FIELDS)
+    ]
 
 
 def audit_entries(page_rows) -> list[AuditEntry]:
     """Who, when, what and why of each record of a page of
     :func:`audit_records`: a fixed number of queries (two per kind of record,
-    one per kind of name) whatever the page size."""
+    one per kind of object named) whatever the page size."""
+    models_by_kind = audited_models()
     wanted = defaultdict(list)
     for row in page_rows:
         wanted[row["record_kind"]].append(row["history_id"])
     records, previous = {}, {}
     for kind, ids in wanted.items():
-        history = AUDITED_MODELS[kind].history.model
+        history = models_by_kind[kind].history.model
         found = history.objects.filter(history_id__in=ids).select_related(
             "history_user"
         )
@@ -272,45 +265,43 @@ def audit_entries(page_rows) -> list[AuditEntry]:
         previous_ids = [r.previous_id for r in records.values() if r.previous_id]
         for record in history.objects.filter(history_id__in=previous_ids):
             previous[kind, record.history_id] = record
-    names = _Names()
+    objects = _Objects()
     for (kind, _id), record in records.items():
-        model = AUDITED_MODELS[kind]
-        names.want(model, record.id)
-        for model_field in _fields(model):
-            if model_field.is_relation:
-                names.want(
-                    model_field.related_model, getattr(record, model_field.attname)
-                )
-                before = previous.get((kind, record.previous_id))
-                if before is not None:
-                    names.want(
-                        model_field.related_model, getattr(before, model_field.attname)
+        model = models_by_kind[kind]
+        objects.want(model, record.id)
+        before = previous.get((kind, record.previous_id))
+        for relation in _relations(model):
+            for shown in (record, before):
+                if shown is not None:
+                    objects.want(
+                        relation.related_model, getattr(shown, relation.attname)
                     )
-    names.load()
+    objects.load()
+    kind_labels = dict(audit_kinds())
     entries = []
     for row in page_rows:
         kind = row["record_kind"]
         record = records.get((kind, row["history_id"]))
         if record is None:
             continue
-        model = AUDITED_MODELS[kind]
+        model = models_by_kind[kind]
         before = previous.get((kind, record.previous_id))
-        subject, url = _subject(kind, record, names)
+        subject, url = _subject(model, record, objects)
         entries.append(
             AuditEntry(
                 kind=kind,
-                kind_label=str(AuditKind(kind).label),
+                kind_label=str(kind_labels[kind]),
                 date=record.history_date,
                 user=record.history_user,
                 type=record.history_type,
-                type_label=str(_TYPES.get(record.history_type, "")),
+                type_label=str(HISTORY_TYPES.get(record.history_type, "")),
                 subject=subject,
                 subject_url=url,
                 reason=change_reason_label(record.history_change_reason),
                 changes=(
                     []
                     if record.history_type == "-"
-                    else _changes(model, record, before, names)
+                    else _changes(record, before, objects)
                 ),
             )
         )
@@ -322,8 +313,8 @@ def audit_entries(page_rows) -> list[AuditEntry]:
 
 # Dates within the portal's years: 0001-01-01 or 9999-12-31 would overflow
 # when made a moment in the local time zone or moved by a day.
-DATE_MIN = datetime.date(YEAR_MIN, 1, 1)
-DATE_MAX = datetime.date(YEAR_MAX, 12, 31)
+DATE_MIN = datetime.date(1800, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
 DATE_ATTRS = {"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
 
 
@@ -341,14 +332,10 @@ def date_in_range(value: datetime.date) -> None:
 
 
 class AuditFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Record"),
-        choices=[("", _("All records")), *AuditKind.choices],
-        required=False,
-    )
+    kind = forms.ChoiceField(label=_("Record"), required=False)
     province = forms.ModelChoiceField(
         label=_("Province"),
-        queryset=Province.objects.all(),
+        queryset=None,
         required=False,
         empty_label=_("All provinces"),
     )
@@ -371,6 +358,11 @@ class AuditFilterForm(forms.Form):
         widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All records")), *audit_kinds()]
+        self.fields["province"].queryset = province_model()._default_manager.all()
+
     def filters(self) -> AuditFilters:
         if not self.is_valid():
             return AuditFilters()
@@ -378,7 +370,7 @@ class AuditFilterForm(forms.Form):
         return AuditFilters(
             kind=data["kind"],
             user=data["user"].strip(),
-            province=data["province"].code if data["province"] else "",
+            province=data["province"].pk if data["province"] else "",
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
@@ -408,58 +400,3 @@ class AuditView(PermissionRequiredMixin, ListView):
             page_query=query.urlencode(),
         )
         return context
-
-
-# Recording why ----------------------------------------------------------------
-
-# django-simple-history keeps at most 100 characters of a change reason.
-REASON_MAX_LENGTH = 100
-
-
-REASON_MAX_LENGTH = 100  # simple-history's history_change_reason
-
-
-def reason_clip(text: str, limit: int = REASON_MAX_LENGTH) -> str:
-    """``text`` fitted into a change reason: whole words, and "…" when cut."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,.;:") + "…"
-
-
-def reason_field() -> forms.CharField:
-    """The optional "reason for the change" of an edit form; the services
-    store it in the history, where the audit trail shows it."""
-    return forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        help_text=_("Optional. Shown in the audit trail to ministry staff."),
-    )
-
-
-class ChangeReasonAdminMixin:
-    """Adds the optional reason for the change to an admin form and records it
-    in the object's history."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = kwargs.get("form", self.form)
-        kwargs["form"] = type(base.__name__, (base,), {"change_reason": reason_field()})
-        return super().get_form(request, obj, change, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("change_reason", "").strip()
-        if reason:
-            obj._change_reason = reason
-        super().save_model(request, obj, form, change)
-
-    def set_history_delta_changes(self, request, historical_records, **kwargs):
-        # The history page shows a stored fixed word ("import") in words.
-        super().set_history_delta_changes(request, historical_records, **kwargs)
-        for record in historical_records:
-            record.history_change_reason = change_reason_label(
-                record.history_change_reason
-            )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from institutions.models import Category
-from lifelong_learning.audit import ChangeReasonAdminMixin
+from lifelong_learning.history import ChangeReasonAdminMixin
 from lifelong_learning.numbers import NumbersAdminMixin
 from targets.indicators import Count, Criterion
 

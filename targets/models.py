@@ -125,6 +125,8 @@ class Target(models.Model):
     )
 
     history = HistoricalRecords()
+    # The audit trail names a target by its label; targets are national.
+    audit_subject = "label"
 
     class Meta:
         ordering = ["position", "pk"]

@@ -4,7 +4,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from lifelong_learning.audit import ChangeReasonAdminMixin
+from lifelong_learning.history import ChangeReasonAdminMixin
 from lifelong_learning.numbers import NumbersAdminMixin
 from reports.entry.forms import CountField
 from reports.entry.models import (

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.forms import InstitutionImportForm
 from institutions.models import Category, Institution, Province
-from lifelong_learning.audit import reason_field
+from lifelong_learning.history import reason_field
 from lifelong_learning.numbers import grouping_example, thousand_separator
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 from lifelong_learning.tabular import parse_non_negative_int

@@ -100,6 +100,9 @@ class AnnualReport(models.Model):
         verbose_name=_("updated by"),
     )
     history = HistoricalRecords()
+    # The audit trail's name for these records, and its path to their province.
+    audit_kind = "report"
+    audit_province_path = "institution__province"
 
     class Meta:
         ordering = ["-year", "institution__name_sort"]

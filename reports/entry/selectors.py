@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from institutions.activity import active_q
 from institutions.models import Category, Institution, Province
-from lifelong_learning.history import change_reason_label
+from lifelong_learning.history import change_reason_label, history_changes
 from lifelong_learning.pagination import BoundedPaginator
 from reports.entry.models import (
     AnnualReport,
@@ -294,30 +294,25 @@ def report_history_entries(report: AnnualReport) -> list[dict]:
     entries = []
     for index, record in enumerate(records):
         before = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        for name in _HISTORY_FIELDS:
-            new = getattr(record, name)
-            old = getattr(before, name) if before is not None else None
-            if before is None and new is None:
-                continue
-            if old != new:
-                changes.append(
-                    {"field": name, "label": _field_label(name), "old": old, "new": new}
-                )
+        changes = history_changes(record, before, include=_HISTORY_FIELDS)
         entries.append(
             {
                 "date": record.history_date,
                 "user": record.history_user,
                 "reason": change_reason_label(record.history_change_reason),
                 "version": record.version,
-                "changes": changes,
+                "changes": [
+                    {
+                        "field": change.name,
+                        "label": change.label,
+                        "old": change.old,
+                        "new": change.new,
+                    }
+                    for change in changes
+                ],
             }
         )
     return entries
-
-
-def _field_label(name: str) -> str:
-    return str(AnnualReport._meta.get_field(name).verbose_name)
 
 
 # Files ------------------------------------------------------------------------

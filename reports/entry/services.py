@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
-from lifelong_learning.audit import reason_clip
+from lifelong_learning.history import reason_clip
 from lifelong_learning.roles import user_can_write_province, user_province
 from lifelong_learning.signals import data_written_send
 from reports.entry.models import (

@@ -1,13 +1,23 @@
-"""Reasons stored as fixed words are shown in the reader's language on every
-history: a report's page, an institution's page and the audit page."""
+"""History helpers: what changed between two records (old → new, in the
+model's order), a recorded value in words, and reasons stored as fixed words
+shown in the reader's language on every history: a report's page, an
+institution's page and the audit page."""
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from lifelong_learning.history import change_reason_label
-from tests.factories import ReportFactory
+from institutions.models import Category, Institution, Province
+from lifelong_learning.history import (
+    change_reason_label,
+    history_changes,
+    history_models,
+    value_text,
+)
+from reports.entry.models import AnnualReport
+from targets.models import Target
+from tests.factories import InstitutionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +67,86 @@ def test_the_admins_history_page_shows_the_reason_in_words(client, administrator
     ).content.decode()
     assert "nhập từ tệp" in content
     assert "<td>import</td>" not in content
+
+
+def test_the_models_with_a_history_come_from_simple_historys_registry():
+    assert set(history_models()) == {Institution, AnnualReport, Target}
+
+
+def _oldest_first(obj) -> list:
+    return list(obj.history.order_by("history_date", "history_id"))
+
+
+def test_changes_are_old_to_new_in_the_models_order(geography):
+    institution = InstitutionFactory(name="Thư viện A", opened_year=2000)
+    institution.opened_year = 2001
+    institution.name = "Thư viện B"
+    institution.save()
+    created, changed = _oldest_first(institution)
+
+    changes = history_changes(changed, created)
+
+    assert [(c.name, c.old, c.new) for c in changes] == [
+        ("name", "Thư viện A", "Thư viện B"),
+        ("opened_year", 2000, 2001),
+    ]
+    with translation.override("en"):
+        assert [c.label for c in changes] == ["name", "opening year"]
+
+
+def test_a_created_record_lists_the_fields_that_have_a_value(geography):
+    institution = InstitutionFactory(code="HIST-1", commune=None, closed_year=None)
+    (created,) = _oldest_first(institution)
+
+    changes = {c.name: (c.old, c.new) for c in history_changes(created)}
+
+    assert changes["code"] == (None, "HIST-1")
+    assert changes["province"] == (None, institution.province_id)
+    # Nothing to nothing is no change; derived fields are not editable.
+    assert not {"commune", "closed_year", "name_search", "id"} & set(changes)
+
+
+def test_changes_can_be_limited_to_some_fields_or_leave_some_out(geography):
+    report = ReportFactory(learning_visits=10)
+    report.learning_visits = 12
+    report.version = 2
+    report.save()
+    created, changed = _oldest_first(report)
+
+    assert [c.name for c in history_changes(changed, created)] == [
+        "learning_visits",
+        "version",
+    ]
+    assert [
+        c.name for c in history_changes(changed, created, include=["learning_visits"])
+    ] == ["learning_visits"]
+    assert [c.name for c in history_changes(changed, created, exclude=["version"])] == [
+        "learning_visits"
+    ]
+
+
+@translation.override("en")
+def test_values_read_as_words_choices_lists_relations_and_numbers(geography):
+    field = Institution._meta.get_field
+    assert value_text(field("category"), Category.MUSEUM) == "Museum"
+    assert value_text(field("commune"), None) == "—"
+    assert value_text(field("name"), "") == "—"
+    assert value_text(field("opened_year"), 2001) == "2001"
+    assert value_text(field("province"), "01") == "01"
+    province = Province.objects.get(code="01")
+
+    def name_of(model, key):
+        return model.objects.get(pk=key).name
+
+    assert value_text(field("province"), "01", name_of) == province.name
+    report_field = AnnualReport._meta.get_field
+    assert value_text(report_field("lll_services"), True) == "yes"
+    assert value_text(report_field("learning_visits"), 32547) == "32,547"
+    criteria = Target._meta.get_field("criteria")
+    lll = str(report_field("lll_services").verbose_name)
+    visits = str(report_field("learning_visits").verbose_name)
+    assert value_text(criteria, ["lll_services", "learning_visits"]) == (
+        f"{lll}, {visits}"
+    )
+    categories = Target._meta.get_field("categories")
+    assert value_text(categories, [Category.MUSEUM]) == "Museum"

@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from institutions.models import Category, Institution
 from institutions.services import institution_update
-from lifelong_learning.audit import PAGE_SIZE, reason_clip
+from lifelong_learning.audit import PAGE_SIZE
+from lifelong_learning.history import reason_clip
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.services import (
     ReportEntry,
@@ -370,7 +371,7 @@ def test_the_page_is_in_vietnamese_by_default_and_english_on_request(
 
 
 def test_long_reasons_are_cut_between_words_with_an_ellipsis():
-    from lifelong_learning.audit import REASON_MAX_LENGTH, reason_clip
+    from lifelong_learning.history import REASON_MAX_LENGTH, reason_clip
 
     text = "Bổ sung số lượt học tập " * 10
 
@@ -381,3 +382,43 @@ def test_long_reasons_are_cut_between_words_with_an_ellipsis():
     # Cut after a whole word: what is kept, and a space, begins the text.
     assert " ".join(text.split()).startswith(clipped[:-1] + " ")
     assert reason_clip("  Ngắn  gọn ") == "Ngắn gọn"
+
+
+def test_every_model_with_a_history_is_a_kind_of_record_named_in_words():
+    from lifelong_learning.audit import audit_kinds, audited_models
+
+    assert audited_models() == {
+        "institution": Institution,
+        "target": Target,
+        "report": AnnualReport,
+    }
+    with translation.override("en"):
+        assert [(kind, str(label)) for kind, label in audit_kinds()] == [
+            ("institution", "Institution"),
+            ("target", "Target"),
+            ("report", "Annual report"),
+        ]
+
+
+def test_a_target_is_named_by_its_label_and_its_criteria_by_theirs(
+    client, ministry_user
+):
+    if not Target.objects.exists():
+        targets_seed()
+    target = next(t for t in Target.objects.all() if len(t.criteria) > 1)
+    kept = target.criteria[:1]
+    before = ", ".join(
+        str(AnnualReport._meta.get_field(name).verbose_name) for name in target.criteria
+    )
+    target.criteria = kept
+    target.save()
+    client.force_login(ministry_user)
+
+    entry = entries(client.get(AUDIT, {"kind": "target"}))[0]
+
+    assert entry.subject == Target.objects.get(pk=target.pk).label
+    assert entry.subject_url == ""
+    after = str(AnnualReport._meta.get_field(kept[0]).verbose_name)
+    assert ("criteria", before, after) in [
+        (c.name, c.old, c.new) for c in entry.changes
+    ]
