@@ -44,42 +44,36 @@ def test_demo_register_is_deterministic_and_idempotent(geography):
     )
 
 
-def test_institutions_named_after_their_place_read_it_inside_the_name(geography):
+@pytest.mark.parametrize(
+    ("category", "commune", "name"),
+    [
+        (Category.LIBRARY_PROVINCIAL, None, "Thư viện tỉnh Đắk Lắk"),
+        (Category.CULTURE_PROVINCIAL, None, "Trung tâm Văn hóa tỉnh Đắk Lắk"),
+        (Category.LIBRARY_COMMUNE, "Phường Tuy Hòa", "Thư viện phường Tuy Hòa"),
+        (
+            Category.CULTURE_COMMUNE,
+            "Phường Tuy Hòa",
+            "Trung tâm Văn hóa - Thể thao phường Tuy Hòa",
+        ),
+        # A district institution takes the proper name of its commune, of its
+        # province without one, whatever the case of the division word.
+        (Category.LIBRARY_DISTRICT, "Phường Tuy Hòa", "Thư viện huyện Tuy Hòa"),
+        (
+            Category.CULTURE_DISTRICT,
+            "xã Bắc Sơn",
+            "Trung tâm Văn hóa - Thể thao huyện Bắc Sơn",
+        ),
+        (Category.LIBRARY_DISTRICT, None, "Thư viện huyện Đắk Lắk"),
+        (Category.MUSEUM, None, None),
+    ],
+)
+def test_institutions_named_after_their_place_read_it_inside_the_name(
+    geography, category, commune, name
+):
     dak_lak = Province.objects.get(code="66")
-    ward = Commune.objects.get(name="Phường Tuy Hòa")
-    lower_case = Commune.objects.get(name="xã Bắc Sơn")
+    place = Commune.objects.get(name=commune) if commune else None
 
-    assert (
-        demo_place_name(Category.LIBRARY_PROVINCIAL, dak_lak, None)
-        == "Thư viện tỉnh Đắk Lắk"
-    )
-    assert (
-        demo_place_name(Category.CULTURE_PROVINCIAL, dak_lak, None)
-        == "Trung tâm Văn hóa tỉnh Đắk Lắk"
-    )
-    assert (
-        demo_place_name(Category.LIBRARY_COMMUNE, dak_lak, ward)
-        == "Thư viện phường Tuy Hòa"
-    )
-    assert (
-        demo_place_name(Category.CULTURE_COMMUNE, dak_lak, ward)
-        == "Trung tâm Văn hóa - Thể thao phường Tuy Hòa"
-    )
-    # A district institution takes the proper name of its commune, of its
-    # province without one, whatever the case of the division word.
-    assert (
-        demo_place_name(Category.LIBRARY_DISTRICT, dak_lak, ward)
-        == "Thư viện huyện Tuy Hòa"
-    )
-    assert (
-        demo_place_name(Category.CULTURE_DISTRICT, dak_lak, lower_case)
-        == "Trung tâm Văn hóa - Thể thao huyện Bắc Sơn"
-    )
-    assert (
-        demo_place_name(Category.LIBRARY_DISTRICT, dak_lak, None)
-        == "Thư viện huyện Đắk Lắk"
-    )
-    assert demo_place_name(Category.MUSEUM, dak_lak, None) is None
+    assert demo_place_name(category, dak_lak, place) == name
 
 
 def test_demo_register_names_each_province_s_institutions_after_it(geography):
