@@ -1,9 +1,11 @@
-"""Demo institutions for `make run`: a realistic register in every province."""
+"""Demo institutions for `make run`: a realistic register in every province,
+and the names of institutions called after their place, which the national demo
+register (reports.demo.national) gives the same way."""
 
 import random
 
+from .imports import ImportResult, institution_rows_import
 from .models import Category, Commune, Province
-from .services import ImportResult, institution_rows_import
 from .text import inner_name, proper_name
 
 # One of each category first, then the kinds a province has many of.
