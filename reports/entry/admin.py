@@ -99,7 +99,9 @@ class AnnualReportAdmin(ChangeReasonAdminMixin, NumbersAdminMixin, SimpleHistory
             institution=form.cleaned_data["institution"],
             year=form.cleaned_data["year"],
             values={name: form.cleaned_data.get(name) for name in REPORT_FIELDS},
-            expected_version=form.cleaned_data.get("expected_version"),
+            # A new report starts from none (version 0); a change from the
+            # version the form was opened with, which clean() requires.
+            expected_version=form.cleaned_data["expected_version"] if change else 0,
             status=obj.status if change else ReportStatus.DRAFT,
             reason=form.cleaned_data.get("change_reason", ""),
         )

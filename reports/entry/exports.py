@@ -10,9 +10,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lifelong_learning.tabular import table_write, xlsx_column_labels
+from reports.entry.formats import COLUMN_LABELS, COLUMNS
 from reports.entry.selectors import (
-    COLUMN_LABELS,
-    COLUMNS,
     report_export_rows,
     report_template_rows,
     sheet_fields,

@@ -21,7 +21,6 @@ class ReportStatus(models.TextChoices):
 # Statuses whose figures count towards progress (metrics.md: drafts never count;
 # a returned report is sent back for correction and no longer counts).
 COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
-EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED)
 
 
 def _criterion_field(criterion: Criterion) -> models.BooleanField:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy
 
 from institutions.activity import active_q
 from institutions.models import Category, Institution, Province
@@ -24,17 +23,6 @@ from targets.indicators import REPORT_FIELDS, applicable_fields
 SHEET_PAGE_SIZE = 25
 REVIEW_PAGE_SIZE = 50
 EXPORT_CHUNK_SIZE = 2000
-
-# The exchange columns of formats.md, in the order export writes them.
-COLUMNS = ("institution_code", "year", *REPORT_FIELDS)
-REQUIRED_COLUMNS = ("institution_code", "year")
-# What each column holds, for the upload page, its errors and the template.
-COLUMN_LABELS = {
-    "institution_code": gettext_lazy("institution code"),
-    "year": gettext_lazy("year of the report"),
-    **REPORT_FIELDS,
-}
-
 
 # Year sheet ------------------------------------------------------------------
 
@@ -321,7 +309,8 @@ def report_history_entries(report: AnnualReport) -> list[dict]:
 def report_export_rows(
     *, year: int | None = None, province_code: str | None = None
 ) -> Iterator[tuple]:
-    """Rows in the order of ``COLUMNS``, streamed from the database in chunks."""
+    """Rows in the order of the exchange columns (``formats.COLUMNS``),
+    streamed from the database in chunks."""
     reports = AnnualReport.objects.all()
     if year is not None:
         reports = reports.filter(year=year)

@@ -1,10 +1,12 @@
-"""Writes to annual reports: saving values, and every step of the review workflow.
+"""Writes of report values, one report or many, by one path.
 
-Every entry point (year sheet, single form, upload, command, admin, API) goes
-through these functions, so the rules hold everywhere: values must apply to the
-institution's category and year, approved reports are locked, a save based on
-an outdated version is refused, officers act only in their own province, and
-each change is kept in history with who and when.
+Every entry point (year sheet, single form, upload, command, admin, API)
+checks with :func:`reports_check` and writes with :func:`reports_write` (a
+single save is a batch of one), so the rules hold everywhere: values must
+apply to the institution's category and year, approved reports are locked, a
+save based on an outdated version is refused, officers act only in their own
+province, and each change is kept in history with who and when. Moving reports
+between statuses is in :mod:`reports.entry.workflow`.
 """
 
 from collections.abc import Iterable, Sequence
@@ -19,14 +21,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
 from lifelong_learning.history import reason_clip
-from lifelong_learning.roles import user_can_write_province, user_province
-from lifelong_learning.signals import data_written_send
-from reports.entry.models import (
-    AnnualReport,
-    ReportStatus,
-    ReportTransition,
-    SheetReturn,
+from lifelong_learning.roles import (
+    REPORT_CHANGE,
+    REPORT_REVIEW,
+    REPORT_SUBMIT,
+    user_can_write_province,
+    user_province,
 )
+from lifelong_learning.signals import data_written_send
+from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 
 # A count that grows or shrinks more than this factor against last year is flagged.
@@ -37,10 +40,8 @@ COUNT_MAX = 2_147_483_647
 BATCH_SIZE = 500
 # The change reason the history records for saves of the year sheet.
 SHEET_CHANGE_REASON = "sheet"
-
-CHANGE = "reports.change_annualreport"
-SUBMIT = "reports.submit_annualreport"
-REVIEW = "reports.review_annualreport"
+# uploads.py reads the permission as ``services.CHANGE``; its home is roles.
+CHANGE = REPORT_CHANGE
 
 
 class ReportLocked(Exception):
@@ -55,9 +56,10 @@ class ReportLocked(Exception):
 
 
 class StaleReport(Exception):
-    """Someone else saved the report after the version the user started from."""
+    """Someone else saved (or deleted) the report after the version the user
+    started from; ``report`` is what is stored now, if anything."""
 
-    def __init__(self, report: AnnualReport, submitted_values: dict):
+    def __init__(self, report: AnnualReport | None, submitted_values: dict):
         self.report = report
         self.submitted_values = submitted_values
         super().__init__(
@@ -65,7 +67,7 @@ class StaleReport(Exception):
                 "%(user)s saved this report after you opened it. Nothing was "
                 "overwritten: compare both versions and save again."
             )
-            % {"user": report.updated_by or _("Someone")}
+            % {"user": getattr(report, "updated_by", None) or _("Someone")}
         )
 
 
@@ -167,188 +169,10 @@ def warning_message(warning: dict) -> str:
     }
 
 
-def _require_write(user, institution: Institution, permission: str) -> None:
-    if user is None:  # management commands act for the system
-        return
-    if not user_can_write_province(user, institution.province_id, permission):
-        raise PermissionDenied(
-            _("You may not change reports of %(province)s.")
-            % {"province": institution.province.name}
-        )
-
-
-def _require_review(user) -> None:
-    if user is not None and not user.has_perm("reports.review_annualreport"):
-        raise PermissionDenied(_("Only ministry staff review reports."))
-
-
-def _record_transition(report, from_status, user, comment="") -> None:
-    if from_status != report.status:
-        ReportTransition.objects.create(
-            report=report,
-            from_status=from_status,
-            to_status=report.status,
-            user=user,
-            comment=comment,
-        )
-
-
-def _save(report: AnnualReport, user, reason: str = "") -> None:
-    report.updated_by = user
-    report.version += 1 if report.pk else 0
-    report._history_user = user
-    if reason.strip():
-        # The history keeps at most 100 characters of a reason.
-        report._change_reason = reason_clip(reason)
-    report.full_clean(exclude=["institution"])
-    report.save()
-
-
-@transaction.atomic
-def report_save(
-    *,
-    user,
-    institution: Institution,
-    year: int,
-    values: dict,
-    expected_version: int | None = None,
-    status: str = ReportStatus.DRAFT,
-    reason: str = "",
-) -> AnnualReport:
-    """Creates or updates the report of ``institution`` for ``year``;
-    ``reason`` goes to its history.
-
-    ``values`` maps field names to parsed values; fields not given keep their
-    value. Refuses an approved report (:class:`ReportLocked`), a save based on
-    an older version than the stored one (:class:`StaleReport`), and values
-    that break the rules (``ValidationError`` with one message per field).
-    Warnings are stored on the report.
-    """
-    permission = (
-        "reports.change_annualreport"
-        if status == ReportStatus.DRAFT
-        else "reports.submit_annualreport"
-    )
-    _require_write(user, institution, permission)
-    if status == ReportStatus.APPROVED:
-        _require_review(user)
-    report = (
-        AnnualReport.objects.select_for_update()
-        .filter(institution=institution, year=year)
-        .first()
-    )
-    if report is not None and report.is_locked:
-        raise ReportLocked(report)
-    if (
-        report is not None
-        and expected_version is not None
-        and report.version != expected_version
-    ):
-        raise StaleReport(report, values)
-    previous = AnnualReport.objects.filter(
-        institution=institution, year=year - 1
-    ).first()
-    check = report_values_check(
-        institution=institution, year=year, values=values, previous=previous
-    )
-    if check.errors:
-        raise ValidationError(check.errors)
-    from_status = report.status if report else ""
-    creating = report is None
-    if creating:
-        report = AnnualReport(institution=institution, year=year)
-    for name, value in values.items():
-        setattr(report, name, value)
-    report.warnings = check.warnings
-    report.status = status
-    try:
-        with transaction.atomic():
-            _save(report, user, reason)
-    except IntegrityError:
-        # Two first saves of the same report at once: the other one stands.
-        stored = AnnualReport.objects.filter(institution=institution, year=year).first()
-        if not creating or stored is None:
-            raise
-        raise StaleReport(stored, values) from None
-    _record_transition(report, from_status, user)
-    return report
-
-
-@transaction.atomic
-def report_submit(*, user, report: AnnualReport) -> AnnualReport:
-    """Sends a draft or returned report to the ministry for review."""
-    _require_write(user, report.institution, "reports.submit_annualreport")
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise ValidationError(
-            _("Only a draft or returned report can be submitted (this one is %(s)s).")
-            % {"s": report.get_status_display()}
-        )
-    return _move(report, ReportStatus.SUBMITTED, user)
-
-
-@transaction.atomic
-def report_approve(
-    *, user, report: AnnualReport, expected_version: int | None = None
-) -> AnnualReport:
-    """Approves a submitted report, which locks it; with ``expected_version``,
-    only if it is still the version the reviewer saw."""
-    _require_review(user)
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if expected_version is not None and report.version != expected_version:
-        raise SelectionChanged([report])
-    if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted report can be approved (this one is %(s)s).")
-            % {"s": report.get_status_display()}
-        )
-    return _move(report, ReportStatus.APPROVED, user)
-
-
-@transaction.atomic
-def report_return(*, user, report: AnnualReport, comment: str) -> AnnualReport:
-    """Sends a submitted report back to the province with a comment."""
-    _require_review(user)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what needs to be corrected.")})
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted report can be returned (this one is %(s)s).")
-            % {"s": report.get_status_display()}
-        )
-    return _move(report, ReportStatus.RETURNED, user, comment.strip())
-
-
-@transaction.atomic
-def report_reopen(*, user, report: AnnualReport, reason: str) -> AnnualReport:
-    """Unlocks an approved report and returns it to the province, with a reason."""
-    _require_review(user)
-    if not reason.strip():
-        raise ValidationError({"comment": _("Give the reason for reopening.")})
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.APPROVED:
-        raise ValidationError(_("Only an approved report can be reopened."))
-    return _move(report, ReportStatus.RETURNED, user, reason.strip())
-
-
-def _move(report: AnnualReport, to_status: str, user, comment: str = ""):
-    from_status = report.status
-    report.status = to_status
-    if comment:
-        report.review_comment = comment
-    _save(report, user, comment)
-    _record_transition(report, from_status, user, comment)
-    return report
-
-
-# Many reports at once: the year sheet, the review of a sheet, the import -------
-
-
 @dataclass
 class ReportEntry:
-    """The values to save for one institution and year, as a sheet row or a
-    file row gives them.
+    """The values to save for one institution and year, as a sheet row, a
+    file row or the report's form gives them.
 
     ``expected_version`` is the version the user started from: 0 when there
     was no report yet, ``None`` to skip the check (an import replaces what is
@@ -365,8 +189,9 @@ class ReportEntry:
 class EntryCheck:
     """What :func:`reports_check` found for one entry: the stored report (if
     any), last year's report, errors by field (``NON_FIELD_ERRORS`` for the
-    report as a whole), warnings, and whether the stored report is newer than
-    the version the user started from."""
+    report as a whole), warnings, whether the user may not write it at all
+    (``denied``), and whether the stored report is newer than the version the
+    user started from (``stale``)."""
 
     entry: ReportEntry
     stored: AnnualReport | None
@@ -374,10 +199,15 @@ class EntryCheck:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
     stale: bool = False
+    denied: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors and not self.stale
+
+    @property
+    def locked(self) -> bool:
+        return self.stored is not None and self.stored.is_locked
 
     def changes(self, status: str) -> bool:
         """True when saving would change the stored report (or create one)."""
@@ -387,6 +217,18 @@ class EntryCheck:
             getattr(self.stored, name) != value
             for name, value in self.entry.values.items()
         )
+
+    def refusal(self) -> Exception:
+        """Why a refused entry was refused, as the exception a single save
+        raises: ``PermissionDenied``, :class:`ReportLocked`,
+        :class:`StaleReport` or ``ValidationError``."""
+        if self.denied:
+            return PermissionDenied(self.errors[NON_FIELD_ERRORS])
+        if self.locked:
+            return ReportLocked(self.stored)
+        if self.stale:
+            return StaleReport(self.stored, self.entry.values)
+        return ValidationError(self.errors)
 
 
 class ReportsRefused(Exception):
@@ -403,7 +245,8 @@ class ReportsRefused(Exception):
 
 
 def _permission_for(status: str) -> str:
-    return CHANGE if status == ReportStatus.DRAFT else SUBMIT
+    """A draft is a change; saving in any other status also submits."""
+    return REPORT_CHANGE if status == ReportStatus.DRAFT else REPORT_SUBMIT
 
 
 def _fence_message(user, institution: Institution) -> str:
@@ -429,16 +272,17 @@ def reports_check(
     status: str = ReportStatus.DRAFT,
     lock: bool = False,
 ) -> list[EntryCheck]:
-    """Checks a batch of entries with the rules of :func:`report_save`, in two
-    queries whatever the batch size.
+    """Checks a batch of entries, in two queries whatever the batch size.
 
-    Each entry gets the errors of :func:`report_values_check`, an error when
-    the user may not write in the institution's province or the stored report
-    is approved, and ``stale`` when the stored version differs from the
-    expected one. ``lock`` locks the stored reports until the transaction ends.
+    Each entry gets the errors of :func:`report_values_check`, an error (and
+    ``denied``) when the user may not write in the institution's province or,
+    for ``status`` approved, may not review; an error when the stored report
+    is approved; and ``stale`` when the stored version differs from the
+    expected one. ``lock`` locks the stored reports (not their institutions)
+    until the transaction ends. ``user`` ``None`` is the system.
     """
     permission = _permission_for(status)
-    may_approve = user is None or user.has_perm(REVIEW)
+    may_approve = user is None or user.has_perm(REPORT_REVIEW)
     writable: dict[str, bool] = {}
     pairs = {(entry.institution.pk, entry.year) for entry in entries}
     stored = _reports_by_key(pairs, lock=lock)
@@ -466,8 +310,10 @@ def reports_check(
             writable[province] = user_can_write_province(user, province, permission)
         if user is not None and not writable[province]:
             check.errors[NON_FIELD_ERRORS] = _fence_message(user, institution)
+            check.denied = True
         elif status == ReportStatus.APPROVED and not may_approve:
             check.errors[NON_FIELD_ERRORS] = _("Only ministry staff review reports.")
+            check.denied = True
         elif report is not None and report.is_locked:
             check.errors[NON_FIELD_ERRORS] = str(ReportLocked(report))
         elif entry.expected_version is not None:
@@ -498,17 +344,21 @@ def _reports_by_key(
 
 @dataclass
 class WriteResult:
-    """How many reports a batch created, updated or left as they were."""
+    """The reports a batch created, updated or left as they were."""
 
     created: list[AnnualReport] = field(default_factory=list)
     updated: list[AnnualReport] = field(default_factory=list)
-    unchanged: int = 0
+    kept: list[AnnualReport] = field(default_factory=list)
     # The (province code, category) pairs whose reports were written.
     slices: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def saved(self) -> list[AnnualReport]:
         return [*self.created, *self.updated]
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.kept)
 
 
 _WRITE_FIELDS = [
@@ -541,10 +391,11 @@ def reports_write(
     result = WriteResult()
     now = timezone.now()
     history_user = user if user is not None and user.is_authenticated else None
+    reason = reason_clip(change_reason) or None
     creates, updates, moves = [], [], []
     for check in checks:
         if not check.changes(status):
-            result.unchanged += 1
+            result.kept.append(check.stored)
             continue
         report = check.stored
         if report is None:
@@ -569,7 +420,7 @@ def reports_write(
             AnnualReport,
             batch_size=BATCH_SIZE,
             default_user=history_user,
-            default_change_reason=reason_clip(change_reason),
+            default_change_reason=reason,
         )
         moves.extend((report, "") for report in result.created)
     if updates:
@@ -579,7 +430,7 @@ def reports_write(
             _WRITE_FIELDS,
             batch_size=BATCH_SIZE,
             default_user=history_user,
-            default_change_reason=reason_clip(change_reason),
+            default_change_reason=reason,
         )
         result.updated = updates
     ReportTransition.objects.bulk_create(
@@ -611,21 +462,19 @@ def reports_save(
     user,
     entries: Sequence[ReportEntry],
     status: str = ReportStatus.DRAFT,
+    change_reason: str = SHEET_CHANGE_REASON,
 ) -> WriteResult:
-    """Saves many reports at once, all or nothing, with the rules of
-    :func:`report_save`: raises :class:`ReportsRefused` (nothing written) when
-    any entry has errors, is locked or stale. Unchanged reports keep their
-    version."""
+    """Saves many reports at once, all or nothing: raises
+    :class:`ReportsRefused` (nothing written) when any entry has errors, is
+    locked or stale. Unchanged reports keep their version; ``change_reason``
+    goes to the history of the others."""
     checks = reports_check(user=user, entries=entries, status=status, lock=True)
     if not all(check.ok for check in checks):
         raise ReportsRefused(checks)
     try:
         with transaction.atomic():
             return reports_write(
-                user=user,
-                checks=checks,
-                status=status,
-                change_reason=SHEET_CHANGE_REASON,
+                user=user, checks=checks, status=status, change_reason=change_reason
             )
     except IntegrityError:
         # Someone created one of these reports after the check (two first
@@ -637,280 +486,34 @@ def reports_save(
         raise ReportsRefused(checks) from None
 
 
-def _sheet_reports(*, province_code: str, year: int, category: str | None):
-    reports = AnnualReport.objects.filter(
-        institution__province_id=province_code, year=year
-    )
-    if category:
-        reports = reports.filter(institution__category=category)
-    return reports
-
-
-class SelectionChanged(Exception):
-    """The reports of a bulk action are no longer those the person saw: some
-    changed, appeared or left since the page was opened."""
-
-    def __init__(self, reports: Sequence[AnnualReport]):
-        self.reports = list(reports)
-        super().__init__(
-            _(
-                "Nothing was done: %(count)s reports changed since you opened the "
-                "page (%(names)s). Check them and confirm again."
-            )
-            % {
-                "count": len(self.reports),
-                "names": ", ".join(r.institution.name for r in self.reports[:10])
-                + ("…" if len(self.reports) > 10 else ""),
-            }
-        )
-
-
-def selection_encode(reports: Iterable[AnnualReport]) -> str:
-    """The reports a person is shown for a bulk action, as "pk:version,…"."""
-    return ",".join(f"{report.pk}:{report.version}" for report in reports)
-
-
-def selection_decode(text: str) -> dict[int, int]:
-    """Reads :func:`selection_encode`; refuses anything else."""
-    selection = {}
-    for item in filter(None, (text or "").split(",")):
-        pk, _sep, version = item.partition(":")
-        if not (pk.isdigit() and version.isdigit()):
-            raise ValidationError(_("The list of reports to act on is damaged."))
-        selection[int(pk)] = int(version)
-    return selection
-
-
-def _selection_check(reports, expected: dict[int, int] | None) -> None:
-    """Refuses a bulk action whose reports are not exactly those, in the
-    same versions, that the person confirmed."""
-    if expected is None:
-        return
-    current = {
-        report.pk: report
-        for report in reports.select_related("institution").order_by(
-            "institution__name_sort"
-        )
-    }
-    changed = [
-        report for pk, report in current.items() if expected.get(pk) != report.version
-    ]
-    gone = set(expected) - set(current)
-    if gone:
-        changed.extend(
-            AnnualReport.objects.filter(pk__in=gone)
-            .select_related("institution")
-            .order_by("institution__name_sort")
-        )
-    if changed:
-        raise SelectionChanged(changed)
-
-
-def _move_many(
-    reports,
-    *,
-    province_code: str,
-    category: str | None,
-    to_status: str,
-    user,
-    comment: str = "",
-    sheet_return: SheetReturn | None = None,
-    expected: dict[int, int] | None = None,
-) -> int:
-    """Moves every report of ``reports`` (a queryset of the reports of one
-    province, and of one category unless ``category`` is ``None``) to
-    ``to_status`` in batches, locking each batch, with history and
-    transitions. With ``expected`` (pk → version), refuses with
-    :class:`SelectionChanged` unless the reports are exactly those."""
-    _selection_check(reports, expected)
-    pks = list(reports.order_by("pk").values_list("pk", flat=True))
-    history_user = user if user is not None and user.is_authenticated else None
-    for start in range(0, len(pks), BATCH_SIZE):
-        batch = list(
-            AnnualReport.objects.select_for_update()
-            .filter(pk__in=pks[start : start + BATCH_SIZE])
-            .order_by("pk")
-        )
-        if expected is not None and any(
-            expected.get(report.pk) != report.version for report in batch
-        ):
-            raise SelectionChanged(
-                [r for r in batch if expected.get(r.pk) != r.version]
-            )
-        now = timezone.now()
-        transitions = []
-        for report in batch:
-            transitions.append(
-                ReportTransition(
-                    report=report,
-                    from_status=report.status,
-                    to_status=to_status,
-                    user=history_user,
-                    comment=comment,
-                    sheet_return=sheet_return,
-                )
-            )
-            report.status = to_status
-            report.version += 1
-            report.updated_at = now
-            report.updated_by = history_user
-            if sheet_return is not None:
-                # The sheet's comment is kept once, on the sheet; an older
-                # comment of the report no longer applies.
-                report.review_comment = ""
-            elif comment:
-                report.review_comment = comment
-        bulk_update_with_history(
-            batch,
-            AnnualReport,
-            ["status", "version", "updated_at", "updated_by", "review_comment"],
-            batch_size=BATCH_SIZE,
-            default_user=history_user,
-            default_change_reason=reason_clip(comment or SHEET_CHANGE_REASON),
-        )
-        ReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
-    if pks:
-        # A slice without a category is the whole province.
-        data_written_send("reports", slices=[(province_code, category)])
-    return len(pks)
-
-
-def sheet_to_submit(*, province_code: str, year: int, category: str):
-    """The reports that submitting a year sheet sends: its drafts and returned
-    reports, on every page."""
-    return _sheet_reports(
-        province_code=province_code, year=year, category=category
-    ).filter(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
-
-
-def sheet_to_review(*, province_code: str, year: int, category: str | None):
-    """The submitted reports that approving or returning a sheet acts on."""
-    return _sheet_reports(
-        province_code=province_code, year=year, category=category
-    ).filter(status=ReportStatus.SUBMITTED)
-
-
-@transaction.atomic
-def report_sheet_submit(
+def report_save(
     *,
     user,
-    province_code: str,
+    institution: Institution,
     year: int,
-    category: str,
-    expected: dict[int, int] | None = None,
-) -> int:
-    """Sends every draft or returned report of a year sheet (one province,
-    year and category) for review; returns how many were sent. With
-    ``expected``, only if those are exactly the reports the person confirmed."""
-    if not user_can_write_province(user, province_code, SUBMIT):
-        raise PermissionDenied(_("You may not submit reports of this province."))
-    return _move_many(
-        sheet_to_submit(province_code=province_code, year=year, category=category),
-        province_code=province_code,
-        category=category,
-        to_status=ReportStatus.SUBMITTED,
-        user=user,
-        expected=expected,
-    )
+    values: dict,
+    expected_version: int,
+    status: str = ReportStatus.DRAFT,
+    reason: str = "",
+) -> AnnualReport:
+    """Creates or updates the report of ``institution`` for ``year`` (a batch
+    of one of :func:`reports_save`); ``reason`` goes to its history.
 
-
-@transaction.atomic
-def report_sheet_approve(
-    *,
-    user,
-    province_code: str,
-    year: int,
-    category: str | None = None,
-    expected: dict[int, int] | None = None,
-) -> int:
-    """Approves (and so locks) every submitted report of a province and year,
-    or of one category of it; returns how many. With ``expected``, only if
-    those are exactly the reports, in the versions, the reviewer saw."""
-    _require_review(user)
-    return _move_many(
-        sheet_to_review(province_code=province_code, year=year, category=category),
-        province_code=province_code,
-        category=category,
-        to_status=ReportStatus.APPROVED,
-        user=user,
-        expected=expected,
-    )
-
-
-@transaction.atomic
-def report_sheet_return(
-    *, user, province_code: str, year: int, comment: str, category: str | None = None
-) -> int:
-    """Returns every submitted report of a province and year (or of one
-    category of it) to the province with one comment, kept once on a
-    :class:`SheetReturn`; returns how many."""
-    _require_review(user)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what needs to be corrected.")})
-    reports = sheet_to_review(province_code=province_code, year=year, category=category)
-    count = reports.count()
-    if not count:
-        return 0
-    sheet_return = SheetReturn.objects.create(
-        province_id=province_code,
-        year=year,
-        category=category or "",
-        comment=comment.strip(),
-        reports=count,
-        returned_by=user if user is not None and user.is_authenticated else None,
-    )
-    return _move_many(
-        reports,
-        province_code=province_code,
-        category=category,
-        to_status=ReportStatus.RETURNED,
-        user=user,
-        comment=comment.strip(),
-        sheet_return=sheet_return,
-    )
-
-
-@dataclass
-class SheetSaveResult:
-    """What saving a page of a year sheet did."""
-
-    written: WriteResult
-    submitted: int = 0
-
-    @property
-    def warnings(self) -> list[tuple[AnnualReport, str]]:
-        return [
-            (report, warning["message"])
-            for report in self.written.saved
-            for warning in report.warnings
-        ]
-
-
-@transaction.atomic
-def report_sheet_save(
-    *,
-    user,
-    province_code: str,
-    year: int,
-    category: str,
-    entries: Sequence[ReportEntry],
-    submit: bool = False,
-) -> SheetSaveResult:
-    """Saves the changed rows of a page of a year sheet as drafts, all or
-    nothing (:class:`ReportsRefused`); with ``submit``, then sends every draft
-    or returned report of the whole sheet for review."""
-    for entry in entries:
-        institution = entry.institution
-        if (
-            institution.province_id != province_code
-            or institution.category != category
-            or entry.year != year
-        ):
-            raise ValueError(f"{institution.code} {entry.year} is not in this sheet")
-    written = reports_save(user=user, entries=entries) if entries else WriteResult()
-    submitted = 0
-    if submit:
-        submitted = report_sheet_submit(
-            user=user, province_code=province_code, year=year, category=category
+    ``values`` maps field names to parsed values; fields not given keep their
+    value. ``expected_version`` is the version the user started from (0 for
+    a report that did not exist). Refuses a user who may not write it
+    (``PermissionDenied``), an approved report (:class:`ReportLocked`), a
+    save based on another version than the stored one (:class:`StaleReport`),
+    and values that break the rules (``ValidationError`` with one message per
+    field). Warnings are stored on the report; a save that changes nothing
+    writes nothing.
+    """
+    entry = ReportEntry(institution, year, values, expected_version)
+    try:
+        written = reports_save(
+            user=user, entries=[entry], status=status, change_reason=reason
         )
-    return SheetSaveResult(written=written, submitted=submitted)
+    except ReportsRefused as refused:
+        raise refused.refused[0].refusal() from None
+    (report,) = written.saved or written.kept
+    return report

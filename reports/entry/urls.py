@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.entry import uploads, views
+from reports.entry import review, uploads, views
 
 urlpatterns = [
     path("sheet/", views.SheetView.as_view(), name="sheet"),
@@ -17,10 +17,10 @@ urlpatterns = [
     path("<int:pk>/approve/", views.ReportApproveView.as_view(), name="approve"),
     path("<int:pk>/return/", views.ReportReturnView.as_view(), name="return"),
     path("<int:pk>/reopen/", views.ReportReopenView.as_view(), name="reopen"),
-    path("review/", views.ReviewView.as_view(), name="review"),
+    path("review/", review.ReviewView.as_view(), name="review"),
     path(
         "review/<str:province>/<int:year>/",
-        views.ReviewSheetView.as_view(),
+        review.ReviewSheetView.as_view(),
         name="review_sheet",
     ),
     path("upload/", uploads.UploadView.as_view(), name="upload"),

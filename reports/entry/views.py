@@ -1,5 +1,6 @@
-"""Pages of annual reports: the year sheet, one report, the review (the upload
-is in :mod:`reports.entry.uploads`).
+"""Pages of annual reports: the year sheet and one report, with the steps of
+the workflow on them (the review pages are in :mod:`reports.entry.review`, the
+upload in :mod:`reports.entry.uploads`).
 
 Officers see and change their own province only (403 elsewhere); ministry staff
 see every province and review; administrators do everything.
@@ -15,16 +16,19 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
 
-from institutions.models import YEAR_MAX, YEAR_MIN, Category, Institution, Province
-from lifelong_learning.pagination import BoundedPaginator
+from institutions.models import Category, Institution
 from lifelong_learning.roles import (
+    REPORT_CHANGE,
+    REPORT_REVIEW,
+    REPORT_SUBMIT,
+    REPORT_VIEW,
     province_denied,
     user_can_see_province,
     user_can_write_province,
 )
-from reports.entry import services
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN
+from reports.entry import services, workflow
 from reports.entry.forms import (
     ReportForm,
     ReviewCommentForm,
@@ -33,22 +37,15 @@ from reports.entry.forms import (
 )
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.selectors import (
-    REVIEW_PAGE_SIZE,
     report_get,
     report_history_entries,
     report_transitions,
-    report_years,
-    review_queue,
-    review_sheet_counts,
-    review_sheet_reports,
     sheet_counts,
     sheet_page,
     sheet_returns_open,
 )
 
-VIEW = "reports.view_annualreport"
 WARNINGS_SHOWN = 10
-PREVIEW_ROWS = 20
 
 
 def _require_see(user, province_code: str) -> None:
@@ -95,7 +92,7 @@ class SheetView(PermissionRequiredMixin, View):
     """The year sheet: every active institution of a category in a province,
     one row each, edited in place a page at a time."""
 
-    permission_required = VIEW
+    permission_required = REPORT_VIEW
     template_name = "reports/annualreport_sheet.html"
 
     def _scope(self):
@@ -129,7 +126,7 @@ class SheetView(PermissionRequiredMixin, View):
         return form, province, form.cleaned_data["year"], form.cleaned_data["category"]
 
     def post(self, request):
-        form, province, year, category = self._target(services.CHANGE)
+        form, province, year, category = self._target(REPORT_CHANGE)
         submit = request.POST.get("action") == "submit"
         page_number = request.GET.get("page")
         page, rows = sheet_page(
@@ -143,7 +140,7 @@ class SheetView(PermissionRequiredMixin, View):
             messages.error(request, _("Nothing was saved: correct the marked cells."))
             return self._render(form, province, page=page, sheet=sheet, status=400)
         try:
-            result = services.report_sheet_save(
+            result = workflow.report_sheet_save(
                 user=request.user,
                 province_code=province.code,
                 year=year,
@@ -202,7 +199,7 @@ class SheetView(PermissionRequiredMixin, View):
                 page_number=page_number,
             )
             sheet = SheetForm(rows=rows, year=year)
-        can_edit = user_can_write_province(user, province.code, services.CHANGE)
+        can_edit = user_can_write_province(user, province.code, REPORT_CHANGE)
         context = {
             "filter_form": form,
             "province": province,
@@ -215,8 +212,8 @@ class SheetView(PermissionRequiredMixin, View):
                 province_code=province.code, year=year, category=category
             ),
             "can_edit": can_edit,
-            "can_submit": user_can_write_province(user, province.code, services.SUBMIT),
-            "can_review": user.has_perm(services.REVIEW),
+            "can_submit": user_can_write_province(user, province.code, REPORT_SUBMIT),
+            "can_review": user.has_perm(REPORT_REVIEW),
             "sheet_returns": sheet_returns_open(
                 province_code=province.code, year=year, category=category
             ),
@@ -236,15 +233,18 @@ class SheetSubmitView(SheetView):
 
     def _reports(self, province, year, category):
         return (
-            services.sheet_to_submit(
-                province_code=province.code, year=year, category=category
+            workflow.sheet_reports(
+                workflow.SUBMIT,
+                province_code=province.code,
+                year=year,
+                category=category,
             )
             .select_related("institution")
             .order_by("institution__name_sort")
         )
 
     def get(self, request):
-        _form, province, year, category = self._target(services.SUBMIT)
+        _form, province, year, category = self._target(REPORT_SUBMIT)
         reports = list(self._reports(province, year, category))
         back = sheet_url(province_code=province.code, year=year, category=category)
         if not reports:
@@ -261,23 +261,23 @@ class SheetSubmitView(SheetView):
                 "year": year,
                 "category_label": Category(category).label,
                 "reports": reports,
-                "selection": services.selection_encode(reports),
+                "selection": workflow.selection_encode(reports),
                 "back_url": back,
             },
         )
 
     def post(self, request):
-        _form, province, year, category = self._target(services.SUBMIT)
+        _form, province, year, category = self._target(REPORT_SUBMIT)
         back = sheet_url(province_code=province.code, year=year, category=category)
         try:
-            count = services.report_sheet_submit(
+            count = workflow.report_sheet_submit(
                 user=request.user,
                 province_code=province.code,
                 year=year,
                 category=category,
-                expected=services.selection_decode(request.POST.get("selection")),
+                expected=workflow.selection_decode(request.POST.get("selection")),
             )
-        except services.SelectionChanged as error:
+        except workflow.SelectionChanged as error:
             messages.error(request, str(error))
             return redirect(request.get_full_path())
         except ValidationError as error:
@@ -300,7 +300,7 @@ class ReportPageView(PermissionRequiredMixin, View):
     transition and the change history. Reached by report (``detail``) or by
     institution and year (``edit``, also before a report exists)."""
 
-    permission_required = VIEW
+    permission_required = REPORT_VIEW
     template_name = "reports/annualreport_detail.html"
 
     def _target(self) -> tuple[Institution, int, AnnualReport | None]:
@@ -344,8 +344,8 @@ class ReportPageView(PermissionRequiredMixin, View):
     def post(self, request, **kwargs):
         institution, year, report = self._target()
         user = request.user
-        if not user_can_write_province(user, institution.province_id, services.CHANGE):
-            raise province_denied(user, services.CHANGE)
+        if not user_can_write_province(user, institution.province_id, REPORT_CHANGE):
+            raise province_denied(user, REPORT_CHANGE)
         form = self._form(institution, year, report, request.POST.copy())
         submit = request.POST.get("action") == "submit"
         if not form.is_valid():
@@ -384,7 +384,7 @@ class ReportPageView(PermissionRequiredMixin, View):
     def _render(self, institution, year, report, form, status=200):
         user = self.request.user
         province = institution.province_id
-        can_edit = user_can_write_province(user, province, services.CHANGE) and (
+        can_edit = user_can_write_province(user, province, REPORT_CHANGE) and (
             report is None or not report.is_locked
         )
         context = {
@@ -397,8 +397,8 @@ class ReportPageView(PermissionRequiredMixin, View):
             "active": institution.is_active_in(year),
             "can_edit": can_edit,
             "can_submit": can_edit
-            and user_can_write_province(user, province, services.SUBMIT),
-            "can_review": user.has_perm(services.REVIEW),
+            and user_can_write_province(user, province, REPORT_SUBMIT),
+            "can_review": user.has_perm(REPORT_REVIEW),
             "transitions": report_transitions(report) if report else [],
             "history": report_history_entries(report) if report else [],
             "comment_form": ReviewCommentForm(),
@@ -414,7 +414,7 @@ class ReportActionView(PermissionRequiredMixin, View):
 
     http_method_names = ["post"]
     needs_comment = False
-    # Approvals carry the version the reviewer saw (see services.report_approve).
+    # Approvals carry the version the reviewer saw (see workflow.report_approve).
     needs_version = False
     done = ""
     comment_missing = ""
@@ -447,7 +447,7 @@ class ReportActionView(PermissionRequiredMixin, View):
                 comment=comment,
                 version=int(version) if version.isdigit() else None,
             )
-        except services.SelectionChanged as error:
+        except workflow.SelectionChanged as error:
             messages.error(request, str(error))
             return redirect(report)
         except ValidationError as error:
@@ -464,185 +464,37 @@ class ReportActionView(PermissionRequiredMixin, View):
 
 
 class ReportSubmitView(ReportActionView):
-    permission_required = services.SUBMIT
+    permission_required = REPORT_SUBMIT
     done = gettext_lazy("The report was submitted for review.")
 
     def service(self, *, user, report, comment, version):
-        services.report_submit(user=user, report=report)
+        workflow.report_submit(user=user, report=report)
 
 
 class ReportApproveView(ReportActionView):
-    permission_required = services.REVIEW
+    permission_required = REPORT_REVIEW
     done = gettext_lazy("The report was approved; it is now locked.")
     needs_version = True
 
     def service(self, *, user, report, comment, version):
-        services.report_approve(user=user, report=report, expected_version=version)
+        workflow.report_approve(user=user, report=report, expected_version=version)
 
 
 class ReportReturnView(ReportActionView):
-    permission_required = services.REVIEW
+    permission_required = REPORT_REVIEW
     needs_comment = True
     done = gettext_lazy("The report was returned to the province.")
     comment_missing = gettext_lazy("Say what needs to be corrected.")
 
     def service(self, *, user, report, comment, version):
-        services.report_return(user=user, report=report, comment=comment)
+        workflow.report_return(user=user, report=report, comment=comment)
 
 
 class ReportReopenView(ReportActionView):
-    permission_required = services.REVIEW
+    permission_required = REPORT_REVIEW
     needs_comment = True
     done = gettext_lazy("The report was reopened and returned to the province.")
     comment_missing = gettext_lazy("Give the reason for reopening.")
 
     def service(self, *, user, report, comment, version):
-        services.report_reopen(user=user, report=report, reason=comment)
-
-
-# Review ------------------------------------------------------------------------
-
-
-class ReviewView(PermissionRequiredMixin, TemplateView):
-    """Ministry staff: reports by province and year, with what awaits review."""
-
-    permission_required = services.REVIEW
-    template_name = "reports/annualreport_review.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        years = report_years()
-        chosen = self.request.GET.get("year")
-        if chosen is None:  # the latest year first; "" asks for every year
-            selected = years[:1]
-        elif chosen.isascii() and chosen.isdigit() and int(chosen) in years:
-            selected = [int(chosen)]
-        else:
-            selected = years
-        waiting_only = self.request.GET.get("waiting") == "1"
-        context.update(
-            years=years,
-            year=selected[0] if len(selected) == 1 else None,
-            waiting_only=waiting_only,
-            rows=review_queue(years=selected, waiting_only=waiting_only),
-        )
-        return context
-
-
-class ReviewSheetView(PermissionRequiredMixin, View):
-    """Ministry staff: the reports of one province and year (optionally one
-    category), approved all at once or returned with a comment."""
-
-    permission_required = services.REVIEW
-    template_name = "reports/annualreport_review_sheet.html"
-
-    def _scope(self, province_code, year):
-        province = get_object_or_404(Province, code=province_code)
-        if not YEAR_MIN <= year <= YEAR_MAX:
-            raise Http404
-        category = self.request.GET.get("category") or None
-        if category is not None and category not in Category.values:
-            raise Http404
-        return province, category
-
-    def get(self, request, province, year):
-        province, category = self._scope(province, year)
-        return self._render(province, year, category, ReviewCommentForm())
-
-    def _without_confirm(self) -> str:
-        query = self.request.GET.copy()
-        query.pop("confirm", None)
-        return (
-            f"{self.request.path}?{query.urlencode()}" if query else self.request.path
-        )
-
-    def post(self, request, province, year):
-        province, category = self._scope(province, year)
-        action = request.POST.get("action")
-        options = {
-            "user": request.user,
-            "province_code": province.code,
-            "year": year,
-            "category": category,
-        }
-        if action == "approve":
-            # Approves exactly the reports, in the versions, the reviewer was
-            # shown on the confirmation.
-            selection = request.POST.get("selection")
-            if not selection:
-                messages.error(request, _("Confirm the list of reports to approve."))
-                return redirect(self._without_confirm())
-            try:
-                count = services.report_sheet_approve(
-                    expected=services.selection_decode(selection), **options
-                )
-            except services.SelectionChanged as error:
-                messages.error(request, str(error))
-                return redirect(request.get_full_path())
-            messages.success(
-                request,
-                _("%(count)s submitted reports were approved.") % {"count": count},
-            )
-            return redirect(self._without_confirm())
-        elif action == "return":
-            form = ReviewCommentForm(request.POST)
-            if not form.is_valid():
-                return self._render(province, year, category, form, status=400)
-            count = services.report_sheet_return(
-                comment=form.cleaned_data["comment"], **options
-            )
-            messages.success(
-                request,
-                _("%(count)s submitted reports were returned to the province.")
-                % {"count": count},
-            )
-        else:
-            raise Http404
-        return redirect(request.get_full_path())
-
-    def _render(self, province, year, category, form, status=200):
-        reports = review_sheet_reports(
-            province_code=province.code,
-            year=year,
-            category=category,
-            status=self.request.GET.get("status") or None,
-        )
-        page = BoundedPaginator(reports, REVIEW_PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
-        categories = review_sheet_counts(province_code=province.code, year=year)
-        submitted = sum(
-            item.counts.submitted
-            for item in categories
-            if category is None or item.category == category
-        )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("confirm", None)
-        to_approve = None
-        if self.request.GET.get("confirm") == "approve" and submitted:
-            to_approve = list(
-                services.sheet_to_review(
-                    province_code=province.code, year=year, category=category
-                )
-                .select_related("institution")
-                .order_by("institution__name_sort")
-            )
-        context = {
-            "to_approve": to_approve,
-            "selection": services.selection_encode(to_approve or []),
-            "confirm_query": (query.urlencode() + "&" if query else "")
-            + "confirm=approve",
-            "province": province,
-            "year": year,
-            "category": category,
-            "category_label": Category(category).label if category else None,
-            "categories": categories,
-            "page_obj": page,
-            "submitted": submitted,
-            "comment_form": form,
-            "status": self.request.GET.get("status") or "",
-            "statuses": ReportStatus.choices,
-            "page_query": query.urlencode(),
-        }
-        return render(self.request, self.template_name, context, status=status)
+        workflow.report_reopen(user=user, report=report, reason=comment)

@@ -5,9 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifelong_learning.numbers import count_text
-from lifelong_learning.roles import user_can_write_province
+from lifelong_learning.roles import (
+    REPORT_CHANGE,
+    user_can_write_province,
+    user_province,
+)
 from reports.entry.models import AnnualReport, ReportStatus
-from reports.entry.services import CHANGE as REPORT_CHANGE
+from reports.entry.selectors import returned_work as returned_work_of
 from reports.entry.services import warning_message
 from targets.indicators import applicable_fields
 
@@ -88,14 +92,11 @@ def warning_text(warning: dict) -> str:
 def returned_work(context):
     """What the ministry sent back to the logged-in officer's province, with
     one link per year and category to the sheet that holds it."""
-    from lifelong_learning.roles import user_can_write_province, user_province
-    from reports.entry.selectors import returned_work as returned_work_of
-
     request = context.get("request")
     user = getattr(request, "user", None)
     province = user_province(user) if user is not None else None
     if province is None or not user_can_write_province(
-        user, province.code, "reports.change_annualreport"
+        user, province.code, REPORT_CHANGE
     ):
         return {"work": None}
     work = returned_work_of(province_code=province.code)

@@ -19,12 +19,8 @@ from institutions.services import institution_create, institution_update
 from lifelong_learning.backups import MANIFEST, backup_export
 from reports.demo.national import demo_national_create
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
-from reports.entry.services import (
-    report_approve,
-    report_reopen,
-    report_save,
-    report_submit,
-)
+from reports.entry.services import report_save
+from reports.entry.workflow import report_approve, report_reopen, report_submit
 from reports.progress.figures import progress_rows
 from targets.models import Target
 from tests.conftest import PROVINCE_A, PROVINCE_B
@@ -78,6 +74,7 @@ def portal_data(geography, officer_a, ministry_user, administrator):
         institution=library,
         year=2024,
         values={"lll_services": True, "learning_visits": 1200},
+        expected_version=0,
         status=ReportStatus.SUBMITTED,
     )
     report_approve(user=ministry_user, report=report)

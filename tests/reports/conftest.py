@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from institutions.models import Category
-from reports.entry.selectors import COLUMNS
+from reports.entry.formats import COLUMNS
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 from tests.institutions import conftest as registry_files

@@ -14,13 +14,8 @@ from institutions.services import institution_update
 from lifelong_learning.audit import PAGE_SIZE
 from lifelong_learning.history import reason_clip
 from reports.entry.models import AnnualReport, ReportStatus
-from reports.entry.services import (
-    ReportEntry,
-    report_approve,
-    report_reopen,
-    report_save,
-    reports_save,
-)
+from reports.entry.services import ReportEntry, report_save, reports_save
+from reports.entry.workflow import report_approve, report_reopen
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
@@ -134,6 +129,7 @@ def test_report_saves_and_review_steps_show_their_reasons(
         institution=library,
         year=2024,
         values={"lll_services": True, "learning_visits": 10},
+        expected_version=0,
         status=ReportStatus.SUBMITTED,
         reason="Số liệu quý IV",
     )
@@ -174,9 +170,21 @@ def test_counts_are_grouped_in_the_readers_language_and_years_as_written(
 ):
     """As on the report's page: 32.547 → 12.000 in Vietnamese, never 32547."""
     values = {"lll_services": True, "learning_visits": 32547}
-    report_save(user=officer_a, institution=library, year=2024, values=values)
+    report = report_save(
+        user=officer_a,
+        institution=library,
+        year=2024,
+        values=values,
+        expected_version=0,
+    )
     values["learning_visits"] = 12000
-    report_save(user=officer_a, institution=library, year=2024, values=values)
+    report_save(
+        user=officer_a,
+        institution=library,
+        year=2024,
+        values=values,
+        expected_version=report.version,
+    )
     institution_update(institution=library, user=officer_a, opened_year=2001)
     client.force_login(ministry_user)
     client.cookies["django_language"] = language
@@ -276,6 +284,7 @@ def test_a_long_comment_is_kept_whole_in_the_transition_and_cut_in_the_history(
         institution=library,
         year=2024,
         values={"lll_services": True},
+        expected_version=0,
         status=ReportStatus.SUBMITTED,
     )
     report_approve(user=ministry_user, report=report)

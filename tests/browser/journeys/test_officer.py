@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from institutions.models import Category, Institution
 from reports.demo.sample import DEMO_PASSWORD
 from reports.entry.models import AnnualReport, ReportStatus
-from reports.entry.services import report_return
+from reports.entry.workflow import report_return
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,8 @@ from reports.entry.selectors import (
     sheet_fields,
     sheet_page,
 )
-from reports.entry.services import report_save, report_submit
+from reports.entry.services import report_save
+from reports.entry.workflow import report_submit
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 from tests.reports.conftest import libraries
@@ -130,12 +131,14 @@ def test_history_entries_list_changes_with_users(officer_a, library_a):
         institution=library_a,
         year=2024,
         values={"lll_services": True, "learning_visits": 10},
+        expected_version=0,
     )
     report_save(
         user=officer_a,
         institution=library_a,
         year=2024,
         values={"learning_visits": 12},
+        expected_version=report.version,
     )
     report_submit(user=officer_a, report=report)
     newest, middle, oldest = report_history_entries(report)
