@@ -40,8 +40,8 @@ from lifelong_learning.roles import (
     user_sees_all_provinces,
 )
 from lifelong_learning.tabular import province_code_normalise
+from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.models import AnnualReport, ReportStatus
-from reports.entry.selectors import COLUMNS as REPORT_COLUMNS
 from reports.progress.figures import NATION, progress_rows
 from reports.progress.pdf import data_year_message
 from reports.progress.progress import Status

@@ -34,8 +34,8 @@ from lifelong_learning.tabular import (
     parse_yes_no,
     unnamed_cell_error,
 )
+from reports.entry.formats import COLUMNS, REQUIRED_COLUMNS
 from reports.entry.models import ReportStatus
-from reports.entry.selectors import COLUMNS, REQUIRED_COLUMNS
 from reports.entry.services import (
     BATCH_SIZE,
     EntryCheck,

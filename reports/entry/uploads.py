@@ -28,15 +28,13 @@ from lifelong_learning.roles import (
 from lifelong_learning.uploads import file_response
 from reports.entry import services
 from reports.entry.exports import report_template_write
+from reports.entry.formats import COLUMN_LABELS
 from reports.entry.forms import (
     ReportUploadForm,
     SheetFilterForm,
 )
 from reports.entry.imports import reports_import
 from reports.entry.models import ReportStatus
-from reports.entry.selectors import (
-    COLUMN_LABELS,
-)
 from reports.entry.views import sheet_url
 
 VIEW = "reports.view_annualreport"

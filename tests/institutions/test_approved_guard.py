@@ -10,7 +10,7 @@ from django.urls import reverse
 from institutions.models import Category
 from institutions.services import institution_close, institution_update
 from reports.entry.models import ReportStatus
-from reports.entry.services import report_reopen
+from reports.entry.workflow import report_reopen
 from tests.factories import InstitutionFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db

@@ -26,10 +26,11 @@ from institutions.services import institutions_import
 from lifelong_learning.backups import BackupError, backup_export, backup_import
 from reports.entry import imports as report_imports
 from reports.entry import services as report_services
+from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.imports import reports_import
 from reports.entry.models import AnnualReport, ReportStatus
-from reports.entry.selectors import COLUMNS as REPORT_COLUMNS
-from reports.entry.services import ReportEntry, report_sheet_approve, reports_save
+from reports.entry.services import ReportEntry, reports_save
+from reports.entry.workflow import report_sheet_approve
 from reports.progress.counters import counts_check, counts_rebuild
 from tests.conftest import PROVINCE_A
 from tests.factories import TEST_PASSWORD, InstitutionFactory, ReportFactory

@@ -22,9 +22,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from institutions.models import Category, Commune, Institution
 from institutions.services import COLUMNS as INSTITUTION_COLUMNS
 from institutions.services import institutions_import
+from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.imports import reports_import
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
-from reports.entry.selectors import COLUMNS as REPORT_COLUMNS
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory
 

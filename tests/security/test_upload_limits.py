@@ -18,8 +18,8 @@ from institutions.models import Institution
 from lifelong_learning import tabular
 from lifelong_learning.tabular import ERRORS_KEPT, MAX_COLUMNS, TableError, TableReader
 from reports.entry import uploads as report_views
+from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.imports import reports_import
-from reports.entry.selectors import COLUMNS as REPORT_COLUMNS
 from reports.entry.services import BATCH_SIZE
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory

@@ -9,7 +9,8 @@ import pytest
 from institutions.activity import is_active
 from institutions.models import Category, FormerProvince, Institution
 from reports.entry.models import AnnualReport, ReportStatus
-from reports.entry.services import report_approve, report_save
+from reports.entry.services import report_save
+from reports.entry.workflow import report_approve
 from reports.progress.counters import counts_rebuild
 from reports.progress.figures import (
     NATION,
@@ -405,6 +406,7 @@ def test_figures_follow_every_save_and_approval(targets, geography, ministry_use
         institution=library,
         year=2024,
         values={"lll_services": True},
+        expected_version=0,
         status=ReportStatus.SUBMITTED,
     )
     assert (current()["numerator"], current()["value"]) == (1, 100.0)
