@@ -149,6 +149,40 @@ def test_new_report_expected_but_someone_created_it(officer_a, library_a):
         )
 
 
+def test_save_from_a_version_that_was_deleted_since_is_refused_as_stale(
+    officer_a, library_a
+):
+    with pytest.raises(StaleReport) as stale:
+        report_save(
+            user=officer_a,
+            institution=library_a,
+            year=2024,
+            values={"learning_visits": 5},
+            expected_version=3,
+        )
+    assert stale.value.report is None
+    assert not AnnualReport.objects.exists()
+
+
+def test_save_that_changes_nothing_writes_nothing(officer_a, library_a):
+    save(officer_a, library_a, learning_visits=5)
+    report = save(officer_a, library_a, learning_visits=5)
+    assert report.version == 1
+    assert report.history.count() == 1
+    assert report.transitions.count() == 1
+
+
+def test_single_save_is_refused_with_the_words_of_the_batch(officer_b, library_a):
+    (check,) = reports_check(
+        user=officer_b,
+        entries=[ReportEntry(library_a, 2024, {"lll_services": True}, 0)],
+    )
+    with pytest.raises(PermissionDenied) as denied:
+        save(officer_b, library_a, lll_services=True)
+    assert check.denied
+    assert str(denied.value) == check.errors[NON_FIELD_ERRORS]
+
+
 # Warnings ------------------------------------------------------------------------
 
 
