@@ -4,7 +4,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import ProvinceChoiceField, commune_field_limit
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN
+
+from .forms import YEAR_ATTRS, ProvinceChoiceField, commune_field_limit
 from .models import Category, Commune, Institution
 from .selectors import province_visible_list
 
@@ -38,9 +40,9 @@ class InstitutionFilterSet(django_filters.FilterSet):
     active_in_year = django_filters.NumberFilter(
         method="active_in",
         label=_("Active in year"),
-        min_value=1800,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"min": 1800, "max": 2100}),
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        widget=forms.NumberInput(attrs=YEAR_ATTRS),
     )
 
     class Meta:

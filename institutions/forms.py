@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from lifelong_learning.history import reason_field
 from lifelong_learning.roles import user_can_write_province
 from lifelong_learning.tabular import TableError, table_content_check, table_format
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN
 
 from .models import Commune, FormerProvince, Institution, Province
 from .selectors import commune_list
 
 IMPORT_MAX_BYTES = settings.MAX_UPLOAD_BYTES
+# The bounds of a year field, for the browser to check before sending.
+YEAR_ATTRS = {"min": YEAR_MIN, "max": YEAR_MAX}
 
 
 CHOOSE_PROVINCE = _("Choose a province")
@@ -99,7 +102,7 @@ class InstitutionForm(forms.ModelForm):
             # The code identifies the institution in every exchange file.
             self.fields["code"].disabled = True
         for name in ("opened_year", "closed_year"):
-            self.fields[name].widget.attrs.update({"min": 1800, "max": 2100})
+            self.fields[name].widget.attrs.update(YEAR_ATTRS)
             self.fields[name].localize = False
             self.fields[name].widget.is_localized = False
 
@@ -128,7 +131,7 @@ class InstitutionCloseForm(forms.ModelForm):
         field.required = True
         field.localize = False
         field.widget.is_localized = False
-        field.widget.attrs.update({"min": 1800, "max": 2100})
+        field.widget.attrs.update(YEAR_ATTRS)
 
 
 class InstitutionImportForm(forms.Form):

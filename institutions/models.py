@@ -7,7 +7,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
+
+from lifelong_learning.years import (
+    YEAR_MAX,
+    YEAR_MIN,
+    YEAR_RANGE_MESSAGE,
+    year_range_message,
+)
 
 from .activity import active_q, is_active
 from .text import place_sort_key, search_key, sort_key
@@ -198,13 +206,10 @@ class InstitutionQuerySet(models.QuerySet):
         return self.filter(active_q(year))
 
 
-YEAR_MIN = 1800
-YEAR_MAX = 2100
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,40}$"
 CODE_FORMAT_MESSAGE = _(
     "A code has 1 to 40 letters, digits, dots, hyphens or underscores."
 )
-YEAR_RANGE_MESSAGE = _("A year must lie between 1800 and 2100.")
 CLOSED_AFTER_OPENED_MESSAGE = _(
     "The closing year must be greater than the opening year."
 )
@@ -335,16 +340,20 @@ class Institution(NamedPlace):
                 condition=models.Q(opened_year__isnull=True)
                 | models.Q(opened_year__gte=YEAR_MIN, opened_year__lte=YEAR_MAX),
                 name="institution_opened_year_range",
-                violation_error_message=_(
-                    "The opening year must lie between 1800 and 2100."
+                violation_error_message=year_range_message(
+                    gettext_noop(
+                        "The opening year must lie between %(min)s and %(max)s."
+                    )
                 ),
             ),
             models.CheckConstraint(
                 condition=models.Q(closed_year__isnull=True)
                 | models.Q(closed_year__gte=YEAR_MIN, closed_year__lte=YEAR_MAX),
                 name="institution_closed_year_range",
-                violation_error_message=_(
-                    "The closing year must lie between 1800 and 2100."
+                violation_error_message=year_range_message(
+                    gettext_noop(
+                        "The closing year must lie between %(min)s and %(max)s."
+                    )
                 ),
             ),
             models.CheckConstraint(

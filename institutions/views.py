@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -22,9 +22,13 @@ from lifelong_learning.roles import (
     user_can_write_province,
 )
 from lifelong_learning.tabular import CSV, XLSX
-from lifelong_learning.uploads import file_response
+from lifelong_learning.uploads import (
+    UploadFormView,
+    UploadPreviewView,
+    file_response,
+)
 
-from . import services
+from . import imports, services
 from .exports import institution_template_write, institutions_export
 from .filters import InstitutionFilterSet
 from .forms import InstitutionCloseForm, InstitutionForm, InstitutionImportForm
@@ -36,13 +40,6 @@ from .selectors import (
     institution_visible_list,
 )
 from .tables import InstitutionTable
-from .uploads import (
-    row_errors_response,
-    upload_discard,
-    upload_get,
-    upload_result,
-    upload_store,
-)
 
 VIEW = "institutions.view_institution"
 # Named, not imported: the registry sits below the reports app.
@@ -241,80 +238,39 @@ class ImportPermissionMixin(PermissionRequiredMixin):
     permission_required = (services.ADD, services.CHANGE)
 
 
-class InstitutionImportView(ImportPermissionMixin, FormView):
+class InstitutionImportView(ImportPermissionMixin, UploadFormView):
     """Step 1: upload a file."""
 
     form_class = InstitutionImportForm
     template_name = "institutions/institution_import.html"
     extra_context = {
-        "column_labels": services.COLUMN_LABELS,
+        "column_labels": imports.COLUMN_LABELS,
         "categories": Category.choices,
     }
 
-    def form_valid(self, form):
-        token = upload_store(
-            session=self.request.session, upload=form.cleaned_data["file"]
-        )
-        return redirect("institutions:import-preview", token=token)
+    def preview_url(self, token, form):
+        return reverse("institutions:import-preview", kwargs={"token": token})
 
 
-class InstitutionImportPreviewView(ImportPermissionMixin, View):
-    """Step 2: what the file would change, and its errors (``?errors=csv``:
-    as a file); step 3 (POST): write it all. The check runs once per upload
-    and language, and is kept with the file."""
+class InstitutionImportPreviewView(ImportPermissionMixin, UploadPreviewView):
+    """Step 2: what the file would change, and its errors; step 3: write it
+    all."""
 
     template_name = "institutions/institution_import_preview.html"
 
-    def _upload(self, token):
-        upload = upload_get(session=self.request.session, token=token)
-        if upload is None:
-            raise Http404
-        return upload
-
-    def _checked(self, path):
-        return upload_result(
-            path=path,
-            key=get_language(),
-            compute=lambda: services.institutions_import(
-                path=path, user=self.request.user, dry_run=True
-            ),
+    def check(self, path, name):
+        return imports.institutions_import(
+            path=path, user=self.request.user, dry_run=True
         )
 
-    def get(self, request, token):
-        path, name = self._upload(token)
-        result = self._checked(path)
-        if request.GET.get("errors") == "csv":
-            return row_errors_response(errors=result.errors, file_name=name)
-        return self._render(token, name, result)
+    def write(self, path, name):
+        return imports.institutions_import(path=path, user=self.request.user)
 
-    def post(self, request, token):
-        path, name = self._upload(token)
-        checked = self._checked(path)
-        if not checked.ok:
-            # The same file is refused again, without reading it again.
-            return self._render(token, name, checked)
-        result = services.institutions_import(path=path, user=request.user)
-        if not result.ok:
-            return self._render(token, name, result)
-        upload_discard(session=request.session, token=token)
-        messages.success(
-            request,
-            _("Imported %(file)s: %(summary)s.")
-            % {"file": name, "summary": result.summary()},
-        )
+    def written(self, result):
         return redirect("institutions:list")
 
-    def _render(self, token, name, result):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "token": token,
-                "file_name": name,
-                "result": result,
-                "column_labels": services.COLUMN_LABELS,
-            },
-        )
+    def get_context_data(self, **context):
+        return {**context, "column_labels": imports.COLUMN_LABELS}
 
 
 class InstitutionTemplateView(PermissionRequiredMixin, View):

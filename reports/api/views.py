@@ -23,16 +23,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.filters import InstitutionFilterSet as RegistryFilterSet
+from institutions.imports import COLUMNS as INSTITUTION_COLUMNS
 from institutions.models import (
-    YEAR_MAX,
-    YEAR_MIN,
     Category,
     FormerProvince,
     Institution,
     Province,
 )
 from institutions.selectors import institution_visible_list, province_visible_list
-from institutions.services import COLUMNS as INSTITUTION_COLUMNS
 from lifelong_learning.pagination import BoundedPaginator
 from lifelong_learning.roles import (
     user_can_see_province,
@@ -40,6 +38,7 @@ from lifelong_learning.roles import (
     user_sees_all_provinces,
 )
 from lifelong_learning.tabular import province_code_normalise
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN
 from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.progress.figures import NATION, progress_rows

@@ -26,8 +26,6 @@ from tqdm import tqdm
 
 from institutions.demo import demo_place_name
 from institutions.models import (
-    YEAR_MAX,
-    YEAR_MIN,
     Category,
     Commune,
     DivisionType,
@@ -35,6 +33,7 @@ from institutions.models import (
     Province,
 )
 from institutions.text import inner_name, proper_name, search_key, sort_key
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
 from reports.progress.counters import counts_rebuild
 from targets.indicators import APPLICABLE_FIELDS, Count, Criterion

@@ -1,39 +1,33 @@
 """Importing annual reports from a CSV or XLSX file (formats.md), all or nothing.
 
 The file is read once, a batch of rows at a time, so memory stays flat, in one
-transaction: every row is checked (every error and warning is collected) and,
-while no error has been found, each batch is written with bulk statements
-(history and status transitions included); a file with any error leaves
-nothing behind.
+transaction (``lifelong_learning.batches``): every row is checked (every error
+and warning is collected) and, while no error has been found, each batch is
+written with bulk statements (history and status transitions included); a file
+with any error leaves nothing behind.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from institutions import services as institutions_services
-from institutions.models import (
-    YEAR_MAX,
-    YEAR_MIN,
-    YEAR_RANGE_MESSAGE,
-    Institution,
-    Province,
-)
+from institutions.models import Institution, Province
+from lifelong_learning import batches
+from lifelong_learning.batches import ImportPass, SeenKeys, import_all_or_nothing
 from lifelong_learning.signals import data_written_send
 from lifelong_learning.tabular import (
     RowError,
     RowErrors,
-    SeenKeys,
     TableError,
     TableReader,
     parse_non_negative_int,
     parse_yes_no,
     unnamed_cell_error,
 )
+from lifelong_learning.years import year_parse
 from reports.entry.formats import COLUMNS, REQUIRED_COLUMNS
 from reports.entry.models import ReportStatus
 from reports.entry.services import (
@@ -61,9 +55,9 @@ class PreviewRow:
 
 
 @dataclass
-class ImportResult(institutions_services.ImportResult):
-    """What an import found (and, unless it was a dry run, wrote): the
-    registry's counts and errors, with warnings and the first rows."""
+class ImportResult(batches.ImportResult):
+    """What a report import found (and, unless it was a dry run, wrote):
+    counts and errors, with warnings and the first rows."""
 
     warnings: RowErrors = field(default_factory=RowErrors)
     preview: list[PreviewRow] = field(default_factory=list)
@@ -74,22 +68,6 @@ class ImportResult(institutions_services.ImportResult):
         return _(
             "%(new)s new, %(updated)s updated, %(unchanged)s unchanged reports"
         ) % {"new": self.new, "updated": self.updated, "unchanged": self.unchanged}
-
-
-def _parse_year(row: int, text: str, errors: list[RowError]) -> int | None:
-    if not text:
-        errors.append(
-            RowError(row, "year", "", _("a value is required in this column"))
-        )
-        return None
-    if not (text.isascii() and text.isdigit() and len(text) == 4):
-        errors.append(RowError(row, "year", text, _("not a four-digit year")))
-        return None
-    year = int(text)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        errors.append(RowError(row, "year", text, str(YEAR_RANGE_MESSAGE)))
-        return None
-    return year
 
 
 class ReportRowParser:
@@ -121,7 +99,7 @@ class ReportRowParser:
                     row, "institution_code", code, _("no institution has this code")
                 )
             )
-        year = _parse_year(row, values.get("year", ""), errors)
+        year = year_parse(row, "year", values.get("year", ""), errors, required=True)
         if code and year is not None:
             first = self.seen.first_row(f"{code}\t{year}", row)
             if first is not None:
@@ -183,48 +161,32 @@ def _check_warnings(
     ]
 
 
-class _Rollback(Exception):
-    def __init__(self, result: ImportResult):
-        self.result = result
-
-
-class _Pass:
+class _Pass(ImportPass):
     """One reading of the file: checks (and, when ``write``, writes) it a
     batch of rows at a time."""
 
     def __init__(
         self, *, user, status: str, write: bool, preview_limit: int, reason: str
     ):
+        super().__init__(write=write)
         self.user = user
         self.status = status
-        self.write = write
         self.preview_limit = preview_limit
         self.reason = reason
         self.parser = ReportRowParser()
+        self.seen = self.parser.seen
         self.result = ImportResult()
         self.written_slices: set[tuple[str, str]] = set()
         self.provinces = Province.objects.in_bulk()
 
-    def run(self, rows: Iterable[tuple[int, dict[str, str]]]) -> ImportResult:
-        batch: list[tuple[int, dict[str, str]]] = []
-        with self.parser.seen:
-            try:
-                for item in rows:
-                    batch.append(item)
-                    if len(batch) >= BATCH_SIZE:
-                        self._batch(batch)
-                        batch = []
-                        if self.result.errors.full:
-                            # The file is refused whatever its other rows hold.
-                            self.result.errors.stopped_at = item[0]
-                            return self.result
-            except TableError as error:
-                self.result.errors.extend(error.errors)
-            if batch:
-                self._batch(batch)
-        return self.result
+    @property
+    def batch_size(self) -> int:
+        return BATCH_SIZE
 
-    def _batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+    def take(self, row: int, values: dict[str, str]) -> None:
+        self.batch.append((row, values))
+
+    def check_batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
         result = self.result
         codes = {values.get("institution_code", "") for _row, values in batch}
         institutions = {
@@ -279,10 +241,16 @@ class _Pass:
             )
             self.written_slices |= written.slices
 
+    def announce(self) -> None:
+        data_written_send("reports", slices=self.written_slices)
+
+
+Rows = Iterable[tuple[int, dict[str, str]]]
+
 
 def report_rows_import(
     *,
-    rows: Iterable[tuple[int, dict[str, str]]],
+    rows: Rows | Callable[[], Rows],
     user=None,
     status: str = ReportStatus.SUBMITTED,
     dry_run: bool = False,
@@ -291,48 +259,26 @@ def report_rows_import(
 ) -> ImportResult:
     """Imports ``(row_number, values)`` rows, all or nothing.
 
-    ``rows`` is read once, in one transaction: each batch is checked and,
-    while no row so far has an error, written with ``status``; the rest of
-    the file is still checked after an error, so every error and warning is
-    reported (until ``ERRORS_KEPT`` errors have been found: reading stops
-    there), and then nothing is kept. A dry run only checks. ``user``
-    ``None`` (the command line) is not fenced to a province.
+    ``rows`` (or what the function ``rows`` returns) is read in one
+    transaction: each batch is checked and, while no row so far has an error,
+    written with ``status``; the rest of the file is still checked after an
+    error, so every error and warning is reported (until ``ERRORS_KEPT``
+    errors have been found: reading stops there), and then nothing is kept. A
+    dry run only checks. ``user`` ``None`` (the command line) is not fenced
+    to a province.
     """
     reason = _("Imported from %(file)s") % {"file": source} if source else ""
     options = {"user": user, "status": status, "reason": reason}
     if dry_run:
-        return _Pass(write=False, preview_limit=preview_limit, **options).run(rows)
-    # One reading in one transaction: batches are written while no error has
-    # been found; after the first error the rest is only checked, so that
-    # every error is reported, and everything is rolled back.
-    # An import racing another over the same reports loses on the unique
-    # constraint; it is then run again, against the reports the other left.
-    for _attempt in range(institutions_services.IMPORT_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                writer = _Pass(write=True, preview_limit=preview_limit, **options)
-                written = writer.run(rows)
-                if written.errors:
-                    raise _Rollback(written)
-                data_written_send("reports", slices=writer.written_slices)
-        except _Rollback as rollback:
-            return rollback.result
-        except IntegrityError:
-            continue
-        written.written = True
-        return written
-    return ImportResult(
-        errors=[
-            RowError(
-                None,
-                "",
-                "",
-                _(
-                    "The reports changed while the file was being imported; "
-                    "nothing was written. Please import the file again."
-                ),
-            )
-        ]
+        reading = rows() if callable(rows) else rows
+        return _Pass(write=False, preview_limit=preview_limit, **options).run(reading)
+    return import_all_or_nothing(
+        rows,
+        writing_pass=lambda: _Pass(write=True, preview_limit=preview_limit, **options),
+        race_message=_(
+            "The reports changed while the file was being imported; "
+            "nothing was written. Please import the file again."
+        ),
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from institutions.models import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE, Institution
+from institutions.models import Institution
 from lifelong_learning.history import reason_clip
 from lifelong_learning.roles import (
     REPORT_CHANGE,
@@ -29,6 +29,7 @@ from lifelong_learning.roles import (
     user_province,
 )
 from lifelong_learning.signals import data_written_send
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 

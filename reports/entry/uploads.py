@@ -1,31 +1,26 @@
 """The upload of annual reports: step 1 (the template and the file), step 2
 (the preview, then all or nothing), and the template download."""
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView
 
 from institutions.models import Province
-from institutions.uploads import (
-    row_errors_response,
-    upload_discard,
-    upload_get,
-    upload_result,
-    upload_store,
-)
+from lifelong_learning import uploads as platform_uploads
 from lifelong_learning.roles import (
     province_denied,
     user_can_write_province,
     user_province,
 )
-from lifelong_learning.uploads import file_response
+from lifelong_learning.uploads import UploadFormView, file_response
 from reports.entry import services
 from reports.entry.exports import report_template_write
 from reports.entry.formats import COLUMN_LABELS
@@ -62,7 +57,7 @@ class UploadMixin(PermissionRequiredMixin):
         return province
 
 
-class UploadView(UploadMixin, FormView):
+class UploadView(UploadMixin, UploadFormView):
     """Step 1: the template to download, and the file to upload."""
 
     form_class = ReportUploadForm
@@ -81,72 +76,50 @@ class UploadView(UploadMixin, FormView):
 
     def form_valid(self, form):
         self.upload_province()
-        token = upload_store(
-            session=self.request.session, upload=form.cleaned_data["file"]
-        )
+        return super().form_valid(form)
+
+    def preview_url(self, token, form):
         url = reverse("reports:upload_preview", kwargs={"token": token})
-        return redirect(f"{url}?{urlencode({'status': form.cleaned_data['status']})}")
+        return f"{url}?{urlencode({'status': form.cleaned_data['status']})}"
 
 
-class UploadPreviewView(UploadMixin, View):
+class UploadPreviewView(UploadMixin, platform_uploads.UploadPreviewView):
     """Step 2: what the file would change, every error and warning; step 3
-    (POST): write it all."""
+    (POST): write it all with the status asked for."""
 
     template_name = "reports/annualreport_upload_preview.html"
+    refused_status = 400
 
-    def _upload(self, token):
-        upload = upload_get(session=self.request.session, token=token)
-        if upload is None:
-            raise Http404
-        return upload
-
-    def _status(self, source) -> str:
+    @cached_property
+    def status(self) -> str:
+        source = (
+            self.request.POST if self.request.method == "POST" else self.request.GET
+        )
         status = source.get("status", ReportStatus.DRAFT)
         if status not in (ReportStatus.DRAFT, ReportStatus.SUBMITTED):
             raise Http404
         return status
 
-    def _checked(self, path, name, status):
-        """The dry run, once per upload, status and language (kept with it)."""
-        return upload_result(
+    def check_key(self):
+        return f"{self.status}-{get_language()}"
+
+    def check(self, path, name):
+        return reports_import(
             path=path,
-            key=f"{status}-{get_language()}",
-            compute=lambda: reports_import(
-                path=path,
-                user=self.request.user,
-                status=status,
-                dry_run=True,
-                preview_limit=PREVIEW_ROWS,
-                source=name,
-            ),
+            user=self.request.user,
+            status=self.status,
+            dry_run=True,
+            preview_limit=PREVIEW_ROWS,
+            source=name,
         )
 
-    def get(self, request, token):
-        path, name = self._upload(token)
-        status = self._status(request.GET)
-        result = self._checked(path, name, status)
-        if request.GET.get("errors") == "csv":
-            return row_errors_response(errors=result.errors, file_name=name)
-        return self._render(token, name, status, result)
+    def write(self, path, name):
+        return reports_import(
+            path=path, user=self.request.user, status=self.status, source=name
+        )
 
-    def post(self, request, token):
-        path, name = self._upload(token)
-        status = self._status(request.POST)
-        checked = self._checked(path, name, status)
-        if not checked.ok:
-            # The same file is refused again, without reading it again.
-            return self._render(token, name, status, checked, http_status=400)
-        result = reports_import(
-            path=path, user=request.user, status=status, source=name
-        )
-        if not result.ok:
-            return self._render(token, name, status, result, http_status=400)
-        upload_discard(session=request.session, token=token)
-        messages.success(
-            request,
-            _("Imported %(file)s: %(summary)s.")
-            % {"file": name, "summary": result.summary()},
-        )
+    def written(self, result):
+        request = self.request
         for warning in result.warnings[:WARNINGS_SHOWN]:
             # The warning names its field in words; the row is what to add.
             messages.warning(
@@ -171,20 +144,13 @@ class UploadPreviewView(UploadMixin, View):
             sheet_url(province_code=province_code, year=year, category=category)
         )
 
-    def _render(self, token, name, status, result, http_status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "token": token,
-                "file_name": name,
-                "status": status,
-                "status_label": ReportStatus(status).label,
-                "result": result,
-                "column_labels": COLUMN_LABELS,
-            },
-            status=http_status,
-        )
+    def get_context_data(self, **context):
+        return {
+            **context,
+            "status": self.status,
+            "status_label": ReportStatus(self.status).label,
+            "column_labels": COLUMN_LABELS,
+        }
 
 
 class UploadTemplateView(UploadMixin, View):

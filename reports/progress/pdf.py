@@ -44,8 +44,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from institutions.models import YEAR_MAX, YEAR_MIN, Province
+from institutions.models import Province
 from lifelong_learning.roles import user_sees_all_provinces
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN
 
 # The dashboards' formats, so that the PDF shows every figure as the pages do.
 from reports.progress.display import number, threshold_text

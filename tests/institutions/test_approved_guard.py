@@ -93,7 +93,7 @@ def test_the_page_and_the_admin_refuse_it_too(client, museum, officer_a, adminis
 
 
 def test_an_import_refuses_it_and_writes_nothing(museum, officer_a, tmp_path):
-    from institutions.services import institutions_import
+    from institutions.imports import institutions_import
 
     path = tmp_path / "registry.csv"
     path.write_text(

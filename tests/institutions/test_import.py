@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from institutions import forms, uploads
+from institutions import forms
 from institutions.models import Institution
+from lifelong_learning import uploads
 from tests.factories import InstitutionFactory
 
 from .conftest import COLUMNS, csv_write, row, xlsx_write

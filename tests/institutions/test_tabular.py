@@ -1,7 +1,6 @@
 """lifelong_learning/tabular.py: streaming CSV/XLSX readers and writers."""
 
 import codecs
-import os
 
 import pytest
 from django.utils import translation
@@ -9,7 +8,6 @@ from openpyxl import Workbook, load_workbook
 
 from lifelong_learning.tabular import (
     RowError,
-    SeenKeys,
     TableError,
     TableReader,
     commune_code_normalise,
@@ -299,17 +297,3 @@ def test_row_error_reads_row_column_value_and_reason():
     assert str(error) == 'row 3, column category, value "museumx": unknown category'
     assert str(RowError(None, "", "", "The file is empty.")) == "The file is empty."
     assert str(RowError(4, "", "", "bad")) == "row 4: bad"
-
-
-def test_seen_keys_give_the_first_row_of_a_repeat_in_memory_and_on_disk():
-    with SeenKeys(memory_keys=3) as seen:
-        assert [seen.first_row(key, row) for row, key in enumerate("abcdefg", 2)] == [
-            None
-        ] * 7
-        directory = seen._directory.name
-        assert os.path.exists(directory)  # "a" to "f" moved to the file
-        assert seen.first_row("a", 20) == 2  # on disk
-        assert seen.first_row("g", 21) == 8  # in memory
-        assert seen.first_row("h", 22) is None
-        assert seen.first_row("h", 23) == 22
-    assert not os.path.exists(directory)

@@ -19,10 +19,10 @@ import requests
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
-from institutions import services as institution_services
+from institutions import imports as institution_imports
+from institutions.imports import COLUMNS as INSTITUTION_COLUMNS
+from institutions.imports import institutions_import
 from institutions.models import Category, Institution
-from institutions.services import COLUMNS as INSTITUTION_COLUMNS
-from institutions.services import institutions_import
 from lifelong_learning.backups import BackupError, backup_export, backup_import
 from reports.entry import imports as report_imports
 from reports.entry import services as report_services
@@ -103,7 +103,7 @@ def write_table(path: Path, columns, rows) -> Path:
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr(institution_services, "BATCH_SIZE", SMALL_BATCH)
+    monkeypatch.setattr(institution_imports, "BATCH_SIZE", SMALL_BATCH)
     monkeypatch.setattr(report_services, "BATCH_SIZE", SMALL_BATCH)
     monkeypatch.setattr(report_imports, "BATCH_SIZE", SMALL_BATCH)
 
@@ -376,6 +376,9 @@ class Server:
         self.database_url = database_url
         self.log = log
         self.process = None
+        # Created by the server once an institution import has written two
+        # batches; it then waits to be killed (batch_signal_wsgi.py).
+        self.batches_signal = log.with_name("batches-written")
 
     def start(self) -> None:
         with socket.socket() as probe:
@@ -386,11 +389,12 @@ class Server:
             **os.environ,
             "DATABASE_URL": self.database_url,
             "DJANGO_SETTINGS_MODULE": "lifelong_learning.settings.test",
+            "PORTAL_TEST_BATCHES_SIGNAL": str(self.batches_signal),
         }
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
-                "lifelong_learning.wsgi",
+                "tests.security.batch_signal_wsgi",
                 "--workers=1",
                 "--timeout=120",
                 f"--bind=127.0.0.1:{port}",
@@ -576,14 +580,14 @@ def test_killing_the_server_loses_nothing_acknowledged_and_no_import_half_done(
             target=lambda: _ignore_errors(server.post, session, preview, {})
         )
         confirm.start()
-        # The confirmation checks the file again, then writes in one
-        # transaction: kill the server once that transaction is open.
+        # The confirmation writes in one transaction: kill the server once
+        # it has written two batches, the transaction still open.
         deadline = time.monotonic() + 120
-        while not database.writing("institutions_institution"):
-            assert time.monotonic() < deadline, "the import never started writing"
+        while not server.batches_signal.exists():
+            assert time.monotonic() < deadline, "the import wrote no batches"
+            assert confirm.is_alive(), "the import ended without writing batches"
             time.sleep(0.01)
-        time.sleep(0.1)  # some batches written
-        still_writing = database.writing("institutions_institution")
+        assert database.writing("institutions_institution")
         server.kill()
         confirm.join()
         server.start()
@@ -594,10 +598,8 @@ def test_killing_the_server_loses_nothing_acknowledged_and_no_import_half_done(
             "SELECT COUNT(*) FROM institutions_historicalinstitution "
             "WHERE code LIKE 'KILL-0%'"
         )
-        assert (imported, history) in ((0, 0), (rows, rows))  # all or nothing
-        if still_writing:  # killed before its commit: nothing of it kept
-            assert imported == 0
-        print(f"killed while writing: {still_writing}; rows kept: {imported}")
+        # Killed before its commit: nothing of the import remains.
+        assert (imported, history) == (0, 0)
         assert requests.get(server.url + "/", timeout=30).status_code == 200
     finally:
         if server.process and server.process.poll() is None:

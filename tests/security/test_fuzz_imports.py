@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from institutions.imports import COLUMNS as INSTITUTION_COLUMNS
+from institutions.imports import institutions_import
 from institutions.models import Category, Commune, Institution
-from institutions.services import COLUMNS as INSTITUTION_COLUMNS
-from institutions.services import institutions_import
 from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.imports import reports_import
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition

@@ -14,10 +14,14 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
+from institutions.imports import COLUMNS, institutions_import
 from institutions.models import Institution
-from institutions.services import COLUMNS, institutions_import
-from lifelong_learning import tabular
-from lifelong_learning.tabular import TableError, TableReader, table_content_check
+from lifelong_learning.tabular import (
+    TableError,
+    TableReader,
+    readers,
+    table_content_check,
+)
 from lifelong_learning.uploads import SizeLimitedUploadHandler
 from reports.entry.imports import reports_import
 from reports.entry.models import AnnualReport
@@ -257,7 +261,7 @@ def test_a_row_with_values_beyond_fifty_columns_is_refused_naming_the_row(tmp_pa
 def test_a_file_with_more_rows_than_the_limit_is_refused_naming_the_row(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(tabular, "MAX_ROWS", 5)
+    monkeypatch.setattr(readers, "MAX_ROWS", 5)
     path = csv_file(tmp_path, HEADER + GOOD_LINE * 10)
     assert "row 6: more than 5 rows" in refused_quickly(path)
 

@@ -13,10 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from institutions import services as institution_services
+from institutions import imports as institution_imports
 from institutions.models import Institution
-from lifelong_learning import tabular
-from lifelong_learning.tabular import ERRORS_KEPT, MAX_COLUMNS, TableError, TableReader
+from lifelong_learning.tabular import (
+    ERRORS_KEPT,
+    MAX_COLUMNS,
+    TableError,
+    TableReader,
+    readers,
+)
 from reports.entry import uploads as report_views
 from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.imports import reports_import
@@ -98,7 +103,7 @@ def test_an_institution_file_of_bad_rows_stops_at_the_row_of_the_last_kept_error
     path = tmp_path / "bad.csv"
     path.write_bytes(bad_institution_csv())
 
-    result = institution_services.institutions_import(path=path, dry_run=True)
+    result = institution_imports.institutions_import(path=path, dry_run=True)
 
     per_row = 3  # no name, unknown category, unknown province
     rows_read = result.errors.stopped_at - 1
@@ -171,7 +176,7 @@ def counting(monkeypatch, module, name):
 def test_the_institution_preview_checks_the_file_once(
     client, administrator, monkeypatch
 ):
-    calls = counting(monkeypatch, institution_services, "institutions_import")
+    calls = counting(monkeypatch, institution_imports, "institutions_import")
     client.force_login(administrator)
     url = upload(client, reverse("institutions:import"), bad_institution_csv(100))
 
@@ -233,18 +238,22 @@ def read_errors(path) -> list[str]:
     return []
 
 
-def test_a_csv_row_of_a_million_cells_is_refused_before_it_is_split(
-    tmp_path, monkeypatch
-):
-    widest = []
+@pytest.fixture
+def widest(monkeypatch) -> list[int]:
+    """The width of every row the CSV reader splits, as it splits it."""
+    widths = []
     reader = csv.reader
 
     def spy(lines, *args, **kwargs):
         for row in reader(lines, *args, **kwargs):
-            widest.append(len(row))
+            widths.append(len(row))
             yield row
 
-    monkeypatch.setattr(tabular.csv, "reader", spy)
+    monkeypatch.setattr(readers.csv, "reader", spy)
+    return widths
+
+
+def test_a_csv_row_of_a_million_cells_is_refused_before_it_is_split(tmp_path, widest):
     path = tmp_path / "wide.csv"
     path.write_bytes(b"institution_code,year\nA,2024" + b"," * 1_000_000 + b"\n")
 
@@ -314,13 +323,13 @@ def test_an_xlsx_touching_column_xfd_costs_per_cell_held_not_per_column(
     path = tmp_path / "far.xlsx"
     path.write_bytes(content)
     texts = []
-    cell_text = tabular._cell_text
+    cell_text = readers._cell_text
 
     def spy(value):
         texts.append(value)
         return cell_text(value)
 
-    monkeypatch.setattr(tabular, "_cell_text", spy)
+    monkeypatch.setattr(readers, "_cell_text", spy)
 
     rows = list(TableReader(path, columns=REPORT_COLUMNS))
 
@@ -355,7 +364,7 @@ def test_an_xlsx_without_a_declared_size_is_not_read_to_its_end_first(
             yield event, element
 
     monkeypatch.setattr(_reader, "iterparse", spy)
-    monkeypatch.setattr(tabular, "iterparse", spy)
+    monkeypatch.setattr(readers, "iterparse", spy)
     path = tmp_path / "long.xlsx"
     path.write_bytes(xlsx_touching_xfd(5 * BATCH_SIZE * 2))
 
@@ -405,17 +414,8 @@ def test_formatted_empty_rows_and_cells_are_read_without_being_kept(tmp_path):
     ids=["quote-inside-a-cell", "text-after-quotes", "doubled-quote"],
 )
 def test_quotes_that_open_no_quoted_text_do_not_hide_a_wide_row(
-    tmp_path, monkeypatch, before
+    tmp_path, widest, before
 ):
-    widest = []
-    reader = csv.reader
-
-    def spy(lines, *args, **kwargs):
-        for row in reader(lines, *args, **kwargs):
-            widest.append(len(row))
-            yield row
-
-    monkeypatch.setattr(tabular.csv, "reader", spy)
     path = tmp_path / "wide.csv"
     path.write_text("institution_code,year\n" + before + "X" + "," * 100_000 + "\n")
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from institutions.services import institutions_import
+from institutions.imports import institutions_import
 
 
 class Command(BaseCommand):

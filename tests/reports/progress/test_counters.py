@@ -130,7 +130,7 @@ def test_an_import_updates_the_counters_in_its_transaction(
 def test_an_institution_import_counts_the_new_institutions(
     geography, tmp_path, targets
 ):
-    from institutions.services import institutions_import
+    from institutions.imports import institutions_import
     from tests.institutions.conftest import csv_write as registry_csv
     from tests.institutions.conftest import row
 
