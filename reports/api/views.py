@@ -42,8 +42,8 @@ from lifelong_learning.years import YEAR_MAX, YEAR_MIN
 from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.progress.figures import NATION, progress_rows
-from reports.progress.pdf import data_year_message
 from reports.progress.progress import Status
+from reports.progress.years import data_year_message
 from targets.indicators import Kind
 
 

@@ -1,6 +1,6 @@
-"""How the dashboards show a figure: numbers in the active language, statuses
-with their colour, icon and words, the arithmetic behind a status, and the
-cards of the overview."""
+"""How the dashboards show a figure: numbers in the active language, the
+arithmetic behind a status in words, and the cards of the overview. How a
+status itself looks is :mod:`reports.progress.statuses`."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,21 +11,16 @@ from django.utils.translation import gettext as _
 
 from reports.progress import charts
 from reports.progress.figures import Evaluation, ProgressFigures
-from reports.progress.progress import ShareFigures, Status, round1
+from reports.progress.progress import (
+    ACCELERATION_RATIO,
+    ON_TRACK_RATIO,
+    ShareFigures,
+    Status,
+    round1,
+)
+from reports.progress.statuses import StatusView
 from targets.indicators import Kind
 from targets.models import FAMILY_LABELS, Target
-
-STATUS_ICONS = {
-    Status.ACHIEVED: "bi-check-circle-fill",
-    Status.ON_TRACK: "bi-arrow-up-right-circle-fill",
-    Status.ACCELERATION_NEEDED: "bi-exclamation-triangle-fill",
-    Status.LIMITED: "bi-dash-circle-fill",
-    Status.DETERIORATION: "bi-arrow-down-right-circle-fill",
-    Status.MISSED: "bi-x-circle-fill",
-    Status.NO_DATA: "bi-question-circle",
-}
-GOOD_STATUSES = {Status.ACHIEVED, Status.ON_TRACK}
-
 
 # Numbers ------------------------------------------------------------------------
 
@@ -70,20 +65,13 @@ def threshold_text(target: Target) -> str:
 # Statuses and their explanation -------------------------------------------------
 
 
-@dataclass
-class StatusView:
-    """A status as the pages show it: colour class, icon and words."""
-
-    code: str
-    label: str
-    icon: str
-
-    @classmethod
-    def of(cls, status: str) -> "StatusView":
-        status = Status(status)
-        return cls(
-            code=status.value, label=str(status.label), icon=STATUS_ICONS[status]
-        )
+def _pace_thresholds() -> dict[str, str]:
+    """The pace ratios of :mod:`reports.progress.progress` as the text shows
+    them (0,95 and 0,60 in Vietnamese)."""
+    return {
+        "on_track": number(ON_TRACK_RATIO, 2),
+        "acceleration": number(ACCELERATION_RATIO, 2),
+    }
 
 
 def explanation(evaluation: Evaluation) -> str:
@@ -157,9 +145,9 @@ def explanation(evaluation: Evaluation) -> str:
         )
         if progress.ratio is not None:
             text += " " + _(
-                "Pace ratio %(ratio)s (on track from 0.95, acceleration needed "
-                "from 0.60)."
-            ) % {"ratio": number(progress.ratio, 2)}
+                "Pace ratio %(ratio)s (on track from %(on_track)s, acceleration "
+                "needed from %(acceleration)s)."
+            ) % {"ratio": number(progress.ratio, 2), **_pace_thresholds()}
         return text
     values |= {
         "base_year": progress.base_year_used,
@@ -198,10 +186,10 @@ def explanation(evaluation: Evaluation) -> str:
         + " "
         + _(
             "From %(base_value)s%% in %(base_year)s to %(threshold)s%% by "
-            "%(target_year)s; pace ratio %(ratio)s (on track from 0.95, "
-            "acceleration needed from 0.60)."
+            "%(target_year)s; pace ratio %(ratio)s (on track from %(on_track)s, "
+            "acceleration needed from %(acceleration)s)."
         )
-        % {**values, "ratio": number(progress.ratio, 2)}
+        % {**values, "ratio": number(progress.ratio, 2), **_pace_thresholds()}
     )
 
 

@@ -15,11 +15,10 @@ Nothing is cached and nothing is rebuilt in batch: every call reads counters
 that were committed with the data, so a saved, approved or imported report
 shows on the next page load.
 
-Entry points for other modules (the dashboards, the JSON API, the PDF report):
+Entry points for other modules (the dashboards, the JSON API, the PDF report,
+the commands):
 
 - :func:`progress_rows` — the rows of ``manage.py progress --format json``;
-- :func:`province_progress_rows` — the same rows for each of the 34 provinces;
-- :func:`progress_series_rows` — the rows with their yearly series;
 - :func:`progress_figures_load` — the loaded counts, for richer views.
 """
 
@@ -29,20 +28,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import (
-    Case,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     IntegerField,
     Q,
-    QuerySet,
     Sum,
-    Value,
-    When,
 )
 
 from institutions.activity import active_q
-from institutions.models import Category, Institution, Province
 from reports.entry.models import COUNTED_STATUSES, ReportStatus
 from reports.progress.counters import (
     COUNT_FIELDS,
@@ -58,11 +51,10 @@ from reports.progress.progress import (
     Status,
     growth_figures,
     progress_row,
-    round1,
     share_figures,
     target_progress,
 )
-from targets.indicators import Criterion, Kind
+from targets.indicators import Kind
 from targets.models import Target
 from targets.selectors import target_list
 
@@ -446,124 +438,3 @@ def progress_rows(
     )
     area = province_code or NATION
     return [evaluation.row() for evaluation in figures.evaluations(area)]
-
-
-def province_progress_rows(
-    *, year: int, approved_only: bool = False
-) -> dict[str, list[dict]]:
-    """:func:`progress_rows` for each of the 34 current provinces at once (by
-    province code, in code order), from one set of queries. A province
-    without institutions has rows without values (``no_data``)."""
-    figures = progress_figures_load(year=year, approved_only=approved_only)
-    codes = Province.objects.order_by("code").values_list("code", flat=True)
-    return {
-        code: [evaluation.row() for evaluation in figures.evaluations(code)]
-        for code in codes
-    }
-
-
-def _rounded(number) -> float | None:
-    rounded = round1(number)
-    return None if rounded is None else float(rounded)
-
-
-def series_point(year: int, figures: Figures) -> dict:
-    """One year of a row's series: the year, the value and the counts, with
-    values and rates rounded to one decimal as in the JSON rows."""
-    point = {"year": year, "value": _rounded(figures.value)}
-    if isinstance(figures, ShareFigures):
-        return point | {
-            "numerator": figures.numerator,
-            "denominator": figures.denominator,
-            "reporters": figures.reporters,
-            "reporting_rate": _rounded(figures.reporting_rate),
-            "share_among_reporters": _rounded(figures.share_among_reporters),
-        }
-    return point | {
-        "panel": figures.panel,
-        "base_total": figures.base_total,
-        "year_total": figures.year_total,
-    }
-
-
-def progress_series_rows(
-    *, year: int, province_code: str | None = None, approved_only: bool = False
-) -> list[dict]:
-    """:func:`progress_rows` with, in each row, ``series``: the figures of
-    every year from the baseline year to ``year`` (see :func:`series_point`)."""
-    figures = progress_figures_load(
-        year=year, province_code=province_code, approved_only=approved_only
-    )
-    area = province_code or NATION
-    rows = []
-    for evaluation in figures.evaluations(area):
-        row = evaluation.row()
-        row["series"] = [
-            series_point(y, f) for y, f in figures.series(evaluation.target, area)
-        ]
-        rows.append(row)
-    return rows
-
-
-# Follow-up --------------------------------------------------------------------
-
-
-def criteria_by_category(targets: Iterable[Target]) -> dict[str, list[str]]:
-    """The criteria that the share targets ask of each category, in the order
-    they are declared."""
-    asked: dict[str, set[str]] = defaultdict(set)
-    for target in targets:
-        if target.kind == Kind.SHARE:
-            for category in target.categories:
-                asked[category].update(target.criteria)
-    return {
-        category: [c for c in Criterion.values if c in asked[category]]
-        for category in Category.values
-        if asked.get(category)
-    }
-
-
-def follow_up_list(
-    *,
-    province_code: str,
-    year: int,
-    approved_only: bool = False,
-    targets: Iterable[Target] | None = None,
-) -> QuerySet[Institution]:
-    """The province's institutions active in ``year`` that need a follow-up:
-    no counted report for the year (none, a draft, a returned report, or one
-    awaiting approval when only approved reports count), or a counted report
-    in which a criterion of its category's targets is not true.
-
-    Each institution carries ``report_id``, ``report_status`` and the
-    report's criteria (``None`` without a report); ordered by category, then
-    name. One query (two with a paginator's count).
-    """
-    targets = list(target_list()) if targets is None else list(targets)
-    asked = criteria_by_category(targets)
-    statuses = counted_statuses(approved_only=approved_only)
-    unmet = Q()
-    for category, criteria in asked.items():
-        any_unmet = Q()
-        for criterion in criteria:
-            any_unmet |= Q(**{f"report_{criterion}": False})
-            any_unmet |= Q(**{f"report_{criterion}__isnull": True})
-        unmet |= Q(category=category) & any_unmet
-    category_order = Case(
-        *(When(category=c, then=Value(i)) for i, c in enumerate(Category.values)),
-        default=Value(len(Category.values)),
-    )
-    return (
-        Institution.objects.filter(province_id=province_code)
-        .filter(active_q(year))
-        .annotate(
-            report=FilteredRelation(
-                "annual_reports", condition=Q(annual_reports__year=year)
-            ),
-            report_id=F("report__pk"),
-            report_status=F("report__status"),
-            **{f"report_{c}": F(f"report__{c}") for c in Criterion.values},
-        )
-        .filter(Q(report_status__isnull=True) | ~Q(report_status__in=statuses) | unmet)
-        .order_by(category_order, "name_sort", "code")
-    )

@@ -6,7 +6,9 @@ Drawn on the server with reportlab (tables, and charts with
 Sans, which has every Vietnamese glyph (Debian's ``fonts-dejavu-core``). The
 figures come from :mod:`reports.progress.figures`, loaded once for the nation and every
 province; the report is written in the active language, numbers in its format
-(58,3 in Vietnamese).
+(58,3 in Vietnamese). The page that downloads it is
+:class:`reports.progress.views.NationalReportPdfView`; ``manage.py
+national_report`` writes it to a file.
 """
 
 import io
@@ -16,15 +18,10 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views import View
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, String
@@ -45,8 +42,6 @@ from reportlab.platypus import (
 )
 
 from institutions.models import Province
-from lifelong_learning.roles import user_sees_all_provinces
-from lifelong_learning.years import YEAR_MAX, YEAR_MIN
 
 # The dashboards' formats, so that the PDF shows every figure as the pages do.
 from reports.progress.display import number, threshold_text
@@ -57,10 +52,9 @@ from reports.progress.figures import (
     progress_figures_load,
 )
 from reports.progress.progress import Status
-from reports.progress.views import dashboard_years, default_year
+from reports.progress.statuses import STATUS_COLOURS, status_tint
 from targets.indicators import Kind
 from targets.models import FAMILY_LABELS, Target
-from targets.selectors import target_list
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVuSans"
@@ -71,17 +65,6 @@ MARGIN = 12 * mm
 CHART_WIDTH = 380
 CHART_HEIGHT = 235
 
-# Status colours: green when achieved or on pace, amber when it must speed up,
-# red when behind, grey without data.
-STATUS_COLOURS = {
-    Status.ACHIEVED: colors.HexColor("#b7e1cd"),
-    Status.ON_TRACK: colors.HexColor("#d9f0e3"),
-    Status.ACCELERATION_NEEDED: colors.HexColor("#fde9b5"),
-    Status.LIMITED: colors.HexColor("#f9d2c3"),
-    Status.DETERIORATION: colors.HexColor("#f4b6b6"),
-    Status.MISSED: colors.HexColor("#f4b6b6"),
-    Status.NO_DATA: colors.HexColor("#e8e8e8"),
-}
 LINE_COLOURS = [
     colors.HexColor(code)
     for code in ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
@@ -99,6 +82,11 @@ def fonts_register() -> None:
             )
         pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+
+
+def _tint(status: str) -> colors.Color:
+    # A cell's background: the status colour of the pages, lightened.
+    return colors.HexColor(status_tint(status))
 
 
 # Numbers -----------------------------------------------------------------------
@@ -130,19 +118,6 @@ class HeadlineRow:
     @property
     def status(self) -> Status:
         return Status(self.row["status"])
-
-
-def data_year_message(year: int) -> str | None:
-    """Why ``year`` has no figures, or ``None``: the years of the dashboards
-    and of ``manage.py progress`` run from the first baseline year to the last
-    target year."""
-    years = dashboard_years(list(target_list()))
-    if not years or year in years:
-        return None
-    return _("The year must lie between %(first)s and %(last)s.") % {
-        "first": years[0],
-        "last": years[-1],
-    }
 
 
 def main_target_year(targets: list[Target], year: int) -> int:
@@ -251,7 +226,7 @@ class NationalReport:
                     self.paragraph(item.status.label, "cell"),
                 ]
             )
-            style.add("BACKGROUND", (6, line), (6, line), STATUS_COLOURS[item.status])
+            style.add("BACKGROUND", (6, line), (6, line), _tint(item.status))
         widths = [22, 302, 62, 90, 62, 72, 150]
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(style)
@@ -429,7 +404,7 @@ class NationalReport:
                     "BACKGROUND",
                     (column, line),
                     (column, line),
-                    STATUS_COLOURS[evaluation.status],
+                    _tint(evaluation.status),
                 )
             data.append(cells)
         name_width = 140
@@ -463,8 +438,8 @@ class NationalReport:
         cells = [[str(status.label) for status in STATUS_COLOURS]]
         key = Table(cells)
         style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 7)])
-        for column, colour in enumerate(STATUS_COLOURS.values()):
-            style.add("BACKGROUND", (column, 0), (column, 0), colour)
+        for column, status in enumerate(STATUS_COLOURS):
+            style.add("BACKGROUND", (column, 0), (column, 0), _tint(status))
         key.setStyle(style)
         return key
 
@@ -498,65 +473,3 @@ def national_report_pdf(*, year: int, approved_only: bool = False) -> bytes:
     )
     document.build(report.story(), onFirstPage=_page_footer, onLaterPages=_page_footer)
     return buffer.getvalue()
-
-
-# View ------------------------------------------------------------------------
-
-
-class NationalReportForm(forms.Form):
-    """The year of the report (by default the dashboards' year: the latest
-    collected one) and whether only approved reports count."""
-
-    year = forms.IntegerField(
-        label=gettext_lazy("year"),
-        min_value=YEAR_MIN,
-        max_value=YEAR_MAX,
-        required=False,
-    )
-    approved_only = forms.BooleanField(
-        label=gettext_lazy("Approved reports only"), required=False
-    )
-
-    def clean(self):
-        data = super().clean()
-        if "year" in self.errors:
-            return data
-        years = dashboard_years(list(target_list()))
-        if data.get("year") is None:
-            if not years:
-                self.add_error("year", self.fields["year"].error_messages["required"])
-                return data
-            data["year"] = default_year(years, approved_only=data["approved_only"])
-        message = data_year_message(data["year"])
-        if message:
-            self.add_error("year", message)
-        return data
-
-
-class NationalReportPdfView(LoginRequiredMixin, View):
-    """The national report as a PDF download, for ministry staff and
-    administrators (it shows every province)."""
-
-    def get(self, request):
-        if not user_sees_all_provinces(request.user):
-            raise PermissionDenied(
-                _(
-                    "The national report shows every province: it is for "
-                    "ministry staff and administrators."
-                )
-            )
-        form = NationalReportForm(request.GET)
-        if not form.is_valid():
-            return HttpResponseBadRequest(
-                " ".join(str(e) for errors in form.errors.values() for e in errors),
-                content_type="text/plain; charset=utf-8",
-            )
-        year = form.cleaned_data["year"]
-        pdf = national_report_pdf(
-            year=year, approved_only=form.cleaned_data["approved_only"]
-        )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="national-report-{year}.pdf"'
-        )
-        return response

@@ -1,22 +1,18 @@
 """The dashboards' tables, shown on the pages and downloaded: every target
-row of an area, the trends of each family, the provinces compared, where the
-provinces stand on the map, and the follow-up list of a province."""
+row of an area, the trends of each family, the provinces compared and where
+the provinces stand on the map. The follow-up list of a province is
+:mod:`reports.progress.follow_up`."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from institutions.models import Category, Province
-from reports.entry.models import ReportStatus
-from reports.progress import charts
+from institutions.models import Province
+from reports.progress import charts, maps
 from reports.progress.display import (
-    GOOD_STATUSES,
-    StatusView,
     as_float,
     explanation,
     headline_index,
@@ -24,13 +20,9 @@ from reports.progress.display import (
     target_groups,
     threshold_text,
 )
-from reports.progress.figures import (
-    Evaluation,
-    ProgressFigures,
-    counted_statuses,
-    criteria_by_category,
-)
+from reports.progress.figures import Evaluation, ProgressFigures
 from reports.progress.progress import GrowthFigures, ShareFigures, Status
+from reports.progress.statuses import GOOD_STATUSES, StatusView
 from targets.indicators import REPORT_FIELDS, Kind
 from targets.models import FAMILY_LABELS, Target
 
@@ -362,13 +354,13 @@ def provinces_table(target: Target, rows: list[ProvinceRow]) -> Table:
 
 def province_regions(
     provinces: list[Province], values: dict[str, tuple[float | None, str]]
-) -> list[charts.Region]:
+) -> list[maps.Region]:
     """The 34 provinces for a map: value and hover text where known."""
     regions = []
     for province in provinces:
         value, text = values.get(province.code, (None, ""))
         regions.append(
-            charts.Region(
+            maps.Region(
                 code=province.code,
                 name=province.name,
                 value=value,
@@ -389,13 +381,13 @@ def target_map(target: Target, rows: list[ProvinceRow], provinces) -> dict:
         for row in rows
     }
     if target.kind == Kind.SHARE:
-        return charts.province_map(
+        return maps.province_map(
             province_regions(provinces, values),
             colorbar_title="%",
             zmin=0,
             zmax=100,
         )
-    return charts.province_map(
+    return maps.province_map(
         province_regions(provinces, values),
         colorbar_title=_("% a year"),
         colorscale="RdBu",
@@ -438,110 +430,11 @@ def on_track_map(
                 _("%(good)s of %(measured)s targets achieved or on track")
                 % {"good": good, "measured": measured},
             )
-    chart = charts.province_map(
+    chart = maps.province_map(
         province_regions(provinces, values),
         colorbar_title=_("Share of targets (%)"),
         zmin=0,
         zmax=100,
-        colorscale=charts.ON_TRACK_SCALE,
+        colorscale=maps.ON_TRACK_SCALE,
     )
     return chart, table
-
-
-# Follow-up ----------------------------------------------------------------------
-
-
-@dataclass
-class FollowUp:
-    """An institution of the follow-up list, the reason and where to act."""
-
-    institution: object
-    reasons: list[str]
-    url: str
-
-
-def _follow_up_reasons(institution, asked: dict, statuses: list[str]) -> list[str]:
-    status = institution.report_status
-    if status is None:
-        return [_("No report for the year")]
-    if status not in statuses:
-        return [
-            {
-                ReportStatus.DRAFT: _("Draft, not submitted"),
-                ReportStatus.RETURNED: _("Returned for correction"),
-                ReportStatus.SUBMITTED: _("Awaiting approval"),
-            }.get(status, str(status))
-        ]
-    reasons = []
-    unmet = [
-        c
-        for c in asked.get(institution.category, [])
-        if getattr(institution, f"report_{c}") is False
-    ]
-    unanswered = [
-        c
-        for c in asked.get(institution.category, [])
-        if getattr(institution, f"report_{c}") is None
-    ]
-    if unmet:
-        reasons.append(
-            _("Does not meet: %(criteria)s")
-            % {"criteria": "; ".join(str(REPORT_FIELDS[c]) for c in unmet)}
-        )
-    if unanswered:
-        reasons.append(
-            _("Not answered: %(criteria)s")
-            % {"criteria": "; ".join(str(REPORT_FIELDS[c]) for c in unanswered)}
-        )
-    return reasons
-
-
-def data_entry_url(institution, year: int) -> str:
-    """The year sheet of the institution's category and province, or its page."""
-    try:
-        sheet = reverse("reports:sheet")
-    except NoReverseMatch:
-        return institution.get_absolute_url()
-    query = urlencode(
-        {
-            "year": year,
-            "category": institution.category,
-            "province": institution.province_id,
-        }
-    )
-    return f"{sheet}?{query}"
-
-
-def follow_ups(
-    institutions, *, year: int, approved_only: bool, targets
-) -> Iterator[FollowUp]:
-    """What to follow up at each institution, made as the institutions are
-    read: a download streams a whole province's."""
-    asked = criteria_by_category(targets)
-    statuses = counted_statuses(approved_only=approved_only)
-    return (
-        FollowUp(
-            institution=institution,
-            reasons=_follow_up_reasons(institution, asked, statuses),
-            url=data_entry_url(institution, year),
-        )
-        for institution in institutions
-    )
-
-
-def follow_up_table(items: Iterable[FollowUp]) -> Table:
-    """The follow-ups as a table whose rows are made as it is written."""
-    return Table(
-        name="follow-up",
-        columns=[_("Code"), _("Institution"), _("Category"), _("Follow-up")],
-        rows=(
-            [
-                item.institution.code,
-                item.institution.name,
-                str(Category(item.institution.category).label),
-                " / ".join(item.reasons),
-            ]
-            for item in items
-        ),
-        plain={0},
-    )

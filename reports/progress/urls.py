@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.progress import pdf, views
+from reports.progress import exports, views
 
 urlpatterns = [
     path("dashboard/", views.NationalDashboardView.as_view(), name="dashboard"),
@@ -15,8 +15,10 @@ urlpatterns = [
     ),
     path(
         "dashboard/export/<slug:table>.<str:file_format>",
-        views.DashboardExportView.as_view(),
+        exports.DashboardExportView.as_view(),
         name="dashboard_export",
     ),
-    path("national-report.pdf", pdf.NationalReportPdfView.as_view(), name="report_pdf"),
+    path(
+        "national-report.pdf", views.NationalReportPdfView.as_view(), name="report_pdf"
+    ),
 ]

@@ -1,31 +1,25 @@
-"""The dashboard pages and their downloads. Views stay thin: the filter form
-reads the address, :func:`reports.progress.figures.progress_figures_load` counts in a
-fixed number of queries, and :mod:`.display` and :mod:`.tables` shape the
-figures."""
+"""The dashboard pages. Views stay thin: the filter form reads the address,
+:func:`reports.progress.figures.progress_figures_load` counts in a fixed number
+of queries, and :mod:`.display` and :mod:`.tables` shape the figures. A page's
+content is kept in the cache as rendered, for the same data, address, language
+and scope. Their downloads are :mod:`.exports`; the national report's is
+here, drawn by :mod:`.pdf`."""
 
-import csv
 import hashlib
-import io
-import itertools
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.db.models import Sum
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
-from openpyxl import Workbook
 
 from institutions.models import Province
 from lifelong_learning.db import replica_reads
@@ -36,69 +30,37 @@ from lifelong_learning.roles import (
     user_province,
     user_sees_all_provinces,
 )
-from lifelong_learning.tabular import escape_formula, xlsx_row
-from lifelong_learning.uploads import file_response
 from reports.progress import charts
 from reports.progress.counters import counts_token
 from reports.progress.display import (
-    StatusView,
     cards_build,
     number,
     overview_chart,
     threshold_text,
 )
-from reports.progress.figures import (
-    NATION,
-    Evaluation,
-    counted_statuses,
-    follow_up_list,
-    progress_figures_load,
-)
-from reports.progress.models import ReportCount
+from reports.progress.figures import NATION, Evaluation, progress_figures_load
+from reports.progress.follow_up import follow_up_list, follow_ups
+from reports.progress.forms import DashboardFilterForm, NationalReportForm
+from reports.progress.pdf import national_report_pdf
+from reports.progress.statuses import StatusView
 from reports.progress.tables import (
-    Table,
     chosen_sort,
     chosen_target,
-    follow_up_table,
-    follow_ups,
     on_track_map,
     overview_table,
     province_rows,
-    provinces_table,
     target_map,
     trend_sections,
-    trends_table,
 )
+from reports.progress.years import dashboard_years, default_year
 from targets.indicators import Kind
 from targets.models import Target
 from targets.selectors import target_list
 
 FOLLOW_UP_PAGE_SIZE = 50
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 # Filters ------------------------------------------------------------------------
-
-
-class DashboardFilterForm(forms.Form):
-    """Year, area and counted reports, read from the address so that a link
-    can be shared."""
-
-    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
-    province = forms.ChoiceField(label=gettext_lazy("Area"), required=False)
-    approved = forms.BooleanField(
-        label=gettext_lazy("Approved reports only"), required=False
-    )
-
-    def __init__(
-        self, data, *, years: list[int], provinces: list[Province], initial=None
-    ):
-        super().__init__(data, initial=initial)
-        self.fields["year"].choices = [(year, year) for year in years]
-        self.fields["province"].choices = [
-            (NATION, _("Whole country")),
-            *((p.code, p.name) for p in provinces),
-        ]
 
 
 @dataclass
@@ -121,43 +83,11 @@ class Filters:
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-def dashboard_years(targets: list[Target]) -> list[int]:
-    if not targets:
-        return []
-    first = min(t.baseline_year for t in targets)
-    return list(range(first, max(t.year for t in targets) + 1))
-
-
-# A year whose counted reports reach this share of the year before counts as
-# collected: the dashboards open on the latest such year.
-COLLECTED_SHARE = 0.8
-
-
-def default_year(years: list[int], *, approved_only: bool) -> int:
-    """The latest year whose collection is essentially complete: its counted
-    reports reach :data:`COLLECTED_SHARE` of the year before. A year still
-    being collected would show every target falling behind for want of
-    reports; it stays one click away."""
-    counts = dict(
-        ReportCount.objects.filter(
-            status__in=counted_statuses(approved_only=approved_only), year__in=years
-        )
-        .order_by()
-        .values_list("year")
-        .annotate(reports=Sum("reports"))
-    )
-    for year in sorted(counts, reverse=True):
-        previous = counts.get(year - 1)
-        if previous is None or counts[year] >= COLLECTED_SHARE * previous:
-            return year
-    return max(counts, default=years[0])
-
-
 # Rendered dashboard pages are kept this long at most; a change of the data
 # replaces them at once (the key holds the counters' token). Raise the version
 # when the pages' templates change in a way a deployment must not mix.
 PAGE_CACHE_SECONDS = 600
-PAGE_CACHE_VERSION = "2"
+PAGE_CACHE_VERSION = "3"
 
 
 @method_decorator(replica_reads, name="dispatch")
@@ -165,6 +95,7 @@ class DashboardMixin(LoginRequiredMixin):
     """Reads the filters and fences officers to their own province."""
 
     tab = ""
+    title = ""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -179,27 +110,22 @@ class DashboardMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        """The page, from the cache when the same page was rendered for the
-        same data (:func:`reports.progress.counters.counts_token`), address, language
-        and role: a write changes the token, so nothing shown is stale."""
-        key = self.page_cache_key()
-        cached = cache.get(key)
-        if cached is not None:
-            return render(request, "reports/dashboard_cached.html", cached)
-        response = super().get(request, *args, **kwargs)
-        if response.status_code == 200 and hasattr(response, "render"):
-            page = response.render().content.decode()
-            title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
-            body = re.search(
-                r"(<!-- dashboard:start -->.*<!-- dashboard:end -->)", page, re.DOTALL
-            )
-            if title and body:
-                cache.set(
-                    key,
-                    {"title": mark_safe(title[1]), "body": mark_safe(body[1])},
-                    PAGE_CACHE_SECONDS,
-                )
-        return response
+        """The page, its content from the cache when it was rendered for the
+        same data (:func:`reports.progress.counters.counts_token`), address,
+        language and scope: a write changes the token, so nothing shown is
+        stale."""
+        page = cache.get_or_set(
+            self.page_cache_key(), lambda: self.page(**kwargs), PAGE_CACHE_SECONDS
+        )
+        return render(request, "reports/dashboard_page.html", page)
+
+    def page(self, **kwargs) -> dict:
+        """What the cache keeps of a page: its title and its rendered content."""
+        context = self.get_context_data(**kwargs)
+        return {
+            "title": str(context.get("title", self.title)),
+            "body": render_to_string(self.template_name, context, self.request),
+        }
 
     def page_cache_key(self) -> str:
         # What a page shows, and whether the user may see it at all, depends
@@ -312,6 +238,7 @@ class NationalDashboardView(DashboardMixin, TemplateView):
 
     template_name = "reports/dashboard_overview.html"
     tab = "overview"
+    title = gettext_lazy("National overview")
 
     def get(self, request, *args, **kwargs):
         filters = self.filters()
@@ -402,6 +329,7 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
                 )
             ),
             area_name=province.name,
+            title=province.name,
             **kwargs,
         )
 
@@ -412,6 +340,7 @@ class TrendsView(DashboardMixin, TemplateView):
 
     template_name = "reports/dashboard_trends.html"
     tab = "trends"
+    title = gettext_lazy("Trends")
 
     def get_context_data(self, **kwargs):
         filters = self.filters()
@@ -440,6 +369,7 @@ class ProvincesView(DashboardMixin, TemplateView):
 
     template_name = "reports/dashboard_provinces.html"
     tab = "provinces"
+    title = gettext_lazy("Provinces")
 
     def get_context_data(self, **kwargs):
         filters = self.filters(area=NATION)
@@ -522,127 +452,33 @@ class ProvincesView(DashboardMixin, TemplateView):
         return columns
 
 
-# Exports ------------------------------------------------------------------------
+# The national report ------------------------------------------------------------
 
 
-def _cell(value):
-    # Numbers stay numbers (never a formula); text is made formula-safe.
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float | Decimal):
-        return value
-    return escape_formula(str(value))
+class NationalReportPdfView(LoginRequiredMixin, View):
+    """The national report as a PDF download, for ministry staff and
+    administrators (it shows every province)."""
 
-
-def _xlsx_value(value):
-    # Text stays as written: xlsx_row makes it a text cell, never a formula.
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _csv_lines(table: Table) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    yield "\ufeff"
-    for row in itertools.chain([table.columns], table.rows):
-        writer.writerow([_cell(v) for v in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def _xlsx_write(table: Table, path: str) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=table.name[:31])
-    for row in itertools.chain([table.columns], table.rows):
-        sheet.append(xlsx_row(sheet, [_xlsx_value(v) for v in row]))
-    workbook.save(path)
-
-
-def table_response(
-    table: Table, *, file_format: str, filename: str
-) -> StreamingHttpResponse | FileResponse:
-    """The table as a CSV (UTF-8 with BOM) or XLSX download, streamed: CSV a
-    row at a time, XLSX through a temporary file, so a long table never sits
-    whole in memory. Text that a spreadsheet would run as a formula (=, +, -,
-    @ first) gets an apostrophe."""
-    if file_format == "csv":
-        response = StreamingHttpResponse(
-            _csv_lines(table), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    return file_response(
-        ".xlsx", lambda path: _xlsx_write(table, path), f"{filename}.xlsx"
-    )
-
-
-class DashboardExportView(DashboardMixin, View):
-    """A dashboard table as CSV or XLSX, with the page's filters."""
-
-    def get(self, request, table: str, file_format: str):
-        if file_format not in EXPORT_FORMATS:
-            raise Http404
-        builders = {
-            "overview": self._overview,
-            "on-track": self._on_track,
-            "trends": self._trends,
-            "provinces": self._provinces,
-            "follow-up": self._follow_up,
-        }
-        if table not in builders:
-            raise Http404
-        filters = self.filters(area=NATION if table == "provinces" else None)
-        result = builders[table](filters)
-        filename = f"{table}-{filters.area}-{filters.year}"
-        return table_response(result, file_format=file_format, filename=filename)
-
-    def _figures(self, filters, province_code=None):
-        return progress_figures_load(
-            year=filters.year,
-            province_code=province_code,
-            approved_only=filters.approved_only,
-            targets=self.targets,
-        )
-
-    def _overview(self, filters):
-        figures = self._figures(filters, filters.province_code)
-        return overview_table(figures.evaluations(filters.area))
-
-    def _on_track(self, filters):
-        figures = self._figures(filters)
-        visible = None if self.sees_all else {p.code for p in self.provinces}
-        return on_track_map(figures, self.all_provinces(), visible)[1]
-
-    def _trends(self, filters):
-        figures = self._figures(filters, filters.province_code)
-        return trends_table(trend_sections(figures, filters.area))
-
-    def _provinces(self, filters):
-        target = chosen_target(self.targets, self.request.GET.get("target"))
-        sort = chosen_sort(self.request.GET.get("sort"))
-        rows = province_rows(self._figures(filters), target, self.provinces, sort)
-        return provinces_table(target, rows)
-
-    def _follow_up(self, filters):
-        if filters.area == NATION:
-            raise Http404
-        institutions = follow_up_list(
-            province_code=filters.area,
-            year=filters.year,
-            approved_only=filters.approved_only,
-            targets=self.targets,
-        )
-        return follow_up_table(
-            follow_ups(
-                institutions.iterator(chunk_size=2000),
-                year=filters.year,
-                approved_only=filters.approved_only,
-                targets=self.targets,
+    def get(self, request):
+        if not user_sees_all_provinces(request.user):
+            raise PermissionDenied(
+                _(
+                    "The national report shows every province: it is for "
+                    "ministry staff and administrators."
+                )
             )
+        form = NationalReportForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                " ".join(str(e) for errors in form.errors.values() for e in errors),
+                content_type="text/plain; charset=utf-8",
+            )
+        year = form.cleaned_data["year"]
+        pdf = national_report_pdf(
+            year=year, approved_only=form.cleaned_data["approved_only"]
         )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="national-report-{year}.pdf"'
+        )
+        return response

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from reports.progress.pdf import data_year_message, national_report_pdf
+from reports.progress.pdf import national_report_pdf
+from reports.progress.years import data_year_message
 
 
 class Command(BaseCommand):

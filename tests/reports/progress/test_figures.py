@@ -7,7 +7,7 @@ import random
 import pytest
 
 from institutions.activity import is_active
-from institutions.models import Category, FormerProvince, Institution
+from institutions.models import Category, FormerProvince, Institution, Province
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.services import report_save
 from reports.entry.workflow import report_approve
@@ -17,14 +17,13 @@ from reports.progress.figures import (
     figure_years,
     progress_figures_load,
     progress_rows,
-    progress_series_rows,
-    province_progress_rows,
 )
 from reports.progress.progress import (
     GrowthFigures,
     Status,
     growth_figures,
     progress_row,
+    round1,
     share_figures,
     target_progress,
 )
@@ -296,32 +295,33 @@ def test_aggregates_equal_a_direct_recount(seed, targets, geography):
 
 def test_every_province_at_once_equals_one_province_at_a_time(targets, geography):
     random_data(7, size=80)
-    by_province = province_progress_rows(year=2024)
-    assert len(by_province) == 34
-    assert list(by_province) == sorted(by_province)
+    figures = progress_figures_load(year=2024)
     for code in PROVINCES:
-        assert by_province[code] == progress_rows(year=2024, province_code=code)
-    empty = by_province["04"]
-    assert {row["status"] for row in empty} == {"no_data"}
+        rows = [evaluation.row() for evaluation in figures.evaluations(code)]
+        assert rows == progress_rows(year=2024, province_code=code)
+    empty = figures.evaluations("04")
+    assert {evaluation.row()["status"] for evaluation in empty} == {"no_data"}
 
 
-def test_series_rows_carry_each_year_from_the_baseline(targets, geography):
+def test_series_carry_each_year_from_the_baseline(targets, geography):
     random_data(8, size=60)
-    rows = progress_series_rows(year=2024)
-    assert len(rows) == len(targets)
-    share = rows[0]
-    assert [point["year"] for point in share["series"]] == [2022, 2023, 2024]
-    assert share["series"][-1]["value"] == share["value"]
-    assert share["series"][-1]["denominator"] == share["denominator"]
-    growth = next(row for row in rows if row["kind"] == "growth")
-    assert growth["series"][0] == {
-        "year": 2022,
-        "value": None,
-        "panel": 0,
-        "base_total": 0,
-        "year_total": 0,
-    }
-    assert growth["series"][-1]["panel"] == growth["panel"]
+    figures = progress_figures_load(year=2024)
+    share = targets[0]
+    series = figures.series(share, NATION)
+    row = figures.evaluate(share, NATION).row()
+    assert [year for year, _figures in series] == [2022, 2023, 2024]
+    last = series[-1][1]
+    assert float(round1(last.value)) == row["value"]
+    assert last.denominator == row["denominator"]
+    growth = next(target for target in targets if target.kind == Kind.GROWTH)
+    series = figures.series(growth, NATION)
+    assert series[0] == (
+        2022,
+        GrowthFigures(
+            panel=0, base_total=0, year_total=0, base_year=2022, year=2022, value=None
+        ),
+    )
+    assert series[-1][1].panel == figures.evaluate(growth, NATION).row()["panel"]
 
 
 def test_rows_follow_the_order_of_targets_csv(targets, geography):
@@ -388,7 +388,9 @@ def test_the_number_of_queries_does_not_depend_on_the_data(
         province_rows = progress_figures_load(year=2026, approved_only=True)
     assert len(province_rows.areas) == 1 + len(PROVINCES)
     with django_assert_max_num_queries(5):
-        province_progress_rows(year=2024)
+        every_province = progress_figures_load(year=2024)
+        for code in Province.objects.values_list("code", flat=True):
+            every_province.evaluations(code)
 
 
 def test_figures_follow_every_save_and_approval(targets, geography, ministry_user):
