@@ -35,6 +35,7 @@ from .history import (
 )
 from .pagination import BoundedPaginator
 from .roles import VIEW_ALL_PROVINCES
+from .years import YEAR_MAX, YEAR_MIN
 
 PAGE_SIZE = 50
 
@@ -313,8 +314,8 @@ def audit_entries(page_rows) -> list[AuditEntry]:
 
 # Dates within the portal's years: 0001-01-01 or 9999-12-31 would overflow
 # when made a moment in the local time zone or moved by a day.
-DATE_MIN = datetime.date(1800, 1, 1)
-DATE_MAX = datetime.date(2100, 12, 31)
+DATE_MIN = datetime.date(YEAR_MIN, 1, 1)
+DATE_MAX = datetime.date(YEAR_MAX, 12, 31)
 DATE_ATTRS = {"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
 
 
