@@ -14,7 +14,7 @@ from lifelong_learning.years import (
     YEAR_MAX,
     YEAR_MIN,
     YEAR_RANGE_MESSAGE,
-    year_range_message,
+    year_range_constraint,
 )
 
 from .activity import active_q, is_active
@@ -336,25 +336,21 @@ class Institution(NamedPlace):
                 name="institution_code_format",
                 violation_error_message=CODE_FORMAT_MESSAGE,
             ),
-            models.CheckConstraint(
-                condition=models.Q(opened_year__isnull=True)
-                | models.Q(opened_year__gte=YEAR_MIN, opened_year__lte=YEAR_MAX),
+            year_range_constraint(
+                "opened_year",
                 name="institution_opened_year_range",
-                violation_error_message=year_range_message(
-                    gettext_noop(
-                        "The opening year must lie between %(min)s and %(max)s."
-                    )
+                message=gettext_noop(
+                    "The opening year must lie between %(min)s and %(max)s."
                 ),
+                null=True,
             ),
-            models.CheckConstraint(
-                condition=models.Q(closed_year__isnull=True)
-                | models.Q(closed_year__gte=YEAR_MIN, closed_year__lte=YEAR_MAX),
+            year_range_constraint(
+                "closed_year",
                 name="institution_closed_year_range",
-                violation_error_message=year_range_message(
-                    gettext_noop(
-                        "The closing year must lie between %(min)s and %(max)s."
-                    )
+                message=gettext_noop(
+                    "The closing year must lie between %(min)s and %(max)s."
                 ),
+                null=True,
             ),
             models.CheckConstraint(
                 condition=models.Q(opened_year__isnull=True)

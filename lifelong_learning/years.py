@@ -1,12 +1,13 @@
 """The portal's years: the range every year must lie in (a report's, an
-institution's opening and closing, a filter's, an audit date's) and the one
-reader of a year written in a file.
+institution's opening and closing, a filter's, an audit date's), the database
+check that keeps a year in it, and the one reader of a year written in a file.
 
 Messages name the range through ``%(min)s`` and ``%(max)s``, so the numbers
 are written once, here; they are translated when shown, in the reader's
 language.
 """
 
+from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 
@@ -26,6 +27,22 @@ year_range_message = lazy(_year_range_message, str)
 YEAR_RANGE_MESSAGE = year_range_message(
     gettext_noop("A year must lie between %(min)s and %(max)s.")
 )
+
+
+def year_range_constraint(
+    field: str, *, name: str, message: str, null: bool = False
+) -> models.CheckConstraint:
+    """A database check that ``field`` lies in the range (or, with ``null``,
+    is empty), refused with ``message``: a text marked with ``gettext_noop``
+    that may name the range with ``%(min)s`` and ``%(max)s``."""
+    condition = models.Q(**{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX})
+    if null:
+        condition = models.Q(**{f"{field}__isnull": True}) | condition
+    return models.CheckConstraint(
+        condition=condition,
+        name=name,
+        violation_error_message=year_range_message(message),
+    )
 
 
 def year_parse(

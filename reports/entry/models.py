@@ -5,9 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from institutions.models import Institution
+from lifelong_learning.years import year_range_constraint
 from targets.indicators import Count, Criterion
 
 
@@ -119,10 +121,10 @@ class AnnualReport(models.Model):
                     "This institution already has a report for this year."
                 ),
             ),
-            models.CheckConstraint(
-                condition=models.Q(year__gte=1800, year__lte=2100),
+            year_range_constraint(
+                "year",
                 name="report_year_range",
-                violation_error_message=_("The year must lie between 1800 and 2100."),
+                message=gettext_noop("The year must lie between %(min)s and %(max)s."),
             ),
         ]
         indexes = [models.Index(fields=["year", "status"], name="report_year_status")]

@@ -1,7 +1,6 @@
 """The import pages: upload → preview → confirm, and the XLSX template."""
 
 import io
-import os
 import re
 
 import pytest
@@ -11,7 +10,6 @@ from openpyxl import load_workbook
 
 from institutions import forms
 from institutions.models import Institution
-from lifelong_learning import uploads
 from tests.factories import InstitutionFactory
 
 from .conftest import COLUMNS, csv_write, row, xlsx_write
@@ -183,17 +181,6 @@ def test_upload_form_refuses_files_over_the_size_limit(
     )
 
     assert "larger than 20 MB" in str(response.context["form"].errors["file"])
-
-
-def test_old_uploads_are_pruned(tmp_path, monkeypatch):
-    monkeypatch.setattr(uploads.tempfile, "gettempdir", lambda: str(tmp_path))
-    stale = uploads.upload_directory() / ("0" * 32 + ".csv")
-    stale.write_text("x")
-    os.utime(stale, (0, 0))
-
-    uploads.uploads_prune()
-
-    assert not stale.exists()
 
 
 def test_ministry_staff_and_anonymous_users_cannot_import(client, ministry_user):

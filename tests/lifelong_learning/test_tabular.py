@@ -1,4 +1,4 @@
-"""lifelong_learning/tabular.py: streaming CSV/XLSX readers and writers."""
+"""lifelong_learning/tabular/: streaming CSV/XLSX readers and writers."""
 
 import codecs
 
