@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from lifelong_learning.tabular import table_write, xlsx_template_write
 
-from .imports import COLUMN_LABELS, COLUMNS
+from .formats import COLUMN_LABELS, COLUMNS
 from .models import Category, FormerProvince, Institution, Province
 from .selectors import institution_export_rows
 

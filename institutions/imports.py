@@ -5,7 +5,8 @@ transaction (``lifelong_learning.batches``): every row is checked against the
 rules of formats.md and the user's province fence (every error is collected)
 and, while no error has been found, each batch is created and updated with
 bulk statements, history included; a file with any error leaves nothing
-behind.
+behind. A little over 500 lines: most of it is the one validator of a row's
+rules (codes, current and former provinces, communes, years, the fence).
 """
 
 import copy
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lifelong_learning import batches
@@ -33,6 +33,7 @@ from lifelong_learning.tabular import (
 )
 from lifelong_learning.years import year_parse
 
+from .formats import COLUMNS, PROVINCE_COLUMNS, REQUIRED_COLUMNS
 from .models import (
     CLOSED_AFTER_OPENED_MESSAGE,
     CODE_FORMAT_MESSAGE,
@@ -49,32 +50,6 @@ from .services import ADD, CHANGE
 from .signals import institution_change_errors
 from .text import search_key, sort_key
 
-# The exchange columns of formats.md, in the order export writes them.
-COLUMNS = (
-    "code",
-    "name",
-    "category",
-    "province_code",
-    "legacy_province_code",
-    "commune_code",
-    "opened_year",
-    "closed_year",
-)
-# What each column holds, for the import page, its errors and the template.
-COLUMN_LABELS = {
-    "code": gettext_lazy("institution code"),
-    "name": gettext_lazy("name"),
-    "category": gettext_lazy("category"),
-    "province_code": gettext_lazy("GSO code of the province"),
-    "legacy_province_code": gettext_lazy(
-        "GSO code of the former province (the 63 provinces before 2025)"
-    ),
-    "commune_code": gettext_lazy("GSO code of the commune"),
-    "opened_year": gettext_lazy("opening year"),
-    "closed_year": gettext_lazy("closing year"),
-}
-REQUIRED_COLUMNS = ("code", "name", "category")
-PROVINCE_COLUMNS = ("province_code", "legacy_province_code")
 BATCH_SIZE = 1000
 NAME_MAX_LENGTH = 255
 IMPORT_CHANGE_REASON = "import"

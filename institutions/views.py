@@ -31,6 +31,7 @@ from lifelong_learning.uploads import (
 from . import imports, services
 from .exports import institution_template_write, institutions_export
 from .filters import InstitutionFilterSet
+from .formats import COLUMN_LABELS
 from .forms import InstitutionCloseForm, InstitutionForm, InstitutionImportForm
 from .models import Category, Institution
 from .selectors import (
@@ -244,7 +245,7 @@ class InstitutionImportView(ImportPermissionMixin, UploadFormView):
     form_class = InstitutionImportForm
     template_name = "institutions/institution_import.html"
     extra_context = {
-        "column_labels": imports.COLUMN_LABELS,
+        "column_labels": COLUMN_LABELS,
         "categories": Category.choices,
     }
 
@@ -270,7 +271,7 @@ class InstitutionImportPreviewView(ImportPermissionMixin, UploadPreviewView):
         return redirect("institutions:list")
 
     def get_context_data(self, **context):
-        return {**context, "column_labels": imports.COLUMN_LABELS}
+        return {**context, "column_labels": COLUMN_LABELS}
 
 
 class InstitutionTemplateView(PermissionRequiredMixin, View):

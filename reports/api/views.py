@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from institutions.filters import InstitutionFilterSet as RegistryFilterSet
-from institutions.imports import COLUMNS as INSTITUTION_COLUMNS
+from institutions.formats import COLUMNS as INSTITUTION_COLUMNS
 from institutions.models import (
     Category,
     FormerProvince,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from institutions.imports import COLUMNS
+from institutions.formats import COLUMNS
 
 BA_DINH = "00004"  # Phường Ba Đình, Hà Nội (01)
 TUY_HOA = "22015"  # Phường Tuy Hòa, Đắk Lắk (66)

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from institutions import imports as institution_imports
-from institutions.imports import COLUMNS as INSTITUTION_COLUMNS
+from institutions.formats import COLUMNS as INSTITUTION_COLUMNS
 from institutions.imports import institutions_import
 from institutions.models import Category, Institution
 from lifelong_learning.backups import BackupError, backup_export, backup_import

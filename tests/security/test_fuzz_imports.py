@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from institutions.imports import COLUMNS as INSTITUTION_COLUMNS
+from institutions.formats import COLUMNS as INSTITUTION_COLUMNS
 from institutions.imports import institutions_import
 from institutions.models import Category, Commune, Institution
 from reports.entry.formats import COLUMNS as REPORT_COLUMNS

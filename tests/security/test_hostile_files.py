@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from institutions.imports import COLUMNS, institutions_import
+from institutions.formats import COLUMNS
+from institutions.imports import institutions_import
 from institutions.models import Institution
 from lifelong_learning.tabular import (
     TableError,
