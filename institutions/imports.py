@@ -12,7 +12,6 @@ rules (codes, current and former provinces, communes, years, the fence).
 import copy
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,12 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lifelong_learning import batches
-from lifelong_learning.batches import ImportPass, SeenKeys, import_all_or_nothing
+from lifelong_learning.batches import (
+    ImportPass,
+    Rows,
+    SeenKeys,
+    import_all_or_nothing,
+)
 from lifelong_learning.roles import user_can_write_province, user_province
 from lifelong_learning.signals import data_written_send
 from lifelong_learning.tabular import (
@@ -488,11 +492,8 @@ class _InstitutionPass(ImportPass):
         data_written_send("institutions", provinces=self.result.provinces)
 
 
-Rows = Iterable[tuple[int, dict[str, str]]]
-
-
 def institution_rows_import(
-    *, rows: Rows | Callable[[], Rows], user=None, dry_run: bool = False
+    *, rows: Rows, user=None, dry_run: bool = False
 ) -> ImportResult:
     """Imports ``(row_number, values)`` rows, all or nothing.
 
@@ -503,16 +504,14 @@ def institution_rows_import(
     file with any error leaves nothing behind. A dry run only checks.
     ``user`` ``None`` (the command line) is not fenced to a province.
     """
-    if dry_run:
-        reading = rows() if callable(rows) else rows
-        return _InstitutionPass(user=user, write=False).run(reading)
     return import_all_or_nothing(
         rows,
-        writing_pass=lambda: _InstitutionPass(user=user, write=True),
+        new_pass=lambda write: _InstitutionPass(user=user, write=write),
         race_message=_(
             "The registry changed while the file was being imported; "
             "nothing was written. Please import the file again."
         ),
+        dry_run=dry_run,
     )
 
 

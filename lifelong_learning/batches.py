@@ -25,6 +25,8 @@ from .tabular import RowError, RowErrors, TableError
 IMPORT_ATTEMPTS = 3
 
 Row = tuple[int, dict[str, str]]
+# An import's rows: ``(row_number, values)`` pairs, or a function giving them.
+Rows = Iterable[Row] | Callable[[], Iterable[Row]]
 
 
 class SeenKeys:
@@ -111,6 +113,10 @@ class ImportResult:
     @property
     def total(self) -> int:
         return self.new + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        """The counts in words, for the message after a write."""
+        raise NotImplementedError
 
 
 class ImportPass:
@@ -200,13 +206,12 @@ class _Replay:
             index += 1
 
 
-def rows_opener(
-    rows: Iterable[Row] | Callable[[], Iterable[Row]],
-) -> Callable[[], Iterable[Row]]:
+def rows_opener(rows: Rows) -> Callable[[], Iterable[Row]]:
     """A function that gives ``rows`` afresh for each reading: ``rows`` itself
     when it is a function; a collection, or a reader that reads its file again
     on each iteration (a ``TableReader``), as it is; a one-shot iterator (a
-    generator) read once, its rows kept for the readings after the first."""
+    generator) read once, its rows kept for the readings after the first (in
+    memory: a large import passes a reader or a function instead)."""
     if callable(rows):
         return rows
     if iter(rows) is rows:
@@ -220,24 +225,28 @@ class _Rollback(Exception):
 
 
 def import_all_or_nothing(
-    rows: Iterable[Row] | Callable[[], Iterable[Row]],
+    rows: Rows,
     *,
-    writing_pass: Callable[[], ImportPass],
+    new_pass: Callable[[bool], ImportPass],
     race_message: str,
+    dry_run: bool = False,
     attempts: int = IMPORT_ATTEMPTS,
 ) -> ImportResult:
-    """Runs a pass of ``writing_pass()`` over ``rows`` (see
-    :func:`rows_opener`) in one transaction, all or nothing: a result with
-    errors is rolled back and returned; one without is announced
-    (:meth:`ImportPass.announce`), committed and returned ``written``. A
-    unique-constraint race runs the pass again, up to ``attempts`` times;
-    then the result holds ``race_message`` alone, nothing written."""
+    """Runs a pass of ``new_pass(write)`` over ``rows`` (see
+    :func:`rows_opener`). A dry run only checks. Otherwise the pass writes in
+    one transaction, all or nothing: a result with errors is rolled back and
+    returned; one without is announced (:meth:`ImportPass.announce`),
+    committed and returned ``written``. A unique-constraint race runs the
+    pass again, up to ``attempts`` times; then the result holds
+    ``race_message`` alone, nothing written."""
+    if dry_run:
+        return new_pass(False).run(rows() if callable(rows) else rows)
     reopen = rows_opener(rows)
     result_class = ImportResult
     for _attempt in range(attempts):
         try:
             with transaction.atomic():
-                writer = writing_pass()
+                writer = new_pass(True)
                 result_class = type(writer.result)
                 result = writer.run(reopen())
                 if result.errors:

@@ -60,6 +60,8 @@ def file_response(suffix: str, write, filename: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=filename)
 
 
+# The session key and the directory keep the names of the first upload page,
+# the institutions', so that uploads under way survive an upgrade.
 SESSION_KEY = "institution_imports"
 MAX_AGE_SECONDS = 24 * 60 * 60
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")

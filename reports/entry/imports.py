@@ -7,7 +7,6 @@ written with bulk statements (history and status transitions included); a file
 with any error leaves nothing behind.
 """
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from institutions.models import Institution, Province
 from lifelong_learning import batches
-from lifelong_learning.batches import ImportPass, SeenKeys, import_all_or_nothing
+from lifelong_learning.batches import (
+    ImportPass,
+    Rows,
+    SeenKeys,
+    import_all_or_nothing,
+)
 from lifelong_learning.signals import data_written_send
 from lifelong_learning.tabular import (
     RowError,
@@ -245,12 +249,9 @@ class _Pass(ImportPass):
         data_written_send("reports", slices=self.written_slices)
 
 
-Rows = Iterable[tuple[int, dict[str, str]]]
-
-
 def report_rows_import(
     *,
-    rows: Rows | Callable[[], Rows],
+    rows: Rows,
     user=None,
     status: str = ReportStatus.SUBMITTED,
     dry_run: bool = False,
@@ -269,12 +270,12 @@ def report_rows_import(
     """
     reason = _("Imported from %(file)s") % {"file": source} if source else ""
     options = {"user": user, "status": status, "reason": reason}
-    if dry_run:
-        reading = rows() if callable(rows) else rows
-        return _Pass(write=False, preview_limit=preview_limit, **options).run(reading)
     return import_all_or_nothing(
         rows,
-        writing_pass=lambda: _Pass(write=True, preview_limit=preview_limit, **options),
+        new_pass=lambda write: _Pass(
+            write=write, preview_limit=preview_limit, **options
+        ),
+        dry_run=dry_run,
         race_message=_(
             "The reports changed while the file was being imported; "
             "nothing was written. Please import the file again."

@@ -63,6 +63,10 @@ def group_pass():
     return GroupPass
 
 
+def writing(pass_class):
+    return lambda write: pass_class(write=write)
+
+
 def imported():
     return Group.objects.filter(name__startswith=PREFIX)
 
@@ -76,7 +80,7 @@ def test_a_generator_of_rows_is_read_again_after_a_lost_race(group_pass):
     group_pass.races = 1
 
     result = import_all_or_nothing(
-        named("a", "b", "c"), writing_pass=group_pass, race_message=RACE
+        named("a", "b", "c"), new_pass=writing(group_pass), race_message=RACE
     )
 
     assert group_pass.passes == 2
@@ -91,7 +95,7 @@ def test_races_lost_every_time_write_nothing_and_say_so(group_pass):
     group_pass.races = 3
 
     result = import_all_or_nothing(
-        named("a", "b", "c"), writing_pass=group_pass, race_message=RACE
+        named("a", "b", "c"), new_pass=writing(group_pass), race_message=RACE
     )
 
     assert group_pass.passes == 3
@@ -105,7 +109,7 @@ def test_races_lost_every_time_write_nothing_and_say_so(group_pass):
 def test_an_error_after_written_batches_undoes_them_all(group_pass):
     result = import_all_or_nothing(
         named("a", "b", "c", "d", "bad", "e"),
-        writing_pass=group_pass,
+        new_pass=writing(group_pass),
         race_message=RACE,
     )
 
@@ -126,7 +130,9 @@ def test_a_function_of_rows_is_called_for_each_reading(group_pass):
         readings.append(True)
         return named("a", "b")
 
-    result = import_all_or_nothing(rows, writing_pass=group_pass, race_message=RACE)
+    result = import_all_or_nothing(
+        rows, new_pass=writing(group_pass), race_message=RACE
+    )
 
     assert result.new == 2
     assert len(readings) == 2
