@@ -68,16 +68,7 @@ class ActiveInYearFilter(admin.SimpleListFilter):
 
 @admin.register(Institution)
 class InstitutionAdmin(ChangeReasonAdminMixin, NumbersAdminMixin, SimpleHistoryAdmin):
-    list_display = [
-        "code",
-        "name",
-        "category",
-        "province",
-        "commune",
-        "former_province",
-        "opened_year",
-        "closed_year",
-    ]
+    list_display = Institution.DATA_FIELDS
     list_filter = [ActiveInYearFilter, "category", "province", "former_province"]
     list_select_related = ["province", "commune", "former_province"]
     search_fields = ["code", "name", "name_search"]

@@ -70,16 +70,7 @@ class InstitutionForm(forms.ModelForm):
 
     class Meta:
         model = Institution
-        fields = [
-            "code",
-            "name",
-            "category",
-            "province",
-            "commune",
-            "former_province",
-            "opened_year",
-            "closed_year",
-        ]
+        fields = Institution.DATA_FIELDS
 
     def __init__(self, *args, user, permission: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,26 +58,12 @@ BATCH_SIZE = 1000
 NAME_MAX_LENGTH = 255
 IMPORT_CHANGE_REASON = "import"
 # Fields an import may change, besides the code that identifies the row.
-_DATA_FIELDS = (
-    "name",
-    "category",
-    "province_id",
-    "commune_id",
-    "former_province_id",
-    "opened_year",
-    "closed_year",
+_DATA_FIELDS = tuple(
+    Institution._meta.get_field(name).attname
+    for name in Institution.DATA_FIELDS
+    if name != "code"
 )
-_UPDATE_FIELDS = [
-    "name",
-    "name_search",
-    "name_sort",
-    "category",
-    "province",
-    "commune",
-    "former_province",
-    "opened_year",
-    "closed_year",
-]
+_UPDATE_FIELDS = [*_DATA_FIELDS, "name_search", "name_sort"]
 
 
 @dataclass

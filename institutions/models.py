@@ -318,6 +318,19 @@ class Institution(NamedPlace):
 
     objects = InstitutionQuerySet.as_manager()
 
+    # What a person or a file says of an institution, in the order forms, the
+    # admin list and the exchange format use; the rest is derived.
+    DATA_FIELDS = (
+        "code",
+        "name",
+        "category",
+        "province",
+        "commune",
+        "former_province",
+        "opened_year",
+        "closed_year",
+    )
+
     # An institution's name is ordered as written.
     sort_key_for = staticmethod(sort_key)
 

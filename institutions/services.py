@@ -72,18 +72,7 @@ def institution_create(
     return institution
 
 
-_EDITABLE = frozenset(
-    {
-        "code",
-        "name",
-        "category",
-        "province",
-        "commune",
-        "former_province",
-        "opened_year",
-        "closed_year",
-    }
-)
+_EDITABLE = frozenset(Institution.DATA_FIELDS)
 
 
 @transaction.atomic
