@@ -1,13 +1,11 @@
 """``manage.py import_reports PATH [--status draft|submitted|approved] [--dry-run]``."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
-
+from lifelong_learning.commands import ImportCommand
 from reports.entry.imports import IMPORT_STATUSES, reports_import
 from reports.entry.models import ReportStatus
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Imports annual reports from a CSV or XLSX file (columns of formats.md), "
         "all or nothing, with the given status. On any bad row, prints every "
@@ -16,35 +14,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="a .csv or .xlsx file")
+        super().add_arguments(parser)
         parser.add_argument(
             "--status",
             choices=[str(status) for status in IMPORT_STATUSES],
             default=ReportStatus.SUBMITTED.value,
             help="status of the imported reports (default: submitted)",
         )
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="check the file and print the summary without writing anything",
-        )
 
-    def handle(self, *args, path, status, dry_run, **options):
-        result = reports_import(path=path, user=None, status=status, dry_run=dry_run)
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            if result.errors.stopped_at is not None:
-                self.stderr.write(result.errors.stopped_message())
-            raise CommandError(
-                _("%(count)s errors in %(path)s; nothing was written.")
-                % {"count": result.errors.total, "path": path},
-                returncode=1,
-            )
-        for warning in result.warnings:
-            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
-        if dry_run:
-            line = _("Dry run, nothing written: %(summary)s.")
-        else:
-            line = _("Imported: %(summary)s.")
-        self.stdout.write(line % {"summary": result.summary()})
+    def run_import(self, *, path, dry_run, status, **options):
+        return reports_import(path=path, user=None, status=status, dry_run=dry_run)
