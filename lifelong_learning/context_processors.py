@@ -1,18 +1,23 @@
 """Template context shared by every page: the navigation for the user's role."""
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import VIEW_ALL_PROVINCES, user_role
+from .roles import (
+    REPORT_CHANGE,
+    REPORT_REVIEW,
+    REPORT_VIEW,
+    VIEW_ALL_PROVINCES,
+    user_role,
+)
 
-# (URL name, label, permission needed or None for everyone). Entries whose URL
-# does not exist are left out, so an app adds its page by adding its URL.
+# (URL name, label, permission needed or None for everyone): the main menu.
 NAV_ITEMS = [
-    ("reports:dashboard", _("Dashboard"), "reports.view_annualreport"),
+    ("reports:dashboard", _("Dashboard"), REPORT_VIEW),
     ("institutions:list", _("Institutions"), "institutions.view_institution"),
-    ("reports:sheet", _("Data entry"), "reports.change_annualreport"),
-    ("reports:review", _("Review"), "reports.review_annualreport"),
+    ("reports:sheet", _("Data entry"), REPORT_CHANGE),
+    ("reports:review", _("Review"), REPORT_REVIEW),
     ("audit", _("Audit"), VIEW_ALL_PROVINCES),
     ("methodology", _("Methodology"), None),
 ]
@@ -24,10 +29,7 @@ def _nav_items(request):
     for url_name, label, permission in NAV_ITEMS:
         if permission and not user.has_perm(permission):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
+        url = reverse(url_name)
         items.append(
             {"url": url, "label": label, "active": request.path.startswith(url)}
         )
@@ -43,13 +45,9 @@ def _nav_items(request):
 
 
 def portal(request):
-    try:
-        dashboard_url = reverse("reports:dashboard")
-    except NoReverseMatch:
-        dashboard_url = None
     return {
         "user_role": user_role(request.user),
         "nav_items": _nav_items(request),
-        "dashboard_url": dashboard_url,
+        "dashboard_url": reverse("reports:dashboard"),
         "admin_url": "/" + settings.ADMIN_URL,
     }

@@ -41,8 +41,6 @@ COUNT_MAX = 2_147_483_647
 BATCH_SIZE = 500
 # The change reason the history records for saves of the year sheet.
 SHEET_CHANGE_REASON = "sheet"
-# uploads.py reads the permission as ``services.CHANGE``; its home is roles.
-CHANGE = REPORT_CHANGE
 
 
 class ReportLocked(Exception):

@@ -16,12 +16,12 @@ from django.views import View
 from institutions.models import Province
 from lifelong_learning import uploads as platform_uploads
 from lifelong_learning.roles import (
+    REPORT_CHANGE,
     province_denied,
     user_can_write_province,
     user_province,
 )
 from lifelong_learning.uploads import UploadFormView, file_response
-from reports.entry import services
 from reports.entry.exports import report_template_write
 from reports.entry.formats import COLUMN_LABELS
 from reports.entry.forms import (
@@ -32,13 +32,12 @@ from reports.entry.imports import reports_import
 from reports.entry.models import ReportStatus
 from reports.entry.views import sheet_url
 
-VIEW = "reports.view_annualreport"
 WARNINGS_SHOWN = 10
 PREVIEW_ROWS = 20
 
 
 class UploadMixin(PermissionRequiredMixin):
-    permission_required = services.CHANGE
+    permission_required = REPORT_CHANGE
 
     def upload_province(self) -> Province:
         """The province of the upload page and template: the officer's own;
@@ -52,8 +51,8 @@ class UploadMixin(PermissionRequiredMixin):
             province = own
         else:
             province = Province.objects.order_by("name_sort").first()
-        if not user_can_write_province(user, province.code, services.CHANGE):
-            raise province_denied(user, services.CHANGE)
+        if not user_can_write_province(user, province.code, REPORT_CHANGE):
+            raise province_denied(user, REPORT_CHANGE)
         return province
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,14 +66,6 @@ def _warning_messages(request, warnings: list[tuple[AnnualReport, str]]) -> None
             _("%(count)s more warnings are shown in the rows of the sheet.")
             % {"count": len(warnings) - WARNINGS_SHOWN},
         )
-
-
-def _institution_url(institution: Institution) -> str | None:
-    """The institution's page, while the registry has one."""
-    try:
-        return institution.get_absolute_url()
-    except NoReverseMatch:
-        return None
 
 
 def sheet_url(
@@ -389,7 +381,7 @@ class ReportPageView(PermissionRequiredMixin, View):
         )
         context = {
             "institution": institution,
-            "institution_url": _institution_url(institution),
+            "institution_url": institution.get_absolute_url(),
             "year": year,
             "report": report,
             "form": form,

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lifelong_learning.numbers import count_text
@@ -13,6 +14,7 @@ from lifelong_learning.roles import (
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.selectors import returned_work as returned_work_of
 from reports.entry.services import warning_message
+from reports.progress.progress import ACCELERATION_RATIO, ON_TRACK_RATIO
 from targets.indicators import applicable_fields
 
 register = template.Library()
@@ -135,3 +137,19 @@ def institution_reports(context, institution):
         else None
     )
     return {"institution": institution, "reports": reports, "entry_year": entry_year}
+
+
+_PACE_RATIOS = {"on_track": ON_TRACK_RATIO, "acceleration": ACCELERATION_RATIO}
+
+
+@register.simple_tag
+def pace_percent(name: str) -> str:
+    """A pace threshold of metrics.md as a percentage ("95"), for the legend
+    and the methodology page: the ratios have one home, the progress rules."""
+    return number_format(_PACE_RATIOS[name] * 100, decimal_pos=0)
+
+
+@register.simple_tag
+def pace_ratio(name: str) -> str:
+    """A pace threshold as the ratio the methodology states ("0,95")."""
+    return number_format(float(_PACE_RATIOS[name]), decimal_pos=2)
