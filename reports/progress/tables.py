@@ -285,9 +285,14 @@ class ProvinceRow:
 
 SORTS = {
     "name": lambda row: row.name_sort,
-    "value": lambda row: (row.value is None, row.value or 0),
-    "rate": lambda row: (row.reporting_rate is None, row.reporting_rate or 0),
+    "value": lambda row: row.value or 0,
+    "rate": lambda row: row.reporting_rate or 0,
     "status": lambda row: (list(Status.values).index(row.status.code), row.name_sort),
+}
+# A province with no figure comes last whichever way its column is sorted.
+_EMPTY = {
+    "value": lambda row: row.value is None,
+    "rate": lambda row: row.reporting_rate is None,
 }
 
 
@@ -310,6 +315,8 @@ def province_rows(
         )
     key = sort.lstrip("-")
     rows.sort(key=SORTS.get(key, SORTS["name"]), reverse=sort.startswith("-"))
+    if key in _EMPTY:
+        rows.sort(key=_EMPTY[key])  # stable: keeps the order of the rest
     return rows
 
 

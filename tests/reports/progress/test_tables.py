@@ -72,7 +72,7 @@ def test_the_overview_table_has_a_row_per_target_with_its_figures():
         ("name", ["48", "01", "79"]),
         ("-name", ["79", "01", "48"]),
         ("value", ["01", "79", "48"]),  # no value last
-        ("-value", ["48", "79", "01"]),  # the exact reverse
+        ("-value", ["79", "01", "48"]),  # no value last here too
         ("status", ["48", "79", "01"]),  # in the order of Status
     ],
 )
@@ -106,9 +106,9 @@ def test_the_provinces_table_lists_rows_in_the_order_given():
     table = provinces_table(share_target(), rows)
     assert table.columns[:4] == ["Province code", "Province", "Value", "Status"]
     assert [row[:4] for row in table.rows] == [
-        ["48", "Đà Nẵng", None, "No data"],
         ["79", "Hồ Chí Minh", 100.0, "Achieved"],
         ["01", "Hà Nội", 58.3, "Acceleration needed"],
+        ["48", "Đà Nẵng", None, "No data"],
     ]
 
 
