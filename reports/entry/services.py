@@ -6,7 +6,8 @@ single save is a batch of one), so the rules hold everywhere: values must
 apply to the institution's category and year, approved reports are locked, a
 save based on an outdated version is refused, officers act only in their own
 province, and each change is kept in history with who and when. Moving reports
-between statuses is in :mod:`reports.entry.workflow`.
+between statuses is in :mod:`reports.entry.workflow`. Just over 500 lines:
+the checks and the write are one path and read best together.
 """
 
 from collections.abc import Iterable, Sequence
