@@ -30,7 +30,10 @@ run:
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 	@$(MANAGE) collectstatic --noinput >/dev/null
 	@$(MANAGE) seed_demo
-	@$(MANAGE) runserver $(HOST):$(PORT)
+	@# The background worker (e-mail of notices) runs beside the server and
+	@# stops with it.
+	@$(MANAGE) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 test:
 	@scripts/system-packages.sh test

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "institutions",
     "targets",
     "reports",
@@ -233,3 +234,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Background work (Django's tasks framework): notices' e-mail goes out from a
+# worker, `manage.py db_worker`, which `make run` starts beside the server.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail: printed to the console unless EMAIL_URL names a server
+# (smtp+tls://user:password@host:587, see docs/deployment.md).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+globals().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cong-1520@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address links in e-mails point to (no request to take it from).
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")

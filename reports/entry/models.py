@@ -78,6 +78,23 @@ class AnnualReport(models.Model):
         blank=True,
         help_text=_("Why the report was returned or reopened."),
     )
+    first_submitted_at = models.DateTimeField(
+        _("first submitted at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the report was first sent for review; timeliness is read from it."
+        ),
+    )
+    on_time = models.BooleanField(
+        _("on time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "First submitted by its province's due date; empty while not submitted "
+            "or when the year has no reporting period."
+        ),
+    )
     warnings = models.JSONField(
         _("warnings"),
         default=list,
@@ -229,3 +246,32 @@ class SheetReturn(models.Model):
 
     def __str__(self):
         return f"{self.province_id} {self.year} {self.category or '*'}"
+
+
+class ReportComment(models.Model):
+    """A message in the thread of a returned report: the reviewer and the
+    province's officers reply to each other until the report is approved."""
+
+    report = models.ForeignKey(
+        AnnualReport,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("annual report"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.report_id} {self.at:%Y-%m-%d %H:%M}"

@@ -3,9 +3,19 @@ move under an institution's feet (institutions.signals)."""
 
 from collections import defaultdict
 
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from reports.entry.models import AnnualReport, ReportStatus
+
+# Sent after reports moved between statuses (reports/entry/workflow.py), inside
+# the transaction (receivers that act outside it use transaction.on_commit).
+# Keyword arguments: ``reports`` (the moved reports, in their new status),
+# ``step`` (``"submit"``, ``"approve"``, ``"return"`` or ``"reopen"``), ``user``,
+# ``comment``, ``province_code``, ``year``, ``category`` (``None`` for the
+# whole province) and ``sheet`` (True when a whole sheet moved). The notices
+# (reports/notices) tell the people concerned.
+reports_moved = Signal()
 
 _MOVING_FIELDS = (
     ("category", "category"),

@@ -40,6 +40,8 @@ from reports.entry.services import (
     WriteResult,
     reports_save,
 )
+from reports.entry.signals import reports_moved
+from reports.periods.selectors import deadlines
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Step:
     it is the review permission), why a report in another status is refused,
     and, when it needs a comment, what to say without one."""
 
+    name: str
     to_status: str
     from_statuses: tuple[str, ...]
     permission: str
@@ -57,6 +60,7 @@ class Step:
 
 
 SUBMIT = Step(
+    "submit",
     ReportStatus.SUBMITTED,
     (ReportStatus.DRAFT, ReportStatus.RETURNED),
     REPORT_SUBMIT,
@@ -65,12 +69,14 @@ SUBMIT = Step(
     ),
 )
 APPROVE = Step(
+    "approve",
     ReportStatus.APPROVED,
     (ReportStatus.SUBMITTED,),
     REPORT_REVIEW,
     gettext_lazy("Only a submitted report can be approved (this one is %(s)s)."),
 )
 RETURN = Step(
+    "return",
     ReportStatus.RETURNED,
     (ReportStatus.SUBMITTED,),
     REPORT_REVIEW,
@@ -78,6 +84,7 @@ RETURN = Step(
     comment_missing=gettext_lazy("Say what needs to be corrected."),
 )
 REOPEN = Step(
+    "reopen",
     ReportStatus.RETURNED,
     (ReportStatus.APPROVED,),
     REPORT_REVIEW,
@@ -173,6 +180,7 @@ def _move(
     change_reason: str = "",
     sheet_return: SheetReturn | None = None,
     expected: dict[int, int] | None = None,
+    sheet: bool = False,
 ) -> list[AnnualReport]:
     """Takes ``step`` for every report of ``reports`` (of the province and
     category ``where`` names; a category ``None`` is the whole province) in
@@ -187,8 +195,9 @@ def _move(
     size = services.BATCH_SIZE
     for start in range(0, len(pks), size):
         batch = list(
-            AnnualReport.objects.select_for_update()
+            AnnualReport.objects.select_for_update(of=("self",))
             .filter(pk__in=pks[start : start + size])
+            .select_related("institution")
             .order_by("pk")
         )
         if expected is not None and any(
@@ -215,6 +224,9 @@ def _move(
                 )
             )
             report.status = step.to_status
+            if step is SUBMIT and report.first_submitted_at is None:
+                report.first_submitted_at = now
+                report.on_time = _on_time(report, now)
             report.version += 1
             report.updated_at = now
             report.updated_by = history_user
@@ -227,7 +239,15 @@ def _move(
         bulk_update_with_history(
             batch,
             AnnualReport,
-            ["status", "version", "updated_at", "updated_by", "review_comment"],
+            [
+                "status",
+                "version",
+                "updated_at",
+                "updated_by",
+                "review_comment",
+                "first_submitted_at",
+                "on_time",
+            ],
             batch_size=size,
             default_user=history_user,
             default_change_reason=reason_clip(change_reason) or None,
@@ -236,7 +256,25 @@ def _move(
         moved.extend(batch)
     if pks:
         data_written_send("reports", slices=[where])
+        reports_moved.send(
+            sender=AnnualReport,
+            reports=moved,
+            step=step.name,
+            user=history_user,
+            comment=comment,
+            province_code=where[0],
+            year=moved[0].year,
+            category=where[1],
+            sheet=sheet,
+        )
     return moved
+
+
+def _on_time(report: AnnualReport, moment) -> bool | None:
+    """Whether a first submission at ``moment`` meets the due date of the
+    report's province and year (``None`` when the year has no period)."""
+    found = deadlines(province_code=report.institution.province_id, year=report.year)
+    return None if found is None else found.is_on_time(moment)
 
 
 # One report ----------------------------------------------------------------------
@@ -347,6 +385,7 @@ def report_sheet_move(
             change_reason=comment or SHEET_CHANGE_REASON,
             sheet_return=sheet_return,
             expected=expected,
+            sheet=True,
         )
     )
 

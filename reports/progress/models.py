@@ -53,6 +53,7 @@ class ReportCount(ProvinceCount):
     status = models.CharField(_("status"), max_length=16)
     active = models.BooleanField(_("active"))
     criteria = models.PositiveSmallIntegerField(_("criteria met"))
+    on_time = models.BooleanField(_("on time"), default=False)
     reports = models.PositiveIntegerField(_("reports"))
     learning_visits_total = models.BigIntegerField(default=0)
     learning_visits_given = models.PositiveIntegerField(default=0)
