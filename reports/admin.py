@@ -1,4 +1,6 @@
-"""The admin of annual reports lives with data entry (reports/entry/admin.py);
-Django's admin autodiscovery imports this module, which loads it."""
+"""The admin of the reports app lives with the sub-package that owns each
+model (reports/entry/admin.py, reports/notices/admin.py); Django's admin
+autodiscovery imports this module, which loads them."""
 
-from reports.entry import admin  # noqa: F401
+from reports.entry import admin as entry_admin  # noqa: F401
+from reports.notices import admin as notices_admin  # noqa: F401

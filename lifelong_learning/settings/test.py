@@ -34,5 +34,4 @@ READ_REPLICA_ENABLED = False
 # Tasks run at once in tests; a test that needs the worker sets the database
 # backend itself.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PORTAL_URL = "http://testserver"
