@@ -1,8 +1,15 @@
 """The reports app's URLs, one namespace (``reports:``) over its sub-packages."""
 
 from reports.entry import urls as entry_urls
+from reports.notices import urls as notices_urls
+from reports.periods import urls as periods_urls
 from reports.progress import urls as progress_urls
 
 app_name = "reports"
 
-urlpatterns = [*progress_urls.urlpatterns, *entry_urls.urlpatterns]
+urlpatterns = [
+    *progress_urls.urlpatterns,
+    *entry_urls.urlpatterns,
+    *periods_urls.urlpatterns,
+    *notices_urls.urlpatterns,
+]

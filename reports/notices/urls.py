@@ -1,0 +1,3 @@
+"""URLs of the notices pages, in the ``reports`` namespace."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the periods pages, in the ``reports`` namespace."""
+
+urlpatterns = []
