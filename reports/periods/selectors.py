@@ -6,6 +6,7 @@ còn 12 ngày"). Today is the calendar day in Asia/Ho_Chi_Minh
 import datetime
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -82,9 +83,13 @@ def deadlines(*, province_code: str, year: int) -> Deadlines | None:
     extension = PeriodExtension.objects.filter(
         period=period, province_id=province_code
     ).first()
+    return _deadlines(period, extension)
+
+
+def _deadlines(period: ReportingPeriod, extension: PeriodExtension | None) -> Deadlines:
     if extension is not None:
         return Deadlines(
-            year=year,
+            year=period.year,
             opens_on=period.opens_on,
             due_on=max(extension.due_on, period.due_on),
             closes_on=max(extension.closes_on, period.closes_on),
@@ -92,7 +97,7 @@ def deadlines(*, province_code: str, year: int) -> Deadlines | None:
             reason=extension.reason,
         )
     return Deadlines(
-        year=year,
+        year=period.year,
         opens_on=period.opens_on,
         due_on=period.due_on,
         closes_on=period.closes_on,
@@ -108,3 +113,45 @@ def entry_refusal(
     if found is None:
         return None
     return found.refusal(today or timezone.localdate())
+
+
+def entry_refusals(
+    *, pairs: set[tuple[str, int]], today: datetime.date | None = None
+) -> dict[tuple[str, int], str]:
+    """:func:`entry_refusal` for many (province code, year) pairs at once, in
+    two queries whatever their number: only the refused pairs are returned."""
+    years = {year for _province, year in pairs}
+    periods = {p.year: p for p in ReportingPeriod.objects.filter(year__in=years)}
+    if not periods:
+        return {}
+    extensions = {
+        (extension.province_id, extension.period.year): extension
+        for extension in PeriodExtension.objects.filter(
+            period__in=periods.values()
+        ).select_related("period")
+    }
+    today = today or timezone.localdate()
+    refused = {}
+    for province, year in pairs:
+        period = periods.get(year)
+        if period is None:
+            continue
+        extension = extensions.get((province, year))
+        found = _deadlines(period, extension)
+        refusal = found.refusal(today)
+        if refusal is not None:
+            refused[province, year] = refusal
+    return refused
+
+
+def periods_list():
+    """Every reporting period, newest year first, with its extensions and
+    their provinces (three queries)."""
+    return ReportingPeriod.objects.order_by("-year").prefetch_related(
+        models.Prefetch(
+            "extensions",
+            queryset=PeriodExtension.objects.select_related(
+                "province", "updated_by"
+            ).order_by("province__name_sort"),
+        )
+    )
