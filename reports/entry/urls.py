@@ -23,6 +23,22 @@ urlpatterns = [
         review.ReviewSheetView.as_view(),
         name="review_sheet",
     ),
+    path(
+        "review/<str:province>/<int:year>/console/",
+        review.ReviewConsoleView.as_view(),
+        name="review_console",
+    ),
+    path(
+        "review/<str:province>/<int:year>/console/approve/",
+        review.ConsoleApproveView.as_view(),
+        name="review_console_approve",
+    ),
+    path(
+        "review/<str:province>/<int:year>/console/return/",
+        review.ConsoleReturnView.as_view(),
+        name="review_console_return",
+    ),
+    path("<int:pk>/comments/", review.ReportCommentView.as_view(), name="comment"),
     path("upload/", uploads.UploadView.as_view(), name="upload"),
     path(
         "upload/template.xlsx",

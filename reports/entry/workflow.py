@@ -30,6 +30,7 @@ from lifelong_learning.signals import data_written_send
 from reports.entry import services
 from reports.entry.models import (
     AnnualReport,
+    ReportComment,
     ReportStatus,
     ReportTransition,
     SheetReturn,
@@ -253,6 +254,15 @@ def _move(
             default_change_reason=reason_clip(change_reason) or None,
         )
         ReportTransition.objects.bulk_create(transitions, batch_size=size)
+        if comment and sheet_return is None and step.comment_missing is not None:
+            # A report's own return (or reopening) opens its comment thread.
+            ReportComment.objects.bulk_create(
+                [
+                    ReportComment(report=report, author=history_user, body=comment)
+                    for report in batch
+                ],
+                batch_size=size,
+            )
         moved.extend(batch)
     if pks:
         data_written_send("reports", slices=[where])
@@ -321,6 +331,71 @@ def report_return(*, user, report: AnnualReport, comment: str) -> AnnualReport:
 def report_reopen(*, user, report: AnnualReport, reason: str) -> AnnualReport:
     """Unlocks an approved report and returns it to the province, with a reason."""
     return _report_move(REOPEN, user=user, report=report, comment=reason)
+
+
+# Chosen reports --------------------------------------------------------------------
+
+
+def _chosen(province_code: str, year: int, expected: dict[int, int]):
+    return AnnualReport.objects.filter(
+        pk__in=list(expected), institution__province_id=province_code, year=year
+    )
+
+
+@transaction.atomic
+def reports_approve(
+    *, user, province_code: str, year: int, expected: dict[int, int]
+) -> int:
+    """Approves exactly the chosen reports (pk → version seen) of a province
+    and year; refuses, approving none, when any of them changed since."""
+    _require(APPROVE, user, province_code)
+    return len(
+        _move(
+            _chosen(province_code, year, expected),
+            step=APPROVE,
+            user=user,
+            where=(province_code, None),
+            expected=expected,
+        )
+    )
+
+
+@transaction.atomic
+def reports_return(
+    *,
+    user,
+    province_code: str,
+    year: int,
+    expected: dict[int, int],
+    comments: dict[int, str],
+) -> int:
+    """Returns the chosen reports (pk → version seen) of a province and year,
+    each with its own comment (pk → comment); refuses, returning none, when
+    a comment is missing (naming the institution) or a report changed since."""
+    _require(RETURN, user, province_code)
+    reports = _chosen(province_code, year, expected)
+    _selection_check(reports, expected)
+    chosen = list(reports.select_related("institution").order_by("pk"))
+    missing = {
+        str(report.pk): _("Say what %(institution)s needs to correct.")
+        % {"institution": report.institution.name}
+        for report in chosen
+        if not (comments.get(report.pk) or "").strip()
+    }
+    if missing:
+        raise ValidationError(missing)
+    for report in chosen:
+        comment = _comment(RETURN, comments[report.pk])
+        _move(
+            AnnualReport.objects.filter(pk=report.pk),
+            step=RETURN,
+            user=user,
+            where=(province_code, report.institution.category),
+            comment=comment,
+            change_reason=comment,
+            expected={report.pk: expected[report.pk]},
+        )
+    return len(chosen)
 
 
 # A year sheet ----------------------------------------------------------------------

@@ -62,6 +62,12 @@ EXPECTED = {
     "reports:reopen": "302/302 403/403 403/403 405/302 405/302",
     "reports:review": "302/302 403/403 403/403 200/405 200/405",
     "reports:review_sheet": "302/302 403/403 403/403 200/404 200/404",
+    # Nothing chosen: the console's confirmation pages send reviewers back to
+    # it (302); a reply to a report without a thread is refused the same way.
+    "reports:review_console": "302/302 403/403 403/403 200/405 200/405",
+    "reports:review_console_approve": "302/302 403/403 403/403 302/302 302/302",
+    "reports:review_console_return": "302/302 403/403 403/403 302/302 302/302",
+    "reports:comment": "302/302 405/302 405/403 405/302 405/302",
     "reports:upload": "302/302 200/200 200/200 403/403 200/200",
     "reports:upload_template": "302/302 200/405 200/405 403/403 200/405",
     "reports:upload_preview": "302/302 404/404 404/404 403/403 404/404",
