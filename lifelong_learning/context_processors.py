@@ -18,6 +18,7 @@ NAV_ITEMS = [
     ("institutions:list", _("Institutions"), "institutions.view_institution"),
     ("reports:sheet", _("Data entry"), REPORT_CHANGE),
     ("reports:review", _("Review"), REPORT_REVIEW),
+    ("reports:periods", _("Reporting periods"), REPORT_REVIEW),
     ("audit", _("Audit"), VIEW_ALL_PROVINCES),
     ("methodology", _("Methodology"), None),
 ]

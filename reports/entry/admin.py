@@ -13,7 +13,7 @@ from reports.entry.models import (
     ReportTransition,
     SheetReturn,
 )
-from reports.entry.services import report_save, report_values_check
+from reports.entry.services import ReportEntry, report_save, reports_check
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS
 
 
@@ -74,9 +74,11 @@ class AnnualReportAdminForm(forms.ModelForm):
                     _("Someone else saved this report after you opened it. Reload.")
                 )
         if institution and year:
+            # The checks of every entry point (values, the reporting period's
+            # dates); who may write and the version are checked on saving.
             values = {name: cleaned.get(name) for name in REPORT_FIELDS}
-            check = report_values_check(
-                institution=institution, year=year, values=values
+            (check,) = reports_check(
+                user=None, entries=[ReportEntry(institution, year, values)]
             )
             for name, message in check.errors.items():
                 self.add_error(name if name in self.fields else None, message)

@@ -1,6 +1,7 @@
 """What the access matrix needs: every URL pattern of the portal, the objects
 of province A its arguments point to, and a request that leaves no trace."""
 
+import datetime
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -8,10 +9,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from institutions.models import Category, Commune, FormerProvince, Institution
 from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
+from reports.periods.models import PeriodExtension, ReportingPeriod
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A
@@ -73,6 +76,8 @@ class ProvinceAObjects:
     access_log: AccessLog
     failure_log: AccessFailureLog
     sheet_return: SheetReturn
+    period: ReportingPeriod
+    extension: PeriodExtension
 
 
 def province_a_objects(officer_a) -> ProvinceAObjects:
@@ -90,6 +95,14 @@ def province_a_objects(officer_a) -> ProvinceAObjects:
         year=YEAR,
         lll_services=True,
         status=ReportStatus.SUBMITTED,
+    )
+    # Open today, so that it refuses no entry the other routes make.
+    today = timezone.localdate()
+    period = ReportingPeriod.objects.create(
+        year=YEAR,
+        opens_on=today - datetime.timedelta(days=30),
+        due_on=today + datetime.timedelta(days=30),
+        closes_on=today + datetime.timedelta(days=60),
     )
     attempt = AccessAttempt.objects.create(
         username="x", ip_address="127.0.0.1", failures_since_start=1
@@ -111,6 +124,14 @@ def province_a_objects(officer_a) -> ProvinceAObjects:
         sheet_return=SheetReturn.objects.create(
             province_id=PROVINCE_A, year=YEAR, comment="Bổ sung", reports=0
         ),
+        period=period,
+        extension=PeriodExtension.objects.create(
+            period=period,
+            province_id=PROVINCE_A,
+            due_on=period.due_on,
+            closes_on=period.closes_on,
+            reason="Bão lũ",
+        ),
     )
 
 
@@ -129,6 +150,7 @@ _ADMIN_OBJECTS = {
     "targets_target": lambda o: o.target.pk,
     "reports_annualreport": lambda o: o.report.pk,
     "reports_sheetreturn": lambda o: o.sheet_return.pk,
+    "reports_reportingperiod": lambda o: o.period.pk,
 }
 UPLOAD_TOKEN = "0" * 32  # not an upload of the requesting session
 
@@ -156,6 +178,9 @@ def url_for(route: Route, objects: ProvinceAObjects) -> str:
         "reports:review_console_return": {"province": PROVINCE_A, "year": YEAR},
         "reports:comment": {"pk": o.report.pk},
         "reports:upload_preview": {"token": UPLOAD_TOKEN},
+        "reports:period": {"year": YEAR},
+        "reports:extension_create": {"year": YEAR},
+        "reports:extension": {"year": YEAR, "pk": o.extension.pk},
         "api:province-detail": {"code": PROVINCE_A},
         "api:former-province-detail": {"former_code": o.former_province.pk},
         "api:institution-detail": {"code": o.institution.code},
@@ -191,6 +216,7 @@ def _history_id(model: str, object_id) -> int:
         "institutions_institution": Institution,
         "targets_target": Target,
         "reports_annualreport": AnnualReport,
+        "reports_reportingperiod": ReportingPeriod,
     }[model].history
     return history.filter(id=object_id).order_by("history_id").first().history_id
 

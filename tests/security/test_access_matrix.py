@@ -71,6 +71,13 @@ EXPECTED = {
     "reports:upload": "302/302 200/200 200/200 403/403 200/200",
     "reports:upload_template": "302/302 200/405 200/405 403/403 200/405",
     "reports:upload_preview": "302/302 404/404 404/404 403/403 404/404",
+    # Reporting periods: ministry staff and administrators; a bare POST is an
+    # invalid form, shown again (200).
+    "reports:periods": "302/302 403/403 403/403 200/405 200/405",
+    "reports:period_create": "302/302 403/403 403/403 200/200 200/200",
+    "reports:period": "302/302 403/403 403/403 200/200 200/200",
+    "reports:extension_create": "302/302 403/403 403/403 200/200 200/200",
+    "reports:extension": "302/302 403/403 403/403 200/200 200/200",
     "api:progress": "401/401 400/405 400/405 400/405 400/405",
     "api:schema": "200/405 200/405 200/405 200/405 200/405",
     "api:docs": "200/405 200/405 200/405 200/405 200/405",
@@ -185,6 +192,13 @@ EXPECTED = {
     "admin:reports_sheetreturn_delete": NO_ADMINISTRATOR_PERMISSION,
     "admin:reports_sheetreturn_change": "302/302 302/302 302/302 302/302 200/403",
     "admin/reports/sheetreturn/<path:object_id>/": ADMIN_REDIRECT,
+    "admin:reports_reportingperiod_simple_history": ADMINISTRATORS_ONLY,
+    "admin:reports_reportingperiod_changelist": ADMINISTRATORS_ONLY,
+    "admin:reports_reportingperiod_add": ADMINISTRATORS_ONLY,
+    "admin:reports_reportingperiod_history": ADMINISTRATORS_ONLY,
+    "admin:reports_reportingperiod_delete": ADMINISTRATORS_ONLY,
+    "admin:reports_reportingperiod_change": ADMINISTRATORS_ONLY,
+    "admin/reports/reportingperiod/<path:object_id>/": ADMIN_REDIRECT,
     "admin:app_list": ADMINISTRATORS_ONLY,
     "admin/(?P<url>.*)$": "302/302 302/302 302/302 302/302 404/404",
 }
