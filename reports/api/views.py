@@ -178,8 +178,8 @@ class ProgressQuerySerializer(serializers.Serializer):
 
 class ProgressRowSerializer(serializers.Serializer):
     """One target row, as in the output of the ``progress`` command. Share rows
-    carry numerator to share_among_reporters; growth rows panel to
-    year_total."""
+    carry numerator to share_among_reporters (the timeliness on_time and
+    on_time_rate beside reporting_rate); growth rows panel to year_total."""
 
     family = serializers.CharField()
     categories = serializers.ListField(child=serializers.CharField())
@@ -193,6 +193,20 @@ class ProgressRowSerializer(serializers.Serializer):
     denominator = serializers.IntegerField(required=False)
     reporters = serializers.IntegerField(required=False)
     reporting_rate = serializers.FloatField(required=False, allow_null=True)
+    on_time = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Active institutions whose report was first submitted by their "
+        "province's due date (extension included; a calendar day in Vietnam); "
+        "null for a year without a reporting period.",
+    )
+    on_time_rate = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="Timeliness: 100 × on_time / denominator, rounded half up to "
+        "one decimal like reporting_rate; null without a reporting period or "
+        "active institution.",
+    )
     share_among_reporters = serializers.FloatField(required=False, allow_null=True)
     panel = serializers.IntegerField(required=False)
     base_total = serializers.IntegerField(required=False)

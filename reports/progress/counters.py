@@ -41,6 +41,7 @@ from django.db.models import (
 from institutions.activity import active_q
 from institutions.models import Institution, Province
 from reports.entry.models import COUNTED_STATUSES, AnnualReport
+from reports.periods.models import ReportingPeriod
 from reports.progress.models import InstitutionCount, PanelCount, ReportCount
 from targets.indicators import Count as CountField
 from targets.indicators import Criterion, Kind
@@ -120,6 +121,12 @@ def _report_counts(scope: Scope, using: str):
                 default=Value(0),
                 output_field=IntegerField(),
             ),
+            # A report without a due date (no reporting period) is not on time.
+            is_on_time=Case(
+                When(on_time=True, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
         )
         .values(
             "institution__province_id",
@@ -128,6 +135,7 @@ def _report_counts(scope: Scope, using: str):
             "status",
             "is_active",
             "mask",
+            "is_on_time",
         )
         .annotate(reports=Count("pk"), **sums)
     )
@@ -139,6 +147,7 @@ def _report_counts(scope: Scope, using: str):
             status=row["status"],
             active=bool(row["is_active"]),
             criteria=row["mask"],
+            on_time=bool(row["is_on_time"]),
             reports=row["reports"],
             **{
                 key: row[key] or 0
@@ -300,11 +309,13 @@ def counts_check(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
 
 
 def counts_token() -> str:
-    """A token that changes whenever any counter or target row changes: the
-    number of rows and the highest id of each counter table (a recount
-    deletes its rows and inserts new ones, whose ids only grow), and of the
-    target rows and their history. Pages cached under it are never stale.
-    One query, on the database that dashboards read."""
+    """A token that changes whenever any counter, target row or reporting
+    period changes: the number of rows and the highest id of each counter
+    table (a recount deletes its rows and inserts new ones, whose ids only
+    grow), of the target rows and of the history of targets and periods (a
+    year with a period has a timeliness, one without has none). Pages cached
+    under it are never stale. One query, on the database that dashboards
+    read."""
     tables = []
     for model, pk in (
         (InstitutionCount, "id"),
@@ -312,6 +323,7 @@ def counts_token() -> str:
         (PanelCount, "id"),
         (Target, "id"),
         (Target.history.model, "history_id"),
+        (ReportingPeriod.history.model, "history_id"),
     ):
         tables.append((model._meta.db_table, pk))
     alias = router.db_for_read(ReportCount)

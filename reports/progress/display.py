@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from reports.progress import charts
-from reports.progress.figures import Evaluation, ProgressFigures
+from reports.progress.figures import Evaluation, ProgressFigures, Timeliness
 from reports.progress.progress import (
     ACCELERATION_RATIO,
     ON_TRACK_RATIO,
@@ -222,6 +222,7 @@ class Card:
     headline: CardRow
     reporting: str
     reporting_rate: float | None = None
+    on_time_rate: float | None = None
     evaluations: list[Evaluation] = field(default_factory=list)
 
 
@@ -243,22 +244,56 @@ def headline_index(targets: list[Target], year: int) -> int:
     return len(targets) - 1
 
 
+def on_time_text(timeliness: Timeliness | None) -> str:
+    """ "On time 41,7% (5 of 12)." — empty without a reporting period or an
+    active institution."""
+    if timeliness is None or timeliness.on_time_rate is None:
+        return ""
+    return _("On time %(rate)s%% (%(on_time)s of %(active)s).") % {
+        "rate": number(timeliness.on_time_rate),
+        "on_time": number(timeliness.on_time, 0),
+        "active": number(timeliness.active, 0),
+    }
+
+
+def timeliness_text(timeliness: Timeliness, year: int) -> str:
+    """The reporting of an area's year in one sentence: "Reports of 2025:
+    10 of 12 active institutions reported (83,3%); on time 41,7% (5 of 12)."
+    or, without a reporting period, "…; no reporting period, so no
+    timeliness." """
+    if not timeliness.active:
+        return _("No active institution.")
+    text = _(
+        "Reports of %(year)s: %(reporters)s of %(active)s active institutions "
+        "reported (%(rate)s%%)."
+    ) % {
+        "year": year,
+        "reporters": number(timeliness.reporters, 0),
+        "active": number(timeliness.active, 0),
+        "rate": number(timeliness.reporting_rate),
+    }
+    if timeliness.on_time is None:
+        return text + " " + _("No reporting period for this year: no timeliness.")
+    return text + " " + on_time_text(timeliness)
+
+
 def _reporting(evaluation: Evaluation) -> tuple[str, float | None]:
     figures = evaluation.figures
     if isinstance(figures, ShareFigures):
         if not figures.denominator:
             return _("No active institution."), None
+        text = _(
+            "Reporting rate %(rate)s%% (%(reporters)s of %(denominator)s); "
+            "%(among)s%% among those reporting."
+        ) % {
+            "rate": number(figures.reporting_rate),
+            "reporters": number(figures.reporters, 0),
+            "denominator": number(figures.denominator, 0),
+            "among": number(figures.share_among_reporters),
+        }
+        on_time = on_time_text(evaluation.timeliness)
         return (
-            _(
-                "Reporting rate %(rate)s%% (%(reporters)s of %(denominator)s); "
-                "%(among)s%% among those reporting."
-            )
-            % {
-                "rate": number(figures.reporting_rate),
-                "reporters": number(figures.reporters, 0),
-                "denominator": number(figures.denominator, 0),
-                "among": number(figures.share_among_reporters),
-            },
+            f"{text} {on_time}" if on_time else text,
             as_float(figures.reporting_rate),
         )
     if evaluation.year <= figures.base_year:
@@ -297,6 +332,7 @@ def cards_build(figures: ProgressFigures, area: str) -> list[Card]:
         unit = "%" if group[0].kind == Kind.SHARE else _("% a year")
         value = evaluations[0].value
         reporting, rate = _reporting(evaluations[0])
+        timeliness = evaluations[0].timeliness
         cards.append(
             Card(
                 key=f"card-{index}",
@@ -307,6 +343,9 @@ def cards_build(figures: ProgressFigures, area: str) -> list[Card]:
                 headline=headline,
                 reporting=reporting,
                 reporting_rate=rate,
+                on_time_rate=(
+                    as_float(timeliness.on_time_rate) if timeliness else None
+                ),
                 evaluations=evaluations,
             )
         )

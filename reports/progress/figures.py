@@ -2,11 +2,12 @@
 
 The database does the counting. For a data year, an area and the approved-only
 filter, :func:`progress_figures_load` runs a fixed number of grouped queries
-(targets; active institutions; counted reports; the like-for-like panels of the
-growth targets) over the progress counters of :mod:`reports.progress.counters`, which
-hold those counts per province, category and year and are updated in the
-transaction of every write: a page reads a few thousand counter rows, not the
-reports, whatever the number of institutions, reports, provinces or years.
+(targets; active institutions; the years with a reporting period; counted
+reports, on time or not; the like-for-like panels of the growth targets) over
+the progress counters of :mod:`reports.progress.counters`, which hold those
+counts per province, category and year and are updated in the transaction of
+every write: a page reads a few thousand counter rows, not the reports,
+whatever the number of institutions, reports, provinces or years.
 Each target row and area is summed from those groups in Python. The counts then go
 to :mod:`reports.progress.progress`, the one place where the rules of metrics.md are
 applied, for values and statuses.
@@ -25,6 +26,7 @@ the commands):
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 from django.db.models import (
@@ -37,6 +39,7 @@ from django.db.models import (
 
 from institutions.activity import active_q
 from reports.entry.models import COUNTED_STATUSES, ReportStatus
+from reports.periods.models import ReportingPeriod
 from reports.progress.counters import (
     COUNT_FIELDS,
     criteria_mask,
@@ -51,6 +54,7 @@ from reports.progress.progress import (
     Status,
     growth_figures,
     progress_row,
+    round1,
     share_figures,
     target_progress,
 )
@@ -89,6 +93,40 @@ def _criteria_key(target: Target) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Timeliness:
+    """The timeliness of an area's reports for a year (DHIS2's "reporting
+    rate on time"): of the ``active`` institutions, how many reported
+    (``reporters``) and how many first submitted their report by their
+    province's due date (``on_time``; ``None`` when the year has no reporting
+    period, so no due date)."""
+
+    active: int
+    reporters: int
+    on_time: int | None
+
+    @property
+    def reporting_rate(self) -> Fraction | None:
+        return Fraction(100 * self.reporters, self.active) if self.active else None
+
+    @property
+    def on_time_rate(self) -> Fraction | None:
+        """100 · on time / active, unrounded: the reporting rate's
+        denominator, so the two read side by side."""
+        if self.on_time is None or not self.active:
+            return None
+        return Fraction(100 * self.on_time, self.active)
+
+    def keys(self) -> dict:
+        """``on_time`` and ``on_time_rate`` of the progress object (the rate
+        rounded half up to one decimal, as the reporting rate)."""
+        rate = round1(self.on_time_rate)
+        return {
+            "on_time": self.on_time,
+            "on_time_rate": None if rate is None else float(rate),
+        }
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """A target row in a data year and an area: its figures, and its status
     with what explains it.
@@ -104,6 +142,8 @@ class Evaluation:
     evaluated_year: int
     figures: Figures
     progress: Progress
+    # Share rows only, beside their reporting rate.
+    timeliness: Timeliness | None = None
 
     @property
     def status(self) -> Status:
@@ -114,9 +154,10 @@ class Evaluation:
         return self.figures.value
 
     def row(self) -> dict:
-        """The row of the ``progress`` command's JSON output."""
+        """The row of the ``progress`` command's JSON output; a share row has
+        ``on_time`` and ``on_time_rate`` after its ``reporting_rate``."""
         target = self.target
-        return progress_row(
+        row = progress_row(
             family=target.family,
             categories=target.categories,
             kind=target.kind,
@@ -126,6 +167,11 @@ class Evaluation:
             figures=self.figures,
             status=self.progress.status,
         )
+        if self.timeliness is None:
+            return row
+        items = list(row.items())
+        at = list(row).index("reporting_rate") + 1
+        return dict([*items[:at], *self.timeliness.keys().items(), *items[at:]])
 
 
 class ProgressFigures:
@@ -151,6 +197,10 @@ class ProgressFigures:
         self.stored_targets = stored_targets
         self.active: dict[tuple, int] = defaultdict(int)
         self.reporters: dict[tuple, int] = defaultdict(int)
+        self.on_time: dict[tuple, int] = defaultdict(int)
+        # The loaded years that have a reporting period (the others have no
+        # due date, so no timeliness).
+        self.period_years: set[int] = set()
         self.meeting: dict[tuple, int] = defaultdict(int)
         self.totals: dict[tuple, int] = defaultdict(int)
         self.given: dict[tuple, int] = defaultdict(int)
@@ -193,7 +243,10 @@ class ProgressFigures:
             year__in=self.years,
             status__in=counted_statuses(approved_only=self.approved_only),
         )
-        annotations = {"reporters": Sum("reports", filter=Q(active=True))}
+        annotations = {
+            "reporters": Sum("reports", filter=Q(active=True)),
+            "on_time": Sum("reports", filter=Q(active=True, on_time=True)),
+        }
         for index, criteria in enumerate(criteria_sets):
             mask = criteria_mask(criteria)
             counts = counts.alias(
@@ -214,6 +267,7 @@ class ProgressFigures:
             category, year = row["category"], row["year"]
             for area in self._areas(row["province_id"]):
                 self.reporters[area, category, year] += row["reporters"] or 0
+                self.on_time[area, category, year] += row["on_time"] or 0
                 for index, criteria in enumerate(criteria_sets):
                     self.meeting[area, category, year, criteria] += (
                         row[f"meeting_{index}"] or 0
@@ -274,10 +328,18 @@ class ProgressFigures:
                 panel[1] += row["base_sum"] or 0
                 panel[2] += row["year_sum"] or 0
 
+    def _load_periods(self) -> None:
+        self.period_years = set(
+            ReportingPeriod.objects.filter(year__in=self.years).values_list(
+                "year", flat=True
+            )
+        )
+
     def load(self) -> "ProgressFigures":
         shares = [t for t in self.targets if t.kind == Kind.SHARE]
         growths = [t for t in self.targets if t.kind == Kind.GROWTH]
         self._load_active()
+        self._load_periods()
         self._load_reports(sorted({_criteria_key(t) for t in shares}))
         if growths:
             pairs = sorted({(t.count_field, t.baseline_year) for t in growths})
@@ -320,6 +382,28 @@ class ProgressFigures:
             numerator=sum(self.meeting[area, c, year, criteria] for c in categories),
         )
 
+    def timeliness(
+        self,
+        area: str,
+        categories: Iterable[str] | None = None,
+        year: int | None = None,
+    ) -> Timeliness:
+        """The timeliness of ``area``'s reports of ``categories`` (by default
+        every category) in ``year`` (by default the loaded year)."""
+        year = self.year if year is None else year
+        if categories is None:
+            categories = {c for a, c, y in self.active if a == area and y == year}
+        categories = list(categories)
+        return Timeliness(
+            active=sum(self.active[area, c, year] for c in categories),
+            reporters=sum(self.reporters[area, c, year] for c in categories),
+            on_time=(
+                sum(self.on_time[area, c, year] for c in categories)
+                if year in self.period_years
+                else None
+            ),
+        )
+
     def _growth(self, target: Target, area: str, year: int) -> GrowthFigures:
         base_year = target.baseline_year
         if year <= base_year:
@@ -351,9 +435,20 @@ class ProgressFigures:
         default the loaded year)."""
         year = self.year if year is None else year
         figures = self.figures(target, area, year)
+        timeliness = (
+            self.timeliness(area, target.categories, year)
+            if target.kind == Kind.SHARE
+            else None
+        )
         if year < target.baseline_year:
             return Evaluation(
-                target, area, year, year, figures, Progress(Status.NO_DATA)
+                target,
+                area,
+                year,
+                year,
+                figures,
+                Progress(Status.NO_DATA),
+                timeliness,
             )
         evaluated = min(year, target.year)
         values = {
@@ -368,7 +463,7 @@ class ProgressFigures:
             year=evaluated,
             values=values,
         )
-        return Evaluation(target, area, year, evaluated, figures, progress)
+        return Evaluation(target, area, year, evaluated, figures, progress, timeliness)
 
     def evaluations(self, area: str) -> list[Evaluation]:
         """Every target row in ``area`` for the loaded year, in targets order."""
@@ -411,7 +506,8 @@ def progress_figures_load(
     every province and the nation, or for one current province.
 
     Reads the progress counters (:mod:`reports.progress.counters`), never the reports
-    themselves: at most five small queries, whatever the data size.
+    themselves: at most five small queries (targets, institutions, the years
+    with a reporting period, reports, panels), whatever the data size.
     ``targets`` defaults to every target row, in targets.csv order.
     """
     stored = targets is None

@@ -209,6 +209,7 @@ class NationalReport:
             _("Threshold"),
             _("Value"),
             _("Reporting rate"),
+            _("On-time rate"),
             _("Status"),
         ]
         data = [[self.paragraph(text, "header") for text in header]]
@@ -223,11 +224,12 @@ class NationalReport:
                     threshold_text(item.target),
                     percent(row["value"]),
                     percent(row.get("reporting_rate")),
+                    percent(row.get("on_time_rate")),
                     self.paragraph(item.status.label, "cell"),
                 ]
             )
-            style.add("BACKGROUND", (6, line), (6, line), _tint(item.status))
-        widths = [22, 302, 62, 90, 62, 72, 150]
+            style.add("BACKGROUND", (7, line), (7, line), _tint(item.status))
+        widths = [22, 256, 62, 90, 62, 72, 72, 140]
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(style)
         return [
@@ -238,10 +240,12 @@ class NationalReport:
                 _(
                     "Share rows: percentage of the active institutions that meet "
                     "every criterion; the reporting rate is the percentage that "
-                    "reported. Growth rows: average annual growth since the "
-                    "baseline year, in percent, over institutions that reported "
-                    "in both years. The methodology page of the portal gives "
-                    "the rules."
+                    "reported, the on-time rate the percentage that first "
+                    "submitted by their province's due date (“–” for a year "
+                    "without a reporting period). Growth rows: average annual "
+                    "growth since the baseline year, in percent, over "
+                    "institutions that reported in both years. The methodology "
+                    "page of the portal gives the rules."
                 ),
                 "note",
             ),
@@ -387,7 +391,11 @@ class NationalReport:
     def province_table(self) -> list:
         main_year = main_target_year(self.figures.targets, self.year)
         columns = [item for item in self.headline if item.target.year == main_year]
-        header = [_("Province"), *(f"#{item.position}" for item in columns)]
+        header = [
+            _("Province"),
+            *(f"#{item.position}" for item in columns),
+            _("On time"),
+        ]
         data = [header]
         style = self._table_style()
         style.add("FONT", (0, 0), (-1, -1), FONT, 7)
@@ -406,12 +414,13 @@ class NationalReport:
                     (column, line),
                     _tint(evaluation.status),
                 )
+            cells.append(percent(self.figures.timeliness(code).on_time_rate))
             data.append(cells)
         name_width = 140
-        width = (PAGE_SIZE[0] - 2 * MARGIN - name_width) / max(1, len(columns))
+        width = (PAGE_SIZE[0] - 2 * MARGIN - name_width) / (len(columns) + 1)
         table = Table(
             data,
-            colWidths=[name_width, *[width] * len(columns)],
+            colWidths=[name_width, *[width] * (len(columns) + 1)],
             repeatRows=1,
         )
         table.setStyle(style)
@@ -424,7 +433,10 @@ class NationalReport:
             self.paragraph(
                 _(
                     "Values in percent; columns are numbered as in the table of "
-                    "targets; cells are coloured by status; “–” means no value."
+                    "targets; cells are coloured by status; “–” means no value. "
+                    "On time: the percentage of the province's active "
+                    "institutions, every category, that first submitted by its "
+                    "due date."
                 ),
                 "note",
             ),

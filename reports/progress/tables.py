@@ -39,19 +39,25 @@ class Table:
     plain: set[int] = field(default_factory=set)
 
 
-def _figure_cells(figures) -> list:
+def _figure_cells(evaluation: Evaluation) -> list:
+    figures = evaluation.figures
     if isinstance(figures, ShareFigures):
+        timeliness = evaluation.timeliness
         return [
             figures.numerator,
             figures.denominator,
             figures.reporters,
             as_float(figures.reporting_rate),
+            timeliness.on_time if timeliness else None,
+            as_float(timeliness.on_time_rate) if timeliness else None,
             as_float(figures.share_among_reporters),
             None,
             None,
             None,
         ]
     return [
+        None,
+        None,
         None,
         None,
         None,
@@ -69,6 +75,8 @@ def _figure_columns() -> list[str]:
         _("Active institutions"),
         _("Reporting"),
         _("Reporting rate (%)"),
+        _("On time"),
+        _("On-time rate (%)"),
         _("Share among reporters (%)"),
         _("Like-for-like panel"),
         _("Base-year total"),
@@ -100,7 +108,7 @@ def overview_table(evaluations: list[Evaluation]) -> Table:
                 threshold_text(target),
                 as_float(evaluation.value),
                 str(Status(evaluation.status).label),
-                *_figure_cells(evaluation.figures),
+                *_figure_cells(evaluation),
                 explanation(evaluation),
             ]
         )
@@ -282,17 +290,26 @@ class ProvinceRow:
             return as_float(figures.reporting_rate)
         return None
 
+    @property
+    def on_time_rate(self) -> float | None:
+        """The timeliness beside the reporting rate (``None`` without a
+        reporting period, or for a growth row)."""
+        timeliness = self.evaluation.timeliness
+        return None if timeliness is None else as_float(timeliness.on_time_rate)
+
 
 SORTS = {
     "name": lambda row: row.name_sort,
     "value": lambda row: row.value or 0,
     "rate": lambda row: row.reporting_rate or 0,
+    "on_time": lambda row: row.on_time_rate or 0,
     "status": lambda row: (list(Status.values).index(row.status.code), row.name_sort),
 }
 # A province with no figure comes last whichever way its column is sorted.
 _EMPTY = {
     "value": lambda row: row.value is None,
     "rate": lambda row: row.reporting_rate is None,
+    "on_time": lambda row: row.on_time_rate is None,
 }
 
 
@@ -353,7 +370,7 @@ def provinces_table(target: Target, rows: list[ProvinceRow]) -> Table:
                 row.name,
                 row.value,
                 row.status.label,
-                *_figure_cells(row.evaluation.figures),
+                *_figure_cells(row.evaluation),
             ]
         )
     return table

@@ -37,6 +37,7 @@ from reports.progress.display import (
     number,
     overview_chart,
     threshold_text,
+    timeliness_text,
 )
 from reports.progress.figures import NATION, Evaluation, progress_figures_load
 from reports.progress.follow_up import follow_up_list, follow_ups
@@ -87,7 +88,7 @@ class Filters:
 # replaces them at once (the key holds the counters' token). Raise the version
 # when the pages' templates change in a way a deployment must not mix.
 PAGE_CACHE_SECONDS = 600
-PAGE_CACHE_VERSION = "3"
+PAGE_CACHE_VERSION = "4"
 
 
 @method_decorator(replica_reads, name="dispatch")
@@ -263,6 +264,7 @@ class NationalDashboardView(DashboardMixin, TemplateView):
             overview_chart=overview_chart(cards),
             on_track=on_track_map(figures, all_provinces, visible),
             table=overview_table(figures.evaluations(NATION)),
+            timeliness=timeliness_text(figures.timeliness(NATION), filters.year),
             area_name=_("Whole country"),
             **kwargs,
         )
@@ -319,6 +321,7 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
             overview_chart=overview_chart(cards),
             on_track=on_track_map(figures, all_provinces, {code}),
             table=overview_table(figures.evaluations(code)),
+            timeliness=timeliness_text(figures.timeliness(code), filters.year),
             follow_up_page=page,
             follow_ups=list(
                 follow_ups(
@@ -427,6 +430,7 @@ class ProvincesView(DashboardMixin, TemplateView):
             figures = [
                 (_("Meeting / active"), None),
                 (_("Reporting rate (%)"), "rate"),
+                (_("On-time rate (%)"), "on_time"),
             ]
         else:
             figures = [

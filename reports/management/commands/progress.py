@@ -2,7 +2,10 @@
 
 The JSON output is a contract: ``{"year": Y, "area": "VN" or a province code,
 "rows": [...]}`` with one row per target row in targets.csv order and the keys
-of :func:`reports.progress.progress.progress_row`. Keep its names and keys.
+of :func:`reports.progress.progress.progress_row` (share rows with the
+timeliness ``on_time`` and ``on_time_rate`` too: :meth:`Evaluation.row
+<reports.progress.figures.Evaluation.row>`). Keep its names and keys; the API's
+progress object is the same.
 """
 
 import json
@@ -19,6 +22,8 @@ SHARE_COLUMNS = (
     "denominator",
     "reporters",
     "reporting_rate",
+    "on_time",
+    "on_time_rate",
     "share_among_reporters",
 )
 GROWTH_COLUMNS = ("panel", "base_total", "year_total")

@@ -25,6 +25,8 @@ SHARE_KEYS = {
     "denominator",
     "reporters",
     "reporting_rate",
+    "on_time",
+    "on_time_rate",
     "share_among_reporters",
 }
 GROWTH_KEYS = SHARE_KEYS - {
@@ -32,6 +34,8 @@ GROWTH_KEYS = SHARE_KEYS - {
     "denominator",
     "reporters",
     "reporting_rate",
+    "on_time",
+    "on_time_rate",
     "share_among_reporters",
 } | {"panel", "base_total", "year_total"}
 
@@ -78,6 +82,8 @@ def test_json_gives_the_worked_example_under_the_contract_keys(worked_example):
         83.3,
         70.0,
     )
+    # No reporting period for 2024: no timeliness.
+    assert (district["on_time"], district["on_time_rate"]) == (None, None)
     visits = result["rows"][24]
     assert visits["family"] == "library_visits"
     assert (visits["panel"], visits["base_total"], visits["year_total"]) == (

@@ -11,6 +11,7 @@ from institutions.models import Category, FormerProvince, Institution, Province
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.services import report_save
 from reports.entry.workflow import report_approve
+from reports.periods.models import ReportingPeriod
 from reports.progress.counters import counts_rebuild
 from reports.progress.figures import (
     NATION,
@@ -30,6 +31,11 @@ from reports.progress.progress import (
 from targets.indicators import Count, Criterion, Kind
 from targets.models import Target
 from targets.services import targets_seed
+from tests.reports.progress.timeliness import CATEGORY as TIMELINESS_CATEGORY
+from tests.reports.progress.timeliness import EXPECTED as TIMELINESS
+from tests.reports.progress.timeliness import FAMILY as TIMELINESS_FAMILY
+from tests.reports.progress.timeliness import YEAR as TIMELINESS_YEAR
+from tests.reports.progress.timeliness import timeliness_cycle
 
 PROVINCES = ["01", "66", "79"]
 COUNTED = {ReportStatus.SUBMITTED, ReportStatus.APPROVED}
@@ -106,6 +112,8 @@ class TestWorkedExample:
             "denominator": 12,
             "reporters": 10,
             "reporting_rate": 83.3,
+            "on_time": None,
+            "on_time_rate": None,
             "share_among_reporters": 70.0,
         }
         base = row_of(
@@ -165,6 +173,39 @@ def naive_share(target, institutions, reports, year, area, statuses):
     )
 
 
+def naive_timeliness(row, target, institutions, reports, year, area, statuses):
+    """``row`` with the on-time count and rate after its reporting rate."""
+    active = {
+        i.pk
+        for i in institutions
+        if i.category in target.categories
+        and (area == NATION or i.province_id == area)
+        and is_active(i.opened_year, i.closed_year, year)
+    }
+    on_time = None
+    if ReportingPeriod.objects.filter(year=year).exists():
+        on_time = sum(
+            1
+            for r in reports
+            if r.institution_id in active
+            and r.year == year
+            and r.status in statuses
+            and r.on_time is True
+        )
+    rate = (
+        round1(100 * on_time / len(active)) if on_time is not None and active else None
+    )
+    keys = list(row)
+    at = keys.index("reporting_rate") + 1
+    row = row | {
+        "on_time": on_time,
+        "on_time_rate": None if rate is None else float(rate),
+    }
+    return {
+        key: row[key] for key in [*keys[:at], "on_time", "on_time_rate", *keys[at:]]
+    }
+
+
 def naive_growth(target, institutions, reports, year, area, statuses):
     base_year = target.baseline_year
     field = target.criteria[0]
@@ -216,25 +257,37 @@ def naive_rows(targets, institutions, reports, year, area, approved_only):
                     for y in range(target.baseline_year, evaluated + 1)
                 },
             ).status
-        rows.append(
-            progress_row(
-                family=target.family,
-                categories=target.categories,
-                kind=target.kind,
-                year=target.year,
-                threshold=target.threshold,
-                upper=target.upper,
-                figures=figures(year),
-                status=status,
-            )
+        row = progress_row(
+            family=target.family,
+            categories=target.categories,
+            kind=target.kind,
+            year=target.year,
+            threshold=target.threshold,
+            upper=target.upper,
+            figures=figures(year),
+            status=status,
         )
+        if target.kind == Kind.SHARE:
+            row = naive_timeliness(
+                row, target, institutions, reports, year, area, statuses
+            )
+        rows.append(row)
     return rows
 
 
 def random_data(seed: int, size: int):
     """Institutions of every category in three provinces, opening and closing
     at random, with reports in every status, some in years when the
-    institution was not active, criteria true/false/empty and counts."""
+    institution was not active, criteria true/false/empty, counts and on time
+    or not; 2023 and 2025 have a reporting period (the other years' on-time
+    marks are ignored)."""
+    for year in (2023, 2025):
+        ReportingPeriod.objects.create(
+            year=year,
+            opens_on=f"{year + 1}-01-01",
+            due_on=f"{year + 1}-03-31",
+            closes_on=f"{year + 1}-04-30",
+        )
     rng = random.Random(seed)
     institutions = []
     for _ in range(size):
@@ -268,6 +321,7 @@ def random_data(seed: int, size: int):
                     institution=inst,
                     year=year,
                     status=rng.choice(ReportStatus.values),
+                    on_time=rng.choice([True, False, None]),
                     **values,
                 )
             )
@@ -382,12 +436,13 @@ def test_the_number_of_queries_does_not_depend_on_the_data(
     size, targets, geography, django_assert_max_num_queries
 ):
     random_data(11, size=size)
-    with django_assert_max_num_queries(4):
+    # Targets, institutions, years with a reporting period, reports, panels.
+    with django_assert_max_num_queries(5):
         progress_rows(year=2025)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         province_rows = progress_figures_load(year=2026, approved_only=True)
     assert len(province_rows.areas) == 1 + len(PROVINCES)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         every_province = progress_figures_load(year=2024)
         for code in Province.objects.values_list("code", flat=True):
             every_province.evaluations(code)
@@ -415,3 +470,85 @@ def test_figures_follow_every_save_and_approval(targets, geography, ministry_use
     assert current(approved_only=True)["numerator"] == 0
     report_approve(user=ministry_user, report=saved)
     assert current(approved_only=True)["numerator"] == 1
+
+
+# Timeliness: a hand count on a controlled clock (tests/reports/progress/timeliness.py)
+
+
+@pytest.fixture
+def cycle(administrator, ministry_user):
+    return timeliness_cycle(administrator=administrator, ministry_user=ministry_user)
+
+
+def test_first_submissions_at_the_edges_of_the_due_day(cycle):
+    on_time = {
+        code: AnnualReport.objects.get(pk=report.pk).on_time
+        for code, report in cycle.items()
+    }
+    assert on_time == {
+        "LA-0": True,  # 23:59:59 on the due day, in Vietnam
+        "LA-1": False,  # 00:00:01 the next day
+        "LA-2": True,  # returned and submitted again late: the first counts
+        "LA-3": None,  # never submitted
+        "LB-0": True,  # within the extension
+        "LB-1": True,  # 23:59:59 on the extended due day
+        "LB-2": False,  # 00:00:01 after it
+    }
+
+
+@pytest.mark.parametrize("area", sorted(TIMELINESS))
+def test_timeliness_equals_the_hand_count(cycle, area):
+    active, reporters, on_time, rate = TIMELINESS[area]
+    province = None if area == NATION else area
+    row = row_of(
+        progress_rows(year=TIMELINESS_YEAR, province_code=province),
+        TIMELINESS_FAMILY,
+        [TIMELINESS_CATEGORY],
+    )
+    assert (row["denominator"], row["reporters"]) == (active, reporters)
+    assert (row["on_time"], row["on_time_rate"]) == (on_time, rate)
+    keys = list(row)
+    assert keys[keys.index("reporting_rate") + 1 :][:2] == ["on_time", "on_time_rate"]
+    # Every category of the area: only these libraries report.
+    timeliness = progress_figures_load(year=TIMELINESS_YEAR).timeliness(area)
+    assert (timeliness.active, timeliness.reporters, timeliness.on_time) == (
+        active,
+        reporters,
+        on_time,
+    )
+    assert float(round1(timeliness.on_time_rate)) == rate
+
+
+def test_only_approved_reports_count_when_asked(cycle, ministry_user):
+    report_approve(user=ministry_user, report=cycle["LA-1"])  # late
+    report_approve(user=ministry_user, report=cycle["LB-0"])  # on time
+    row = row_of(
+        progress_rows(year=TIMELINESS_YEAR, approved_only=True),
+        TIMELINESS_FAMILY,
+        [TIMELINESS_CATEGORY],
+    )
+    assert (row["reporters"], row["on_time"], row["on_time_rate"]) == (2, 1, 14.3)
+
+
+def test_a_year_without_a_reporting_period_has_no_timeliness(targets, geography):
+    library = institution(Category.LIBRARY_DISTRICT)
+    report(library, 2024, lll_services=True, on_time=True)
+    row = row_of(
+        progress_rows(year=2024), "library_lll_services", [Category.LIBRARY_DISTRICT]
+    )
+    assert row["reporting_rate"] == 100.0
+    assert (row["on_time"], row["on_time_rate"]) == (None, None)
+    growth = next(r for r in progress_rows(year=2024) if r["kind"] == "growth")
+    assert "on_time" not in growth and "on_time_rate" not in growth
+
+
+def test_a_period_without_active_institutions_has_on_time_but_no_rate(
+    targets, geography
+):
+    ReportingPeriod.objects.create(
+        year=2024, opens_on="2025-01-01", due_on="2025-03-31", closes_on="2025-04-30"
+    )
+    row = row_of(
+        progress_rows(year=2024), "library_lll_services", [Category.LIBRARY_DISTRICT]
+    )
+    assert (row["denominator"], row["on_time"], row["on_time_rate"]) == (0, 0, None)
