@@ -154,7 +154,7 @@ class StatusGridApproveView(GridMixin, View):
         return render(request, self.template_name, context)
 
     def post(self, request):
-        year = _chosen_year(request, [])
+        year = _chosen_year(request, grid.grid_years())
         if year is None:
             raise Http404
         try:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.entry import review, uploads, views
+from reports.entry import grid_views, review, uploads, views
 
 urlpatterns = [
     path("sheet/", views.SheetView.as_view(), name="sheet"),
@@ -39,6 +39,17 @@ urlpatterns = [
         name="review_console_return",
     ),
     path("<int:pk>/comments/", review.ReportCommentView.as_view(), name="comment"),
+    path("review/grid/", grid_views.StatusGridView.as_view(), name="grid"),
+    path(
+        "review/grid/export/<str:file_format>/",
+        grid_views.StatusGridExportView.as_view(),
+        name="grid_export",
+    ),
+    path(
+        "review/grid/approve/",
+        grid_views.StatusGridApproveView.as_view(),
+        name="grid_approve",
+    ),
     path("upload/", uploads.UploadView.as_view(), name="upload"),
     path(
         "upload/template.xlsx",

@@ -173,6 +173,7 @@ def url_for(route: Route, objects: ProvinceAObjects) -> str:
         "reports:return": {"pk": o.report.pk},
         "reports:reopen": {"pk": o.report.pk},
         "reports:review_sheet": {"province": PROVINCE_A, "year": YEAR},
+        "reports:grid_export": {"file_format": "csv"},
         "reports:review_console": {"province": PROVINCE_A, "year": YEAR},
         "reports:review_console_approve": {"province": PROVINCE_A, "year": YEAR},
         "reports:review_console_return": {"province": PROVINCE_A, "year": YEAR},

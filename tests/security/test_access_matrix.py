@@ -62,6 +62,10 @@ EXPECTED = {
     "reports:reopen": "302/302 403/403 403/403 405/302 405/302",
     "reports:review": "302/302 403/403 403/403 200/405 200/405",
     "reports:review_sheet": "302/302 403/403 403/403 200/404 200/404",
+    "reports:grid": "302/302 403/403 403/403 200/405 200/405",
+    "reports:grid_export": "302/302 403/403 403/403 200/405 200/405",
+    # Nothing chosen: back to the grid, saying so.
+    "reports:grid_approve": "302/302 403/403 403/403 302/302 302/302",
     # Nothing chosen: the console's confirmation pages send reviewers back to
     # it (302); a reply to a report without a thread is refused the same way.
     "reports:review_console": "302/302 403/403 403/403 200/405 200/405",

@@ -355,3 +355,9 @@ def test_officers_may_not_see_the_grid_nor_approve_from_it(client, officer_a, wa
     )
     assert response.status_code == 403
     assert ReportStatus.APPROVED not in statuses().values()
+
+
+def test_the_review_page_links_to_the_grid(client, ministry_user, cycle):
+    client.force_login(ministry_user)
+    response = client.get(reverse("reports:review"))
+    assert f'href="{reverse("reports:grid")}?year={YEAR}"' in response.text
