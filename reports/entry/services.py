@@ -32,6 +32,7 @@ from lifelong_learning.roles import (
 from lifelong_learning.signals import data_written_send
 from lifelong_learning.years import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
+from reports.periods.selectors import entry_refusals
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 
 # A count that grows or shrinks more than this factor against last year is flagged.
@@ -278,8 +279,10 @@ def reports_check(
     ``denied``) when the user may not write in the institution's province or,
     for ``status`` approved, may not review; an error when the stored report
     is approved; and ``stale`` when the stored version differs from the
-    expected one. ``lock`` locks the stored reports (not their institutions)
-    until the transaction ends. ``user`` ``None`` is the system.
+    expected one; an error before the reporting period opens or after it
+    closes (:func:`_period_refusals`). ``lock`` locks the stored reports (not
+    their institutions) until the transaction ends. ``user`` ``None`` is the
+    system.
     """
     permission = _permission_for(status)
     may_approve = user is None or user.has_perm(REPORT_REVIEW)
@@ -287,6 +290,7 @@ def reports_check(
     pairs = {(entry.institution.pk, entry.year) for entry in entries}
     stored = _reports_by_key(pairs, lock=lock)
     previous = _reports_by_key({(pk, year - 1) for pk, year in pairs})
+    closed = _period_refusals(entries, stored)
     checks = []
     for entry in entries:
         institution = entry.institution
@@ -316,11 +320,47 @@ def reports_check(
             check.denied = True
         elif report is not None and report.is_locked:
             check.errors[NON_FIELD_ERRORS] = str(ReportLocked(report))
+        elif (institution.pk, entry.year) in closed:
+            check.errors[NON_FIELD_ERRORS] = closed[institution.pk, entry.year]
         elif entry.expected_version is not None:
             current = report.version if report is not None else 0
             check.stale = current != entry.expected_version
         checks.append(check)
     return checks
+
+
+def _period_refusals(
+    entries: Sequence[ReportEntry], stored: dict[tuple[int, int], AnnualReport]
+) -> dict[tuple[int, int], str]:
+    """Why entries are refused by their reporting period's dates (before it
+    opens, after it closes, the province's extension included), by
+    (institution pk, year). A report the ministry returned (or reopened) may
+    still be corrected after closing, until it is submitted again."""
+    refused = entry_refusals(
+        pairs={(entry.institution.province_id, entry.year) for entry in entries}
+    )
+    if not refused:
+        return {}
+    found = {
+        (entry.institution.pk, entry.year): refused[where]
+        for entry in entries
+        if (where := (entry.institution.province_id, entry.year)) in refused
+    }
+    reports = [stored[key] for key in found if key in stored]
+    # A returned report corrected and saved as a draft is still being
+    # corrected: its last return comes after its last submission.
+    last = dict(
+        ReportTransition.objects.filter(
+            report__in=[r for r in reports if r.status == ReportStatus.DRAFT],
+            to_status__in=(ReportStatus.SUBMITTED, ReportStatus.RETURNED),
+        )
+        .order_by("at", "pk")
+        .values_list("report_id", "to_status")
+    )
+    for report in reports:
+        if ReportStatus.RETURNED in (report.status, last.get(report.pk)):
+            del found[report.institution_id, report.year]
+    return found
 
 
 def _reports_by_key(
