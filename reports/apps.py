@@ -13,6 +13,7 @@ class ReportsConfig(AppConfig):
         from lifelong_learning.signals import data_written
         from reports.entry import signals as entry_signals
         from reports.entry.models import AnnualReport
+        from reports.periods.signals import deadlines_changed
         from reports.progress import signals
         from targets.models import Target
 
@@ -28,4 +29,7 @@ class ReportsConfig(AppConfig):
         data_written.connect(signals.data_written, dispatch_uid=uid)
         institutions_changing.connect(
             entry_signals.institutions_changing, dispatch_uid="reports.entry"
+        )
+        deadlines_changed.connect(
+            entry_signals.deadlines_changed, dispatch_uid="reports.entry"
         )

@@ -31,8 +31,13 @@ from lifelong_learning.roles import (
 )
 from lifelong_learning.signals import data_written_send
 from lifelong_learning.years import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE
-from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
-from reports.periods.selectors import entry_refusals
+from reports.entry.models import (
+    COUNTED_STATUSES,
+    AnnualReport,
+    ReportStatus,
+    ReportTransition,
+)
+from reports.periods.selectors import deadlines, entry_refusals
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 
 # A count that grows or shrinks more than this factor against last year is flagged.
@@ -408,6 +413,8 @@ _WRITE_FIELDS = [
     "version",
     "updated_at",
     "updated_by",
+    "first_submitted_at",
+    "on_time",
 ]
 
 
@@ -433,6 +440,7 @@ def reports_write(
     history_user = user if user is not None and user.is_authenticated else None
     reason = reason_clip(change_reason) or None
     creates, updates, moves = [], [], []
+    due = {}  # (province code, year) → its deadlines, looked up once
     for check in checks:
         if not check.changes(status):
             result.kept.append(check.stored)
@@ -452,6 +460,13 @@ def reports_write(
         for name, value in check.entry.values.items():
             setattr(report, name, value)
         report.status = status
+        if status in COUNTED_STATUSES and report.first_submitted_at is None:
+            # Saved or imported as submitted (or approved): its first submission.
+            key = (check.entry.institution.province_id, report.year)
+            if key not in due:
+                due[key] = deadlines(province_code=key[0], year=key[1])
+            report.first_submitted_at = now
+            report.on_time = None if due[key] is None else due[key].is_on_time(now)
         report.warnings = check.warnings
         report.updated_by = history_user
     if creates:

@@ -1,12 +1,19 @@
 """What data entry answers to the registry's signals: approved figures do not
-move under an institution's feet (institutions.signals)."""
+move under an institution's feet (institutions.signals); and to the periods':
+which reports were on time follows the due dates (reports.periods.signals)."""
 
+import datetime
 from collections import defaultdict
 
+from django.db.models import Case, Value, When
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from institutions.models import Province
+from lifelong_learning.signals import data_written_send
 from reports.entry.models import AnnualReport, ReportStatus
+from reports.periods.selectors import deadlines
 
 # Sent after reports moved between statuses (reports/entry/workflow.py), inside
 # the transaction (receivers that act outside it use transaction.on_commit).
@@ -67,3 +74,39 @@ def institutions_changing(sender, changes, **kwargs):
         if errors:
             refused[stored.pk] = errors
     return refused
+
+
+def deadlines_changed(sender, *, year, provinces=None, **kwargs):
+    """Recomputes which of ``year``'s submitted reports of ``provinces`` (the
+    codes, or ``None`` for every province) were on time, from their first
+    submission and the due dates as they are now (none without a period):
+    one UPDATE per province. Then the progress counters of the provinces
+    that have such reports recount."""
+    if provinces is None:
+        provinces = Province.objects.values_list("code", flat=True)
+    written = []
+    for code in sorted(set(provinces)):
+        reports = AnnualReport.objects.filter(
+            year=year,
+            institution__province_id=code,
+            first_submitted_at__isnull=False,
+        )
+        found = deadlines(province_code=code, year=year)
+        if found is None:
+            on_time = None
+        else:
+            # On time until the end of the due day in Vietnam: before the
+            # next day begins there (Deadlines.is_on_time, in SQL).
+            next_day = timezone.make_aware(
+                datetime.datetime.combine(
+                    found.due_on + datetime.timedelta(days=1), datetime.time.min
+                )
+            )
+            on_time = Case(
+                When(first_submitted_at__lt=next_day, then=Value(True)),
+                default=Value(False),
+            )
+        if reports.update(on_time=on_time):
+            written.append(code)
+    if written:
+        data_written_send("reports", provinces=written)

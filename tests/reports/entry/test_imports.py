@@ -2,6 +2,7 @@
 formats.md, all or nothing, the province fence, warnings, batches, and the
 export that imports back unchanged."""
 
+import datetime
 import functools
 
 import pytest
@@ -11,10 +12,13 @@ from reports.entry import imports, services
 from reports.entry.exports import reports_export
 from reports.entry.imports import reports_import
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
-from reports.progress.counters import counts_rebuild
+from reports.periods.services import extension_save, period_save
+from reports.progress.counters import counts_check, counts_rebuild
+from reports.progress.models import ReportCount
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory
 from tests.reports.conftest import csv_write, libraries, xlsx_write
+from tests.reports.progress.timeliness import at, on_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +333,70 @@ def test_export_filters_by_year_and_province(tmp_path, library_a, library_b):
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].split(",")[:3] == ["institution_code", "year", "lll_services"]
     assert lines[1].startswith("LIB-A,2024,")
+
+
+# First submission and timeliness of imported reports ----------------------------
+
+
+@pytest.fixture
+def period_2025(administrator, province_b):
+    """2025 due on 31/03/2026; Đắk Lắk (66) extended to 15/04/2026."""
+    period = period_save(
+        user=administrator,
+        year=2025,
+        opens_on=datetime.date(2026, 1, 1),
+        due_on=datetime.date(2026, 3, 31),
+        closes_on=datetime.date(2026, 5, 31),
+    )
+    extension_save(
+        user=administrator,
+        period=period,
+        province=province_b,
+        due_on=datetime.date(2026, 4, 15),
+        closes_on=datetime.date(2026, 5, 31),
+        reason="Lũ lụt",
+    )
+    return period
+
+
+def test_imported_submitted_reports_are_first_submitted_on_time_or_late(
+    write, library_a, library_b, period_2025
+):
+    rows = [row(year="2025"), row(institution_code="LIB-B", year="2025")]
+    with on_clock(at("2026-04-10 09:00:00")):
+        assert reports_import(path=write(rows)).ok
+    hanoi = AnnualReport.objects.get(institution=library_a)
+    daklak = AnnualReport.objects.get(institution=library_b)
+    assert hanoi.first_submitted_at == daklak.first_submitted_at
+    assert hanoi.first_submitted_at == at("2026-04-10 09:00:00")
+    # Late after Hà Nội's due date; on time within Đắk Lắk's extension.
+    assert (hanoi.on_time, daklak.on_time) == (False, True)
+    assert counts_check() == []
+    assert set(ReportCount.objects.values_list("province_id", "on_time")) == {
+        ("01", False),
+        ("66", True),
+    }
+
+    # Imported again, approved, later: the first submission stays.
+    rows = [row(year="2025", learning_visits="5")]
+    with on_clock(at("2026-05-20 09:00:00")):
+        assert reports_import(path=write(rows), status=ReportStatus.APPROVED).ok
+    hanoi.refresh_from_db()
+    assert hanoi.status == ReportStatus.APPROVED
+    assert (hanoi.first_submitted_at, hanoi.on_time) == (
+        at("2026-04-10 09:00:00"),
+        False,
+    )
+
+
+def test_imported_drafts_are_not_submitted_and_no_period_means_no_timeliness(
+    write, library_a, library_b
+):
+    with on_clock(at("2025-04-10 09:00:00")):
+        assert reports_import(path=write([row()]), status=ReportStatus.DRAFT).ok
+        assert reports_import(path=write([row(institution_code="LIB-B")])).ok
+    draft = AnnualReport.objects.get(institution=library_a)
+    assert (draft.first_submitted_at, draft.on_time) == (None, None)
+    submitted = AnnualReport.objects.get(institution=library_b)
+    assert submitted.first_submitted_at == at("2025-04-10 09:00:00")
+    assert submitted.on_time is None  # 2024 has no reporting period

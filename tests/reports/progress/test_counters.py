@@ -1,6 +1,7 @@
 """The progress counters stay equal to a recount through every kind of write,
 and the dashboards' figures come from them."""
 
+import datetime
 import random
 from decimal import Decimal
 
@@ -14,15 +15,24 @@ from reports.entry import services, workflow
 from reports.entry.imports import reports_import
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.services import ReportEntry
+from reports.periods.models import PeriodExtension, ReportingPeriod
+from reports.periods.services import extension_save, period_delete, period_save
 from reports.progress.counters import counts_check, counts_rebuild
 from reports.progress.figures import progress_rows
 from reports.progress.models import InstitutionCount, ReportCount
-from targets.indicators import Count, Criterion, applicable_fields
+from targets.indicators import REPORT_FIELDS, Count, Criterion, applicable_fields
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import ReportFactory
 from tests.reports.conftest import csv_write
+from tests.reports.progress.timeliness import (
+    CATEGORY,
+    FAMILY,
+    at,
+    on_clock,
+    timeliness_cycle,
+)
 
 
 @pytest.fixture
@@ -41,11 +51,37 @@ def random_values(rng: random.Random, category: str) -> dict:
     return values
 
 
+# Submitted values may raise warnings; an explanation is needed to submit them.
+EXPLAINED = dict.fromkeys(REPORT_FIELDS, "Đã kiểm tra lại với đơn vị")
+
+
+def periods_open(administrator) -> None:
+    """2023 due before the test's clock (late), 2024 due after it (on time);
+    both still open for entry."""
+    for year, due in (
+        (2023, datetime.date(2026, 6, 30)),
+        (2024, datetime.date(2027, 3, 31)),
+    ):
+        period_save(
+            user=administrator,
+            year=year,
+            opens_on=datetime.date(year + 1, 1, 1),
+            due_on=due,
+            closes_on=datetime.date(2030, 12, 31),
+        )
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_counters_equal_a_recount_after_every_kind_of_write(
     seed, targets, geography, administrator, ministry_user
 ):
+    with on_clock(at("2026-12-01 10:00:00")):
+        counters_follow_every_kind_of_write(seed, administrator, ministry_user)
+
+
+def counters_follow_every_kind_of_write(seed, administrator, ministry_user):
     rng = random.Random(seed)
+    periods_open(administrator)
     provinces = list(Province.objects.filter(code__in=[PROVINCE_A, PROVINCE_B]))
     institutions = [
         registry.institution_create(
@@ -68,8 +104,12 @@ def test_counters_equal_a_recount_after_every_kind_of_write(
                     values=random_values(rng, institution.category),
                     expected_version=0,
                     status=rng.choice([ReportStatus.DRAFT, ReportStatus.SUBMITTED]),
+                    explanations=EXPLAINED,
                 )
     assert counts_check() == []
+    on_time = set(ReportCount.objects.values_list("year", "on_time"))
+    assert {(2023, False), (2024, True)} <= on_time
+    assert (2022, True) not in on_time  # no reporting period for 2022
 
     # Reviews of whole sheets and of single reports.
     workflow.report_sheet_approve(
@@ -85,7 +125,7 @@ def test_counters_equal_a_recount_after_every_kind_of_write(
 
     # A bulk save, a move to another province, a closure, a deletion.
     entries = [
-        ReportEntry(i, 2025, random_values(rng, i.category))
+        ReportEntry(i, 2025, random_values(rng, i.category), explanations=EXPLAINED)
         for i in institutions
         if i.province_id == PROVINCE_A
     ]
@@ -107,6 +147,20 @@ def test_counters_equal_a_recount_after_every_kind_of_write(
     )
     AnnualReport.objects.filter(status=ReportStatus.DRAFT).first().delete()
     assert counts_check() == []
+
+    # Due dates that move: an extension, then a period removed.
+    extension_save(
+        user=administrator,
+        period=ReportingPeriod.objects.get(year=2023),
+        province=Province.objects.get(code=PROVINCE_B),
+        due_on=datetime.date(2027, 1, 31),
+        closes_on=datetime.date(2030, 12, 31),
+        reason="Gia hạn",
+    )
+    assert counts_check() == []
+    period_delete(user=administrator, period=ReportingPeriod.objects.get(year=2024))
+    assert counts_check() == []
+    assert not ReportCount.objects.filter(year=2024, on_time=True).exists()
 
 
 def test_an_import_updates_the_counters_in_its_transaction(
@@ -237,3 +291,64 @@ def test_a_single_save_recounts_only_its_province_and_category(
     report.save()
     assert untouched <= set(ReportCount.objects.values_list("pk", flat=True))
     assert counts_check() == []
+
+
+def test_an_extension_change_recomputes_on_time_and_the_counters(
+    administrator, ministry_user
+):
+    cycle = timeliness_cycle(administrator=administrator, ministry_user=ministry_user)
+    extension = PeriodExtension.objects.get(province_id=PROVINCE_B)
+    # Đắk Lắk's due date moves back to 09/04/2026: its three reports are late.
+    extension_save(
+        user=administrator,
+        period=extension.period,
+        province=extension.province,
+        due_on=datetime.date(2026, 4, 9),
+        closes_on=extension.closes_on,
+        reason="Rút ngắn gia hạn",
+        extension=extension,
+    )
+    on_time = dict(
+        AnnualReport.objects.filter(year=2025).values_list(
+            "institution__code", "on_time"
+        )
+    )
+    assert on_time == {
+        "LA-0": True,
+        "LA-1": False,
+        "LA-2": True,
+        "LA-3": None,
+        "LB-0": False,
+        "LB-1": False,
+        "LB-2": False,
+    }
+    assert counts_check() == []
+    rows = {
+        area: next(
+            r
+            for r in progress_rows(year=2025, province_code=area)
+            if r["family"] == FAMILY and r["categories"] == [CATEGORY]
+        )
+        for area in (PROVINCE_A, PROVINCE_B)
+    }
+    assert (rows[PROVINCE_A]["on_time"], rows[PROVINCE_A]["on_time_rate"]) == (2, 50.0)
+    assert (rows[PROVINCE_B]["on_time"], rows[PROVINCE_B]["on_time_rate"]) == (0, 0.0)
+    # Back to 16/04: LB-2 (00:00:01 on 16/04) is on time now, the others too.
+    extension_save(
+        user=administrator,
+        period=extension.period,
+        province=extension.province,
+        due_on=datetime.date(2026, 4, 16),
+        closes_on=extension.closes_on,
+        reason="Gia hạn thêm",
+        extension=extension,
+    )
+    row = next(
+        r
+        for r in progress_rows(year=2025, province_code=PROVINCE_B)
+        if r["family"] == FAMILY and r["categories"] == [CATEGORY]
+    )
+    assert (row["on_time"], row["on_time_rate"]) == (3, 100.0)
+    assert cycle["LB-2"].pk in AnnualReport.objects.filter(on_time=True).values_list(
+        "pk", flat=True
+    )
