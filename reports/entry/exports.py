@@ -10,12 +10,13 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lifelong_learning.tabular import table_write, xlsx_column_labels
-from reports.entry.formats import COLUMN_LABELS, COLUMNS
+from reports.entry.formats import COLUMN_LABELS, COLUMNS, OPTIONAL_COLUMNS
 from reports.entry.selectors import (
     report_export_rows,
     report_template_rows,
     sheet_fields,
 )
+from reports.entry.warnings import EXPLANATION_MAX, EXPLANATION_MIN
 from targets.indicators import COUNT_FIELDS
 
 # Words the template offers for a criterion; the importer reads both languages.
@@ -47,12 +48,14 @@ def report_template_write(
 ) -> int:
     """Writes the XLSX template of a year sheet: on the first sheet one row per
     active institution (code, year and the values already entered, ready to
-    fill in and upload), drop-down lists for the criteria; on a second sheet
-    the institutions' names and last year's values, for reference. Approved
-    reports are locked, so their rows are left out. Returns the row count."""
+    fill in and upload), drop-down lists for the criteria and an empty
+    ``explanation`` column (for the row's warnings, needed to submit them); on
+    a second sheet the institutions' names and last year's values, for
+    reference. Approved reports are locked, so their rows are left out.
+    Returns the row count."""
     words = _YES_NO.get((get_language() or "vi")[:2], _YES_NO["en"])
     fields = sheet_fields(category)
-    columns = ["institution_code", "year", *fields]
+    columns = ["institution_code", "year", *fields, *OPTIONAL_COLUMNS]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("reports")
@@ -96,6 +99,17 @@ def report_template_write(
         sheet.cell(row=sheet.max_row, column=1).number_format = "@"
         count += 1
     last_row = max(sheet.max_row, 2)
+    explanation = sheet.cell(row=1, column=len(columns)).column_letter
+    length = DataValidation(
+        type="textLength",
+        operator="between",
+        formula1=str(EXPLANATION_MIN),
+        formula2=str(EXPLANATION_MAX),
+        allow_blank=True,
+        showErrorMessage=True,
+    )
+    length.add(f"{explanation}2:{explanation}{last_row}")
+    sheet.add_data_validation(length)
     for index, name in enumerate(fields, start=3):
         letter = sheet.cell(row=1, column=index).column_letter
         if name in COUNT_FIELDS:
@@ -116,6 +130,7 @@ def report_template_write(
             width = max(14, len(str(column[0].value or "")) + 4)
             worksheet.column_dimensions[column[0].column_letter].width = width
     reference.column_dimensions["B"].width = 48
+    sheet.column_dimensions[explanation].width = 48
     xlsx_column_labels(workbook, sheet, COLUMN_LABELS)
     workbook.save(path)
     return count

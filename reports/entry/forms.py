@@ -15,6 +15,12 @@ from lifelong_learning.tabular import parse_non_negative_int
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.selectors import SheetRow
 from reports.entry.services import EntryCheck, ReportEntry, report_values_check
+from reports.entry.warnings import (
+    EXPLANATION_MAX,
+    EXPLANATION_MIN,
+    explanation_key,
+    warnings_find,
+)
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 
 FIRST_YEAR = 2020
@@ -82,6 +88,36 @@ class CountField(forms.CharField):
             ) from error
 
 
+class ExplanationField(forms.CharField):
+    """The explanation of one warning, typed beside it: empty (a draft may
+    wait), or 3 to 500 characters after trimming."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            min_length=EXPLANATION_MIN,
+            max_length=EXPLANATION_MAX,
+            error_messages={
+                "min_length": _(
+                    "An explanation needs at least %(limit_value)d characters "
+                    "(this one has %(show_value)d)."
+                ),
+                "max_length": _(
+                    "An explanation has at most %(limit_value)d characters "
+                    "(this one has %(show_value)d)."
+                ),
+            },
+            widget=forms.Textarea(
+                attrs={
+                    "rows": 2,
+                    "maxlength": EXPLANATION_MAX,
+                    "placeholder": _("Why is this right? (needed to submit)"),
+                }
+            ),
+            **kwargs,
+        )
+
+
 def report_field(name: str) -> forms.Field:
     label = AnnualReport._meta.get_field(name).verbose_name
     if name in COUNT_FIELDS:
@@ -123,10 +159,22 @@ class ReportForm(forms.Form):
         initial = {"version": report.version if report is not None else 0}
         if report is not None:
             initial.update({name: getattr(report, name) for name in REPORT_FIELDS})
+            initial.update(
+                {
+                    explanation_key(warning["field"]): warning["explanation"]
+                    for warning in report.warnings
+                    if isinstance(warning, dict) and warning.get("explanation")
+                }
+            )
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         for name in REPORT_FIELDS:
             self.fields[name] = report_field(name)
+        for name in self.applicable:
+            self.fields[explanation_key(name)] = ExplanationField(
+                label=_("Explanation of the warning on %(field)s")
+                % {"field": self.fields[name].label}
+            )
         for name in self.applicable:
             self.fields[name].widget.attrs["aria-describedby"] = self.add_prefix(
                 f"{name}-previous"
@@ -143,6 +191,33 @@ class ReportForm(forms.Form):
             )
             for name in self.applicable
         ]
+
+    @property
+    def warning_fields(self) -> list[tuple[dict, forms.BoundField | None]]:
+        """Each warning with the explanation field beside it: the warnings of
+        the values typed (once checked) or else those stored on the report."""
+        cleaned = getattr(self, "cleaned_data", None)
+        if self.is_bound and cleaned is not None and self.previous is not None:
+            warnings = warnings_find(
+                {name: cleaned.get(name) for name in self.applicable}, self.previous
+            )
+        else:
+            warnings = self.report.warnings if self.report is not None else []
+        return [
+            (
+                warning,
+                self[explanation_key(warning["field"])]
+                if warning.get("field") in self.applicable
+                else None,
+            )
+            for warning in warnings
+            if isinstance(warning, dict)
+        ]
+
+    def error_field(self, name: str) -> str | None:
+        """The shown field an error of the service belongs to, if any."""
+        shown = {*self.applicable, *map(explanation_key, self.applicable)}
+        return name if name in shown else None
 
     @property
     def value_changes(self) -> list[str]:
@@ -168,12 +243,17 @@ class ReportForm(forms.Form):
             year=self.year,
             values={name: self.cleaned_data.get(name) for name in self.applicable},
             expected_version=self.cleaned_data["version"],
+            explanations={
+                name: text
+                for name in self.applicable
+                if (text := self.cleaned_data.get(explanation_key(name)))
+            },
         )
 
     def refusal_apply(self, check: EntryCheck) -> None:
         """Shows why the service refused this report."""
         for name, message in check.errors.items():
-            self.add_error(name if name in self.applicable else None, message)
+            self.add_error(self.error_field(name), message)
         if check.stale:
             self.conflict_show(check.stored)
 
@@ -224,7 +304,7 @@ class SheetRowForm(ReportForm):
         self.read_only = row.locked and not self.is_bound
         for field in self.fields.values():
             field.disabled = self.read_only
-        for name in self.applicable:
+        for name in (*self.applicable, *map(explanation_key, self.applicable)):
             self.fields[name].label = _("%(institution)s: %(field)s") % {
                 "institution": row.institution.name,
                 "field": self.fields[name].label,
@@ -300,6 +380,11 @@ class SheetFilterForm(forms.Form):
         label=_("Province"),
         queryset=Province.objects.order_by("name_sort"),
         required=False,
+    )
+    missing = forms.BooleanField(
+        label=_("Only those not reported yet"),
+        required=False,
+        help_text=_("Institutions without a submitted or approved report."),
     )
 
     def __init__(self, data, *, user):

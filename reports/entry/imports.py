@@ -32,7 +32,7 @@ from lifelong_learning.tabular import (
     unnamed_cell_error,
 )
 from lifelong_learning.years import year_parse
-from reports.entry.formats import COLUMNS, REQUIRED_COLUMNS
+from reports.entry.formats import IMPORT_COLUMNS, REQUIRED_COLUMNS
 from reports.entry.models import ReportStatus
 from reports.entry.services import (
     BATCH_SIZE,
@@ -45,6 +45,7 @@ from reports.entry.services import (
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS
 
 IMPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+EXPLANATION = "explanation"
 
 
 @dataclass
@@ -141,7 +142,16 @@ class ReportRowParser:
                 if name in parsed
             )
             return None, errors
-        return ReportEntry(institution=institution, year=year, values=parsed), []
+        # One text for every warning of the row; the rows without one ignore it.
+        explanation = values.get(EXPLANATION, "").strip()
+        explanations = dict.fromkeys(parsed, explanation) if explanation else {}
+        entry = ReportEntry(
+            institution=institution,
+            year=year,
+            values=parsed,
+            explanations=explanations,
+        )
+        return entry, []
 
 
 def _check_errors(
@@ -150,7 +160,12 @@ def _check_errors(
     errors = []
     for name, message in check.errors.items():
         column = "institution_code" if name == NON_FIELD_ERRORS else name
-        errors.append(RowError(row, column, values.get(column, ""), str(message)))
+        if name.startswith(EXPLANATION):
+            # One text explains the row: its errors go to that column, once.
+            column = EXPLANATION
+        error = RowError(row, column, values.get(column, ""), str(message))
+        if error not in errors:
+            errors.append(error)
     return errors
 
 
@@ -295,7 +310,7 @@ def reports_import(
     """Imports a CSV or XLSX file of annual reports (formats.md), all or
     nothing; see :func:`report_rows_import`."""
     try:
-        reader = TableReader(path, columns=COLUMNS, required=REQUIRED_COLUMNS)
+        reader = TableReader(path, columns=IMPORT_COLUMNS, required=REQUIRED_COLUMNS)
     except TableError as error:
         return ImportResult(errors=error.errors)
     return report_rows_import(

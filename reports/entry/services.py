@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -37,11 +36,18 @@ from reports.entry.models import (
     ReportStatus,
     ReportTransition,
 )
+from reports.entry.warnings import (
+    EXPLANATION_MAX,
+    EXPLANATION_MIN,
+    explanation_key,
+    warning_key,
+    warnings_explain,
+    warnings_find,
+    warnings_unexplained,
+)
 from reports.periods.selectors import deadlines, entry_refusals
 from targets.indicators import COUNT_FIELDS, REPORT_FIELDS, applicable_fields
 
-# A count that grows or shrinks more than this factor against last year is flagged.
-COUNT_CHANGE_FACTOR = 3
 # The largest count the database column holds (a PostgreSQL integer).
 COUNT_MAX = 2_147_483_647
 # Reports written per bulk statement by the sheet, the review and the import.
@@ -79,7 +85,8 @@ class StaleReport(Exception):
 
 @dataclass
 class ReportCheck:
-    """Errors (blocking) and warnings (recorded, never blocking) for one report."""
+    """Errors (blocking) and warnings (recorded; a submitted report must
+    explain them) for one report."""
 
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
@@ -92,8 +99,8 @@ def report_values_check(
 
     Errors: a field that does not apply to the category, a negative count, a
     year after the current one, a year in which the institution is not active.
-    Warnings: a count that changed more than threefold against ``previous``
-    (last year's report), a criterion that turned from yes to no.
+    Warnings: the rules of :func:`reports.entry.warnings.warnings_find`
+    against ``previous`` (last year's report).
     """
     check = ReportCheck()
     applicable = applicable_fields(institution.category)
@@ -129,50 +136,8 @@ def report_values_check(
             "closed": institution.closed_year or "–",
         }
     if previous is not None:
-        check.warnings = _warnings(values, previous)
+        check.warnings = warnings_find(values, previous)
     return check
-
-
-def _warnings(values: dict, previous: AnnualReport) -> list[dict]:
-    warnings = []
-    for name, value in values.items():
-        before = getattr(previous, name, None)
-        if value is None or before is None:
-            continue
-        warning = {"field": name, "year": previous.year}
-        if name in COUNT_FIELDS:
-            if (before > 0 and value > COUNT_CHANGE_FACTOR * before) or (
-                value * COUNT_CHANGE_FACTOR < before
-            ):
-                warning.update(before=before, value=value)
-                warnings.append(warning)
-        elif before is True and value is False:
-            warnings.append(warning)
-    for warning in warnings:
-        warning["message"] = warning_message(warning)
-    return warnings
-
-
-def warning_message(warning: dict) -> str:
-    """The text of a stored warning in the active language (the message saved
-    with it, in the language of whoever saved, is the fallback)."""
-    name = warning.get("field")
-    if name not in REPORT_FIELDS or "year" not in warning:
-        return warning.get("message", "")
-    if name in COUNT_FIELDS:
-        return _(
-            "%(field)s changed more than threefold: %(before)s in %(year)s, "
-            "%(value)s now."
-        ) % {
-            "field": REPORT_FIELDS[name],
-            "before": number_format(warning["before"], force_grouping=True),
-            "year": warning["year"],
-            "value": number_format(warning["value"], force_grouping=True),
-        }
-    return _("%(field)s turned from yes in %(year)s to no.") % {
-        "field": REPORT_FIELDS[name],
-        "year": warning["year"],
-    }
 
 
 @dataclass
@@ -182,13 +147,16 @@ class ReportEntry:
 
     ``expected_version`` is the version the user started from: 0 when there
     was no report yet, ``None`` to skip the check (an import replaces what is
-    stored, as formats.md says).
+    stored, as formats.md says). ``explanations`` maps a field to the
+    explanation of its warning; a field left out keeps the explanation stored
+    with the same warning.
     """
 
     institution: Institution
     year: int
     values: dict[str, bool | int | None]
     expected_version: int | None = None
+    explanations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -219,9 +187,13 @@ class EntryCheck:
         """True when saving would change the stored report (or create one)."""
         if self.stored is None:
             return True
-        return self.stored.status != status or any(
-            getattr(self.stored, name) != value
-            for name, value in self.entry.values.items()
+        return (
+            self.stored.status != status
+            or any(
+                getattr(self.stored, name) != value
+                for name, value in self.entry.values.items()
+            )
+            or _warning_state(self.stored.warnings) != _warning_state(self.warnings)
         )
 
     def refusal(self) -> Exception:
@@ -235,6 +207,14 @@ class EntryCheck:
         if self.stale:
             return StaleReport(self.stored, self.entry.values)
         return ValidationError(self.errors)
+
+
+def _warning_state(warnings: list[dict]) -> list[tuple]:
+    return sorted(
+        (warning_key(warning), warning.get("explanation", ""))
+        for warning in warnings or ()
+        if isinstance(warning, dict)
+    )
 
 
 class ReportsRefused(Exception):
@@ -314,6 +294,7 @@ def reports_check(
             errors=values.errors,
             warnings=values.warnings,
         )
+        _warnings_check(check, status)
         province = institution.province_id
         if user is not None and province not in writable:
             writable[province] = user_can_write_province(user, province, permission)
@@ -332,6 +313,39 @@ def reports_check(
             check.stale = current != entry.expected_version
         checks.append(check)
     return checks
+
+
+def _warnings_check(check: EntryCheck, status: str) -> None:
+    """The warnings of the report as it will be stored (a field not given
+    keeps its value, and its warning), with their explanations; a report
+    saved as submitted (or approved) must explain every warning."""
+    if check.stored is not None and check.previous is not None:
+        applicable = applicable_fields(check.entry.institution.category)
+        values = {name: getattr(check.stored, name) for name in applicable}
+        check.warnings = warnings_find({**values, **check.entry.values}, check.previous)
+    check.errors.update(
+        warnings_explain(
+            check.warnings,
+            explanations=check.entry.explanations,
+            stored=check.stored.warnings if check.stored is not None else [],
+        )
+    )
+    if status == ReportStatus.DRAFT:
+        return
+    for warning in warnings_unexplained(check.warnings):
+        key = explanation_key(warning["field"])
+        check.errors.setdefault(
+            key,
+            _(
+                "Explain this warning before submitting (%(min)s to %(max)s "
+                "characters): %(warning)s"
+            )
+            % {
+                "min": EXPLANATION_MIN,
+                "max": EXPLANATION_MAX,
+                "warning": warning["message"],
+            },
+        )
 
 
 def _period_refusals(
@@ -550,6 +564,7 @@ def report_save(
     expected_version: int,
     status: str = ReportStatus.DRAFT,
     reason: str = "",
+    explanations: dict[str, str] | None = None,
 ) -> AnnualReport:
     """Creates or updates the report of ``institution`` for ``year`` (a batch
     of one of :func:`reports_save`); ``reason`` goes to its history.
@@ -560,10 +575,11 @@ def report_save(
     (``PermissionDenied``), an approved report (:class:`ReportLocked`), a
     save based on another version than the stored one (:class:`StaleReport`),
     and values that break the rules (``ValidationError`` with one message per
-    field). Warnings are stored on the report; a save that changes nothing
-    writes nothing.
+    field). Warnings are stored on the report with their ``explanations``
+    (by field; see :class:`ReportEntry`); a save that changes nothing writes
+    nothing.
     """
-    entry = ReportEntry(institution, year, values, expected_version)
+    entry = ReportEntry(institution, year, values, expected_version, explanations or {})
     try:
         written = reports_save(
             user=user, entries=[entry], status=status, change_reason=reason

@@ -44,6 +44,7 @@ from reports.entry.selectors import (
     sheet_page,
     sheet_returns_open,
 )
+from reports.entry.warnings import unexplained_refusal, warnings_unexplained
 
 WARNINGS_SHOWN = 10
 
@@ -69,9 +70,17 @@ def _warning_messages(request, warnings: list[tuple[AnnualReport, str]]) -> None
 
 
 def sheet_url(
-    *, province_code: str, year: int, category: str, page=None, view="reports:sheet"
+    *,
+    province_code: str,
+    year: int,
+    category: str,
+    page=None,
+    view="reports:sheet",
+    missing: bool = False,
 ) -> str:
     query = {"year": year, "category": category, "province": province_code}
+    if missing:
+        query["missing"] = 1
     if page:
         query["page"] = page
     return f"{reverse(view)}?{urlencode(query)}"
@@ -126,6 +135,7 @@ class SheetView(PermissionRequiredMixin, View):
             year=year,
             category=category,
             page_number=page_number,
+            missing=form.cleaned_data["missing"],
         )
         sheet = SheetForm(request.POST, rows=rows, year=year)
         if not sheet.is_valid():
@@ -163,7 +173,11 @@ class SheetView(PermissionRequiredMixin, View):
             )
         _warning_messages(request, result.warnings)
         url = sheet_url(
-            province_code=province.code, year=year, category=category, page=page_number
+            province_code=province.code,
+            year=year,
+            category=category,
+            page=page_number,
+            missing=form.cleaned_data["missing"],
         )
         if submit:
             # Nothing is sent before the person has seen what will be sent.
@@ -183,12 +197,14 @@ class SheetView(PermissionRequiredMixin, View):
         user = self.request.user
         year = form.cleaned_data["year"]
         category = form.cleaned_data["category"]
+        missing = form.cleaned_data["missing"]
         if page is None:
             page, rows = sheet_page(
                 province_code=province.code,
                 year=year,
                 category=category,
                 page_number=page_number,
+                missing=missing,
             )
             sheet = SheetForm(rows=rows, year=year)
         can_edit = user_can_write_province(user, province.code, REPORT_CHANGE)
@@ -210,7 +226,12 @@ class SheetView(PermissionRequiredMixin, View):
                 province_code=province.code, year=year, category=category
             ),
             "page_query": urlencode(
-                {"year": year, "category": category, "province": province.code}
+                {
+                    "year": year,
+                    "category": category,
+                    "province": province.code,
+                    **({"missing": 1} if missing else {}),
+                }
             ),
         }
         return render(self.request, self.template_name, context, status=status)
@@ -244,6 +265,10 @@ class SheetSubmitView(SheetView):
                 request,
                 _("Nothing to submit: this sheet has no draft or returned report."),
             )
+            return redirect(back)
+        unexplained = [r for r in reports if warnings_unexplained(r.warnings)]
+        if unexplained:
+            messages.error(request, unexplained_refusal(unexplained))
             return redirect(back)
         return render(
             request,
@@ -352,6 +377,7 @@ class ReportPageView(PermissionRequiredMixin, View):
                 expected_version=entry.expected_version,
                 status=ReportStatus.SUBMITTED if submit else ReportStatus.DRAFT,
                 reason=form.cleaned_data["reason"],
+                explanations=entry.explanations,
             )
         except services.StaleReport as stale:
             form.conflict_show(stale.report)
@@ -362,7 +388,7 @@ class ReportPageView(PermissionRequiredMixin, View):
             return self._render(institution, year, report, form, status=409)
         except ValidationError as error:
             for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.applicable else None, errors)
+                form.add_error(form.error_field(name), errors)
             return self._render(institution, year, report, form, status=400)
         if submit:
             messages.success(request, _("The report was saved and submitted."))

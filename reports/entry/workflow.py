@@ -42,6 +42,7 @@ from reports.entry.services import (
     reports_save,
 )
 from reports.entry.signals import reports_moved
+from reports.entry.warnings import unexplained_refusal, warnings_unexplained
 from reports.periods.selectors import deadlines
 
 
@@ -187,12 +188,14 @@ def _move(
     category ``where`` names; a category ``None`` is the whole province) in
     batches, locking each batch, with history, transitions and a recount.
     Refuses, writing nothing, a report whose status the step does not start
-    from (``ValidationError``) and, with ``expected`` (pk → version), reports
-    that are not exactly those (:class:`SelectionChanged`)."""
+    from (``ValidationError``), a submission of reports with an unexplained
+    warning (``ValidationError`` naming them) and, with ``expected`` (pk →
+    version), reports that are not exactly those (:class:`SelectionChanged`)."""
     _selection_check(reports, expected)
     pks = list(reports.order_by("pk").values_list("pk", flat=True))
     history_user = user if user is not None and user.is_authenticated else None
     moved = []
+    unexplained = []
     size = services.BATCH_SIZE
     for start in range(0, len(pks), size):
         batch = list(
@@ -209,6 +212,10 @@ def _move(
             )
         now = timezone.now()
         transitions = []
+        if step is SUBMIT:
+            unexplained.extend(r for r in batch if warnings_unexplained(r.warnings))
+        if unexplained:
+            continue  # refused below, once every report has been seen
         for report in batch:
             if report.status not in step.from_statuses:
                 raise ValidationError(
@@ -264,6 +271,9 @@ def _move(
                 batch_size=size,
             )
         moved.extend(batch)
+    if unexplained:
+        unexplained.sort(key=lambda report: report.institution.name_sort)
+        raise ValidationError(unexplained_refusal(unexplained))
     if pks:
         data_written_send("reports", slices=[where])
         reports_moved.send(

@@ -13,7 +13,7 @@ from lifelong_learning.roles import (
 )
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.selectors import returned_work as returned_work_of
-from reports.entry.services import warning_message
+from reports.entry.warnings import warning_message
 from reports.progress.progress import ACCELERATION_RATIO, ON_TRACK_RATIO
 from targets.indicators import applicable_fields
 

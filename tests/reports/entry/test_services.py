@@ -1,5 +1,6 @@
-"""Writes of report values, one report or many by one path: checks, warnings,
-locking, stale versions and who may write where."""
+"""Writes of report values, one report or many by one path: checks (the
+warnings are in test_warnings.py), locking, stale versions and who may write
+where."""
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -181,45 +182,6 @@ def test_single_save_is_refused_with_the_words_of_the_batch(officer_b, library_a
         save(officer_b, library_a, lll_services=True)
     assert check.denied
     assert str(denied.value) == check.errors[NON_FIELD_ERRORS]
-
-
-# Warnings ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("before", "now", "warned"),
-    [
-        (100, 301, True),
-        (100, 300, False),
-        (300, 99, True),
-        (300, 100, False),
-        (0, 50, False),
-        (10, 0, True),
-    ],
-)
-def test_warning_for_a_count_that_changed_more_than_threefold(
-    officer_a, library_a, before, now, warned
-):
-    ReportFactory(institution=library_a, year=2023, learning_visits=before)
-    report = save(officer_a, library_a, learning_visits=now)
-    assert [w["field"] for w in report.warnings] == (
-        ["learning_visits"] if warned else []
-    )
-
-
-def test_warning_for_a_criterion_turned_from_yes_to_no(officer_a, library_a):
-    ReportFactory(institution=library_a, year=2023, lll_services=True)
-    report = save(officer_a, library_a, lll_services=False)
-    assert report.warnings[0]["field"] == "lll_services"
-    assert "2023" in report.warnings[0]["message"]
-    report = save(officer_a, library_a, lll_services=True)
-    assert report.warnings == []
-
-
-def test_warnings_never_block_and_are_recorded(officer_a, library_a):
-    ReportFactory(institution=library_a, year=2023, learning_visits=10)
-    report = save(officer_a, library_a, learning_visits=1000)
-    assert AnnualReport.objects.get(pk=report.pk).warnings == report.warnings != []
 
 
 # Many reports at once -------------------------------------------------------------

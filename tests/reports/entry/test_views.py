@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from institutions.models import Category
 from institutions.templatetags.people import person_name
+from reports.entry.formats import IMPORT_COLUMNS
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.views import sheet_url
 from tests.conftest import PROVINCE_A, PROVINCE_B
@@ -665,7 +666,15 @@ def test_upload_previews_then_confirms(client, officer_a, library_a, tmp_path):
     ReportFactory(institution=library_a, year=2023, learning_visits=10)
     path = csv_write(
         tmp_path / "r.csv",
-        [{"institution_code": "LIB-A", "year": "2024", "learning_visits": "500"}],
+        [
+            {
+                "institution_code": "LIB-A",
+                "year": "2024",
+                "learning_visits": "500",
+                "explanation": "Phòng đọc mới mở cả năm",
+            }
+        ],
+        columns=IMPORT_COLUMNS,
     )
     logged_in(client, officer_a)
     response = upload(client, path, status="submitted")
@@ -774,10 +783,11 @@ def test_template_is_prefilled_and_imports_back(client, officer_a, geography, tm
         "lll_services",
         "digital_transformation",
         "learning_visits",
+        "explanation",
     ]
     assert rows[1:] == [
-        ["L-000", 2024, "có", None, 40],
-        ["L-001", 2024, None, None, None],
+        ["L-000", 2024, "có", None, 40, None],
+        ["L-001", 2024, None, None, None, None],
     ]
     reference = [[c.value for c in r] for r in workbook.worksheets[1].iter_rows()]
     assert reference[1][:2] == ["L-000", first.name]
