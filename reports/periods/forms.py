@@ -58,12 +58,9 @@ class ExtensionForm(forms.ModelForm):
         self.fields["province"].queryset = self.fields["province"].queryset.order_by(
             "name_sort"
         )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the extension."))
-        return reason
+        self.fields["reason"].error_messages["required"] = _(
+            "Give the reason for the extension."
+        )
 
     def clean(self):
         cleaned = super().clean()
