@@ -3,18 +3,21 @@
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from institutions.models import Category, Institution, Province, UserProfile
 from lifelong_learning.roles import Role, role_groups_sync
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
 from reports.entry.services import BATCH_SIZE, report_values_check
+from reports.periods.models import ReportingPeriod
+from reports.periods.services import extension_save, period_save
 from reports.progress.counters import counts_rebuild
 from targets.indicators import REPORT_FIELDS, Criterion, applicable_fields
 from targets.indicators import Count as CountField
@@ -349,3 +352,45 @@ def _demo_result(reports, *, created: bool) -> DemoReports:
     return DemoReports(
         total=sum(by_status.values()), by_status=by_status, created=created
     )
+
+
+# The demo's reporting period, in days from today: opened two months ago, due
+# in twelve days, closing in forty; Đắk Lắk has two more weeks.
+DEMO_PERIOD_DAYS = {"opens_on": -60, "due_on": 12, "closes_on": 40}
+DEMO_EXTENSION_PROVINCE = "66"
+DEMO_EXTENSION_DAYS = {"due_on": 26, "closes_on": 54}
+DEMO_EXTENSION_REASON = (
+    "Mưa lũ kéo dài ở các xã vùng cao: Sở Văn hóa, Thể thao và Du lịch xin "
+    "thêm hai tuần để các thư viện xã gửi số liệu."
+)
+
+
+def demo_period_create(*, today: date | None = None) -> ReportingPeriod:
+    """The reporting period of the year the demo officers enter (the year just
+    ended), with dates around ``today`` so the banner shows, and one
+    extension for Đắk Lắk with its reason. Earlier years keep no period: their
+    data is historical. Idempotent: dates already in place are not saved
+    again."""
+    today = today or timezone.localdate()
+    dates = {
+        name: today + timedelta(days=days) for name, days in DEMO_PERIOD_DAYS.items()
+    }
+    period = ReportingPeriod.objects.filter(year=today.year - 1).first()
+    if period is None or any(getattr(period, k) != v for k, v in dates.items()):
+        period = period_save(user=None, year=today.year - 1, period=period, **dates)
+    extension_dates = {
+        name: today + timedelta(days=days) for name, days in DEMO_EXTENSION_DAYS.items()
+    }
+    extension = period.extensions.filter(province_id=DEMO_EXTENSION_PROVINCE).first()
+    if extension is None or any(
+        getattr(extension, k) != v for k, v in extension_dates.items()
+    ):
+        extension_save(
+            user=None,
+            period=period,
+            extension=extension,
+            province=Province.objects.get(code=DEMO_EXTENSION_PROVINCE),
+            reason=DEMO_EXTENSION_REASON,
+            **extension_dates,
+        )
+    return period

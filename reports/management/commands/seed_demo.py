@@ -2,7 +2,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from institutions.demo import demo_institutions_create
 from reports.demo.national import NATIONAL_TOTAL, demo_national_create, years_parse
-from reports.demo.sample import DEMO_PASSWORD, demo_reports_create, demo_users_create
+from reports.demo.sample import (
+    DEMO_PASSWORD,
+    demo_period_create,
+    demo_reports_create,
+    demo_users_create,
+)
 
 
 class Command(BaseCommand):
@@ -43,6 +48,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo institutions: {institutions.summary()}")
         reports = demo_reports_create()
         self.stdout.write(f"Demo reports 2022–2025: {reports.summary()}")
+        period = demo_period_create()
+        self.stdout.write(
+            f"Demo reporting period {period.year}: open {period.opens_on:%d/%m/%Y}"
+            f"–{period.closes_on:%d/%m/%Y}, due {period.due_on:%d/%m/%Y}"
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             where = f" ({account.province_code})" if account.province_code else ""

@@ -1,12 +1,20 @@
 """Demo annual reports for `make run`: years, statuses, trends, idempotence."""
 
+import datetime
 from collections import Counter
 
 import pytest
+from django.utils import translation
 
 from institutions.demo import demo_institutions_create
-from reports.demo.sample import demo_reports_create, demo_users_create
+from reports.demo.sample import (
+    demo_period_create,
+    demo_reports_create,
+    demo_users_create,
+)
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
+from reports.periods.models import PeriodExtension, ReportingPeriod
+from reports.periods.selectors import deadlines
 from targets.indicators import APPLICABLE_FIELDS, REPORT_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +105,29 @@ def test_creating_again_is_idempotent_and_another_seed_replaces(demo):
     assert ReportTransition.objects.filter(report__isnull=True).count() == 0
     back = demo_reports_create()
     assert back.by_status == demo.by_status
+
+
+def test_the_demo_period_is_open_for_the_year_just_ended_with_dak_laks_extension(
+    geography,
+):
+    today = datetime.date(2026, 3, 10)
+    period = demo_period_create(today=today)
+    assert (period.year, period.opens_on, period.due_on, period.closes_on) == (
+        2025,
+        datetime.date(2026, 1, 9),
+        datetime.date(2026, 3, 22),
+        datetime.date(2026, 4, 19),
+    )
+    assert ReportingPeriod.objects.count() == 1  # earlier years: none
+    extended = deadlines(province_code="66", year=2025)
+    assert extended.extended and extended.reason
+    assert extended.due_on > period.due_on
+    with translation.override("vi"):
+        assert extended.due_text(today) == "Hạn nộp 05/04/2026 — còn 26 ngày"
+    # Seeding again changes nothing; a later day moves the dates with it.
+    demo_period_create(today=today)
+    assert period.history.count() == 1
+    assert PeriodExtension.history.count() == 1
+    moved = demo_period_create(today=today + datetime.timedelta(days=1))
+    assert moved.due_on == datetime.date(2026, 3, 23)
+    assert ReportingPeriod.objects.count() == 1
