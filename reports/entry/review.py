@@ -354,7 +354,10 @@ class ConsoleReturnView(ConsoleMixin, View):
             for report in reports
         ]
         context = self.context(
-            province, rows=rows, selection=workflow.selection_encode(reports)
+            province,
+            rows=rows,
+            has_errors=bool(errors),
+            selection=workflow.selection_encode(reports),
         )
         return render(self.request, self.template_name, context, status=status)
 

@@ -302,6 +302,7 @@ def test_an_empty_return_comment_is_refused_naming_the_institution(
     assert len(errors) == 2 and second.name in errors[1].split("</div>")[0]
     # What the reviewer wrote is kept.
     assert "Thiếu số lượt" in response.text
+    assert 'data-testid="return-refused"' in response.text
 
 
 def test_a_return_is_refused_when_a_chosen_report_changed_since(
