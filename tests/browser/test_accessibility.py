@@ -78,6 +78,7 @@ def pages_for(role: str, portal) -> list[str]:
             f"/reports/dashboard/provinces/{PROVINCE_A}/?year={YEAR}",
             "/reports/review/",
             f"/reports/review/{PROVINCE_A}/{YEAR}/",
+            f"/reports/review/grid/?year={YEAR}",
             f"/reports/{report.pk}/",
             "/institutions/",
             "/audit/",
