@@ -13,6 +13,7 @@ class ReportsConfig(AppConfig):
         from lifelong_learning.signals import data_written
         from reports.entry import signals as entry_signals
         from reports.entry.models import AnnualReport
+        from reports.notices import signals as notice_signals
         from reports.periods.signals import deadlines_changed
         from reports.progress import signals
         from targets.models import Target
@@ -29,6 +30,9 @@ class ReportsConfig(AppConfig):
         data_written.connect(signals.data_written, dispatch_uid=uid)
         institutions_changing.connect(
             entry_signals.institutions_changing, dispatch_uid="reports.entry"
+        )
+        entry_signals.reports_moved.connect(
+            notice_signals.reports_moved, dispatch_uid="reports.notices"
         )
         deadlines_changed.connect(
             entry_signals.deadlines_changed, dispatch_uid="reports.entry"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from institutions.activity import active_q
 from institutions.models import Category, Institution, Province
@@ -21,6 +21,8 @@ from reports.entry.models import (
 from targets.indicators import REPORT_FIELDS, applicable_fields
 
 SHEET_PAGE_SIZE = 25
+# The statuses in which an institution has reported for the year.
+REPORTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 REVIEW_PAGE_SIZE = 50
 EXPORT_CHUNK_SIZE = 2000
 
@@ -53,16 +55,24 @@ def sheet_fields(category: str) -> tuple[str, ...]:
 
 
 def sheet_institutions(
-    *, province_code: str, year: int, category: str
+    *, province_code: str, year: int, category: str, missing: bool = False
 ) -> QuerySet[Institution]:
     """The institutions of a year sheet: those of the category in the province
-    that are active in the year, in Vietnamese alphabetical order."""
-    return (
-        Institution.objects.filter(province_id=province_code, category=category)
-        .active_in(year)
-        .select_related("province")
-        .order_by("name_sort", "code")
-    )
+    that are active in the year, in Vietnamese alphabetical order; with
+    ``missing``, only those without a submitted or approved report (the
+    reminders link there)."""
+    institutions = Institution.objects.filter(
+        province_id=province_code, category=category
+    ).active_in(year)
+    if missing:
+        institutions = institutions.exclude(
+            Exists(
+                AnnualReport.objects.filter(
+                    institution=OuterRef("pk"), year=year, status__in=REPORTED
+                )
+            )
+        )
+    return institutions.select_related("province").order_by("name_sort", "code")
 
 
 def sheet_page(
@@ -72,10 +82,13 @@ def sheet_page(
     category: str,
     page_number=1,
     per_page: int = SHEET_PAGE_SIZE,
+    missing: bool = False,
 ) -> tuple[Page, list[SheetRow]]:
     """One page of a year sheet (three queries: count, page, reports)."""
     paginator = BoundedPaginator(
-        sheet_institutions(province_code=province_code, year=year, category=category),
+        sheet_institutions(
+            province_code=province_code, year=year, category=category, missing=missing
+        ),
         per_page,
     )
     page = paginator.get_page(page_number)
@@ -134,6 +147,21 @@ def _status_aggregates(year: int) -> dict:
             filter=Q(annual_reports__year=year, annual_reports__status=status),
         )
         for status in ReportStatus.values
+    }
+
+
+def reporting_counts(*, year: int) -> dict[tuple[str, str], StatusCounts]:
+    """Counts of every year sheet of ``year``, by (province code, category),
+    in one query; sheets without active institutions are left out."""
+    rows = (
+        Institution.objects.filter(active_q(year))
+        .order_by()
+        .values("province_id", "category")
+        .annotate(active=Count("pk", distinct=True), **_status_aggregates(year))
+    )
+    return {
+        (row.pop("province_id"), row.pop("category")): StatusCounts(**row)
+        for row in rows
     }
 
 

@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from institutions.models import Category, Commune, FormerProvince, Institution
 from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
+from reports.notices.models import Notice
 from reports.periods.models import PeriodExtension, ReportingPeriod
 from targets.models import Target
 from targets.services import targets_seed
@@ -76,6 +77,7 @@ class ProvinceAObjects:
     access_log: AccessLog
     failure_log: AccessFailureLog
     sheet_return: SheetReturn
+    notice: Notice
     period: ReportingPeriod
     extension: PeriodExtension
 
@@ -123,6 +125,9 @@ def province_a_objects(officer_a) -> ProvinceAObjects:
         ),
         sheet_return=SheetReturn.objects.create(
             province_id=PROVINCE_A, year=YEAR, comment="Bổ sung", reports=0
+        ),
+        notice=Notice.objects.create(
+            recipient=officer_a, kind="reminder", subject="Nhắc hạn", url="/"
         ),
         period=period,
         extension=PeriodExtension.objects.create(
@@ -179,6 +184,7 @@ def url_for(route: Route, objects: ProvinceAObjects) -> str:
         "reports:review_console_return": {"province": PROVINCE_A, "year": YEAR},
         "reports:comment": {"pk": o.report.pk},
         "reports:upload_preview": {"token": UPLOAD_TOKEN},
+        "reports:notice_open": {"pk": o.notice.pk},
         "reports:period": {"year": YEAR},
         "reports:extension_create": {"year": YEAR},
         "reports:extension": {"year": YEAR, "pk": o.extension.pk},

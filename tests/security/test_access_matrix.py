@@ -75,6 +75,11 @@ EXPECTED = {
     "reports:upload": "302/302 200/200 200/200 403/403 200/200",
     "reports:upload_template": "302/302 200/405 200/405 403/403 200/405",
     "reports:upload_preview": "302/302 404/404 404/404 403/403 404/404",
+    # Notices: everyone's own; another person's notice is not found (404).
+    "reports:notices": "302/302 200/405 200/405 200/405 200/405",
+    "reports:notice_open": "302/302 302/405 404/405 404/405 404/405",
+    "reports:notices_read": "302/302 405/302 405/302 405/302 405/302",
+    "reports:notice_settings": "302/302 200/302 200/302 200/302 200/302",
     # Reporting periods: ministry staff and administrators; a bare POST is an
     # invalid form, shown again (200).
     "reports:periods": "302/302 403/403 403/403 200/405 200/405",
