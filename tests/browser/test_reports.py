@@ -123,7 +123,7 @@ def test_officer_fills_and_submits_a_sheet_and_ministry_approves_it(
     page.locator("header").get_by_role("link", name="Duyệt báo cáo").click()
     row = page.get_by_test_id(f"review-row-{PROVINCE_A}-2025")
     assert row.get_by_test_id("submitted").inner_text() == "5"
-    row.get_by_role("link").click()
+    row.get_by_role("link").first.click()
     page.wait_for_load_state()
     page.screenshot(path=tmp_path / "review-sheet-laptop.png", full_page=True)
     page.get_by_test_id("approve-all").click()

@@ -24,7 +24,9 @@ def _open_review_sheet(journey, province: str) -> None:
     ).click()
     page.wait_for_load_state()
     journey.check()
-    page.get_by_test_id(f"review-row-{province}-{YEAR}").get_by_role("link").click()
+    page.get_by_test_id(f"review-row-{province}-{YEAR}").get_by_role(
+        "link"
+    ).first.click()
     page.wait_for_load_state()
     journey.check()
 
