@@ -126,6 +126,54 @@ def test_report_form_gives_an_entry_with_the_expected_version(library_a):
     assert bound.value_changes == ["lll_services", "learning_visits"]
 
 
+def test_report_form_offers_an_explanation_beside_each_warning(library_a):
+    previous = ReportFactory(institution=library_a, year=2023, learning_visits=10)
+    warning = {"field": "learning_visits", "year": 2023, "before": 10, "value": 100}
+    report = ReportFactory(
+        institution=library_a,
+        learning_visits=100,
+        warnings=[{**warning, "explanation": "Mở thêm phòng đọc"}],
+    )
+    unbound = ReportForm(
+        institution=library_a, year=2024, report=report, previous=previous
+    )
+    ((shown, field),) = unbound.warning_fields
+    assert (shown["field"], field.name) == (
+        "learning_visits",
+        "explanation_learning_visits",
+    )
+    assert field.value() == "Mở thêm phòng đọc"
+    data = {"version": "1", "learning_visits": "100"}
+    bound = ReportForm(
+        {**data, "explanation_learning_visits": "  Lý do  "},
+        institution=library_a,
+        year=2024,
+        report=report,
+        previous=previous,
+    )
+    assert bound.is_valid(), bound.errors
+    assert bound.entry().explanations == {"learning_visits": "Lý do"}
+    assert bound.value_changes == ["explanation_learning_visits"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (" ab ", "Lời giải thích cần ít nhất 3 ký tự (lời này có 2 ký tự)."),
+        ("x" * 501, "Lời giải thích dài tối đa 500 ký tự (lời này có 501 ký tự)."),
+    ],
+)
+def test_report_form_refuses_an_explanation_too_short_or_too_long(
+    library_a, text, message
+):
+    bound = form(
+        library_a,
+        {"version": "0", "learning_visits": "4", "explanation_learning_visits": text},
+    )
+    assert not bound.is_valid()
+    assert bound.errors["explanation_learning_visits"] == [message]
+
+
 def test_sheet_form_saves_only_the_rows_the_user_changed(geography):
     first, second, third = libraries(3)
     ReportFactory(institution=second, learning_visits=5)
