@@ -53,6 +53,9 @@ def demo_users_create() -> list[DemoAccount]:
             defaults={
                 "first_name": last,
                 "last_name": first,
+                # An address, so that notices' e-mail shows on the worker's
+                # console in `make run`.
+                "email": f"{account.username}@example.vn",
                 "is_staff": account.role == Role.ADMINISTRATOR,
                 "is_active": True,
             },

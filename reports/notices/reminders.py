@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from institutions.models import Category, Province
 from reports.entry.selectors import StatusCounts, reporting_counts
 from reports.notices.models import NoticeKind, ReminderSent
-from reports.notices.selectors import absolute, province_officers, sheet_link
+from reports.notices.selectors import province_officers, sheet_link
 from reports.notices.services import notices_send
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import Deadlines, deadlines
@@ -82,15 +82,11 @@ class Reminder:
         for category, count in self.missing():
             lines.append(
                 ngettext(
-                    "– %(category)s: %(count)s institution — %(url)s",
-                    "– %(category)s: %(count)s institutions — %(url)s",
+                    "– %(category)s: %(count)s institution",
+                    "– %(category)s: %(count)s institutions",
                     count,
                 )
-                % {
-                    "category": Category(category).label,
-                    "count": count,
-                    "url": absolute(self.link(category)),
-                }
+                % {"category": Category(category).label, "count": count}
             )
         return subject % values, "\n".join(lines)
 
@@ -105,7 +101,10 @@ def _periods_open(today: datetime.date):
 
 def reminders_due(*, today: datetime.date) -> list[Reminder]:
     """The reminders due ``today`` and not sent yet: provinces at a rung of
-    the ladder with institutions not reported and active officers to tell."""
+    the ladder with institutions not reported and active officers to tell.
+    The link of a reminder opens the sheet of the first category (in the
+    programme's order) with institutions not reported, filtered to them; its
+    category and the filter can be changed there."""
     due = []
     provinces = list(Province.objects.order_by("name_sort"))
     for period in _periods_open(today):
@@ -130,9 +129,9 @@ def reminders_due(*, today: datetime.date) -> list[Reminder]:
                 rung=rung,
                 deadlines=found,
                 counts={
-                    category: value
-                    for (code, category), value in counts.items()
-                    if code == province.code
+                    category: counts[province.code, category]
+                    for category in Category.values
+                    if (province.code, category) in counts
                 },
             )
             if not reminder.missing():

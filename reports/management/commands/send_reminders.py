@@ -40,9 +40,13 @@ class Command(BaseCommand):
         reminders = reminders_send(today=today, dry_run=dry_run)
         verb = "Would send" if dry_run else "Sent"
         for reminder in reminders:
+            when = (
+                f"{reminder.rung} days before the due date"
+                if reminder.rung > 0
+                else f"{-reminder.rung} days after the due date"
+            )
             self.stdout.write(
-                f"{verb}: {reminder.period.year} {reminder.province.name}, "
-                f"{reminder.rung:+d} days to the due date, "
+                f"{verb}: {reminder.period.year} {reminder.province.name}, {when}, "
                 f"{reminder.reported}/{reminder.active} institutions reported, "
                 f"to {len(reminder.recipients)} officers"
             )
