@@ -7,7 +7,12 @@ import pytest
 from django.utils import timezone, translation
 
 from reports.periods.models import PeriodExtension, ReportingPeriod
-from reports.periods.selectors import deadlines, entry_refusal
+from reports.periods.selectors import (
+    deadlines,
+    entry_refusal,
+    entry_refusals,
+    periods_list,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +77,33 @@ def test_on_time_means_by_the_end_of_the_due_day_in_vietnam(period):
     # 17:00 UTC on the 31st is already 00:00 on 1 April in Vietnam.
     utc_evening = datetime.datetime(2026, 3, 31, 17, 0, tzinfo=datetime.UTC)
     assert not found.is_on_time(utc_evening)
+
+
+def test_entry_refusals_answers_many_provinces_in_two_queries(
+    period, django_assert_num_queries
+):
+    PeriodExtension.objects.create(
+        period=period,
+        province_id="66",
+        due_on=D(2026, 4, 15),
+        closes_on=D(2026, 5, 15),
+        reason="Bão lũ",
+    )
+    pairs = {("01", 2025), ("66", 2025), ("01", 2024)}
+    with django_assert_num_queries(2):
+        refused = entry_refusals(pairs=pairs, today=D(2026, 5, 3))
+    # Hà Nội is closed; Đắk Lắk is extended; 2024 has no period.
+    assert set(refused) == {("01", 2025)}
+    assert refused["01", 2025] == entry_refusal(
+        province_code="01", year=2025, today=D(2026, 5, 3)
+    )
+
+
+def test_periods_list_is_newest_first_with_extensions(period):
+    older = ReportingPeriod.objects.create(
+        year=2024,
+        opens_on=D(2025, 1, 15),
+        due_on=D(2025, 3, 31),
+        closes_on=D(2025, 4, 30),
+    )
+    assert list(periods_list()) == [period, older]
