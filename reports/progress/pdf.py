@@ -229,7 +229,7 @@ class NationalReport:
                 ]
             )
             style.add("BACKGROUND", (7, line), (7, line), _tint(item.status))
-        widths = [22, 256, 62, 90, 62, 72, 72, 140]
+        widths = [22, 242, 62, 90, 62, 72, 86, 136]
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(style)
         return [

@@ -12,6 +12,8 @@ from institutions.models import Category, Institution
 from reports.entry.models import AnnualReport, ReportStatus
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.reports.progress.timeliness import CATEGORY, FAMILY, YEAR, timeliness_cycle
+from tests.reports.progress.timeliness import EXPECTED as TIMELINESS
 
 pytestmark = pytest.mark.django_db
 
@@ -393,6 +395,57 @@ def test_progress_rows_carry_the_figures(registry, ministry_user):
     assert district["reporters"] == 2
     assert district["numerator"] == 1
     assert district["value"] == 50.0
+
+
+def timeliness_row(client, area: str) -> dict:
+    body = client.get(f"/api/v1/progress/?year={YEAR}&province={area}").json()
+    return next(
+        row
+        for row in body["rows"]
+        if row["family"] == FAMILY
+        and row["categories"] == [CATEGORY]
+        and row["target_year"] == 2025
+    )
+
+
+def test_progress_rows_carry_the_timeliness_beside_the_reporting_rate(
+    administrator, ministry_user
+):
+    timeliness_cycle(administrator=administrator, ministry_user=ministry_user)
+    client = client_for(ministry_user)
+    for area, (active, reporters, on_time, rate) in TIMELINESS.items():
+        row = timeliness_row(client, area)
+        assert (row["denominator"], row["reporters"]) == (active, reporters)
+        assert (row["on_time"], row["on_time_rate"]) == (on_time, rate)
+    # The existing keys keep their names and values.
+    row = timeliness_row(client, "VN")
+    assert (row["reporting_rate"], row["numerator"], row["value"]) == (
+        85.7,
+        6,
+        85.7,
+    )
+    growth = next(
+        row
+        for row in client.get(f"/api/v1/progress/?year={YEAR}").json()["rows"]
+        if row["kind"] == "growth"
+    )
+    assert "on_time" not in growth
+
+
+def test_progress_has_no_timeliness_without_a_reporting_period(registry, ministry_user):
+    body = client_for(ministry_user).get("/api/v1/progress/?year=2024").json()
+    shares = [row for row in body["rows"] if row["kind"] == "share"]
+    assert shares
+    assert {(row["on_time"], row["on_time_rate"]) for row in shares} == {(None, None)}
+
+
+def test_the_schema_documents_on_time_and_on_time_rate(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    fields = schema["components"]["schemas"]["ProgressRow"]["properties"]
+    assert fields["on_time"]["type"] == "integer"
+    assert fields["on_time"]["nullable"] is True
+    assert fields["on_time_rate"]["type"] == "number"
+    assert "reporting_rate" in fields["on_time_rate"]["description"]
 
 
 def test_an_officer_sees_own_province_by_default_and_the_nation(registry, officer_a):

@@ -128,6 +128,39 @@ def test_cards_give_value_status_and_reporting_of_the_area(english):
     assert commune.reporting_rate == 0.0
 
 
+def test_cards_give_the_timeliness_beside_the_reporting_rate(english):
+    figures = worked_figures()
+    figures.period_years = {2024}
+    figures.on_time["01", DISTRICT, 2024] = 5
+    district, commune = cards_build(figures, "01")
+    assert district.reporting == (
+        "Reporting rate 83.3% (10 of 12); 70.0% among those reporting. "
+        "On time 41.7% (5 of 12)."
+    )
+    assert (district.on_time_rate, commune.on_time_rate) == (41.7, 0.0)
+
+
+def test_the_timeliness_of_an_area_in_one_sentence():
+    figures = worked_figures()
+    with translation.override("en"):
+        assert display.timeliness_text(figures.timeliness("01"), 2024) == (
+            "Reports of 2024: 10 of 17 active institutions reported (58.8%). "
+            "No reporting period for this year: no timeliness."
+        )
+        figures.period_years = {2024}
+        figures.on_time["01", DISTRICT, 2024] = 5
+        assert display.timeliness_text(figures.timeliness("01"), 2024) == (
+            "Reports of 2024: 10 of 17 active institutions reported (58.8%). "
+            "On time 29.4% (5 of 17)."
+        )
+        assert display.timeliness_text(figures.timeliness("48"), 2024) == (
+            "No active institution."
+        )
+    with translation.override("vi"):
+        text = display.timeliness_text(figures.timeliness("01"), 2024)
+    assert "29,4%" in text and "On time" not in text
+
+
 def test_an_area_without_institutions_has_cards_without_values(english):
     cards = cards_build(worked_figures(), "48")
     assert [card.value for card in cards] == ["–", "–"]

@@ -282,11 +282,13 @@ def random_data(seed: int, size: int):
     or not; 2023 and 2025 have a reporting period (the other years' on-time
     marks are ignored)."""
     for year in (2023, 2025):
-        ReportingPeriod.objects.create(
+        ReportingPeriod.objects.get_or_create(
             year=year,
-            opens_on=f"{year + 1}-01-01",
-            due_on=f"{year + 1}-03-31",
-            closes_on=f"{year + 1}-04-30",
+            defaults={
+                "opens_on": f"{year + 1}-01-01",
+                "due_on": f"{year + 1}-03-31",
+                "closes_on": f"{year + 1}-04-30",
+            },
         )
     rng = random.Random(seed)
     institutions = []

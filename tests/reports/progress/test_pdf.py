@@ -13,6 +13,7 @@ from reports.entry.models import AnnualReport, ReportStatus
 from reports.progress.pdf import national_report_pdf
 from reports.progress.progress import Status
 from tests.conftest import PROVINCE_A
+from tests.reports.progress.timeliness import timeliness_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,41 @@ def test_the_view_serves_ministry_staff_and_refuses_officers(
     for year in ("abc", "2019"):
         bad = client.get(f"/reports/national-report.pdf?year={year}")
         assert bad.status_code == 400
+
+
+def province_line(text: str, name: str) -> list[str]:
+    """The cells after ``name`` in the provinces' table, one a line, up to
+    the next province."""
+    cells = text.split(f"\n{name}\n")[-1].split("\n")
+    end = next(
+        index
+        for index, cell in enumerate(cells)
+        if cell.startswith(("Tỉnh ", "Thành phố ", "Đã đạt"))
+    )
+    return cells[:end]
+
+
+def test_the_report_shows_the_timeliness_beside_the_reporting_rate(
+    administrator, ministry_user
+):
+    timeliness_cycle(administrator=administrator, ministry_user=ministry_user)
+    with translation.override("vi"):
+        text = pdf_text(national_report_pdf(year=2025))
+    assert "Tỷ lệ báo cáo" in text and "Tỷ lệ đúng hạn" in text
+    assert "85,7%" in text  # district libraries' reporting rate, 6 of 7
+    assert "57,1%" in text  # their on-time rate, 4 of 7
+    # The provinces' own timeliness, every category: 2 of 4 and 2 of 3; the
+    # last cell of a province's line.
+    assert province_line(text, "Thành phố Hà Nội")[-1] == "50,0%"
+    assert province_line(text, "Tỉnh Đắk Lắk")[-1] == "66,7%"
+    assert province_line(text, "Tỉnh Cao Bằng")[-1] == "–"  # no institution
+    with translation.override("en"):
+        english = pdf_text(national_report_pdf(year=2025))
+    assert "On-time rate" in english and "57.1%" in english
+
+
+def test_a_year_without_a_period_has_no_on_time_rate_in_the_report(worked_example):
+    with translation.override("en"):
+        text = pdf_text(national_report_pdf(year=2024))
+    assert "On-time rate" in text
+    assert "57.1%" not in text and "reporting period" in text

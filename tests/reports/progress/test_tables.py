@@ -166,3 +166,52 @@ def test_a_required_path_runs_from_the_base_value_to_each_threshold():
     assert list(district["x"]) == [2022, 2025, 2030]
     assert list(district["y"]) == [40.0, 70.0, 90.0]
     assert DISTRICT in worked_targets()[0].categories
+
+
+def timely_figures():
+    """The worked example with a reporting period in 2024: 5 of Hà Nội's 12
+    district libraries and 9 of Hồ Chí Minh's 10 submitted on time."""
+    figures = worked_figures()
+    figures.period_years = {2024}
+    for area, on_time in (("01", 5), ("79", 9), (NATION, 14)):
+        figures.on_time[area, DISTRICT, 2024] = on_time
+    return figures
+
+
+def test_the_on_time_columns_stand_beside_the_reporting_rate():
+    table = overview_table(timely_figures().evaluations("01"))
+    at = table.columns.index("Reporting rate (%)")
+    assert table.columns[at + 1 : at + 3] == ["On time", "On-time rate (%)"]
+    first = dict(zip(table.columns, table.rows[0], strict=True))
+    assert (first["On time"], first["On-time rate (%)"]) == (5, 41.7)
+    # Without a reporting period there is no timeliness to show.
+    first = dict(
+        zip(
+            table.columns,
+            overview_table(worked_figures().evaluations("01")).rows[0],
+            strict=True,
+        )
+    )
+    assert (first["On time"], first["On-time rate (%)"]) == (None, None)
+
+
+def test_the_provinces_table_and_its_download_carry_the_on_time_rate():
+    figures = timely_figures()
+    rows = province_rows(figures, share_target(), PROVINCES, "name")
+    assert {row.code: row.on_time_rate for row in rows} == {
+        "01": 41.7,
+        "48": None,
+        "79": 90.0,
+    }
+    table = provinces_table(share_target(), rows)
+    column = table.columns.index("On-time rate (%)")
+    assert [row[column] for row in table.rows] == [None, 41.7, 90.0]
+
+
+@pytest.mark.parametrize(
+    ("sort", "codes"),
+    [("on_time", ["01", "79", "48"]), ("-on_time", ["79", "01", "48"])],
+)
+def test_province_rows_sort_by_on_time_rate_with_none_last(sort, codes):
+    rows = province_rows(timely_figures(), share_target(), PROVINCES, sort)
+    assert [row.code for row in rows] == codes

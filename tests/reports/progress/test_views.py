@@ -17,6 +17,7 @@ from reports.entry.imports import report_rows_import
 from reports.entry.models import ReportStatus
 from reports.entry.services import report_save
 from reports.entry.workflow import report_approve
+from reports.periods.models import ReportingPeriod
 from reports.progress.display import cards_build, explanation, number
 from reports.progress.figures import NATION, progress_figures_load
 from reports.progress.follow_up import FollowUp, follow_up_table
@@ -26,6 +27,7 @@ from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import TEST_PASSWORD
+from tests.reports.progress.timeliness import timeliness_cycle
 
 from .test_figures import institution, random_data, report
 
@@ -725,3 +727,84 @@ def test_a_province_that_does_not_exist_in_the_area_field_is_a_404(
     )
 
     assert response.status_code == 404
+
+
+# Timeliness ---------------------------------------------------------------------
+
+
+def province_cells(html: str, province: str) -> str:
+    """The table row of ``province`` on the provinces page."""
+    rows = html.split('data-testid="provinces-table"')[1].split("</table>")[0]
+    return next(row for row in rows.split("<tr>") if f">{province}</a>" in row)
+
+
+@pytest.fixture
+def cycle(targets, administrator, ministry_user):
+    return timeliness_cycle(administrator=administrator, ministry_user=ministry_user)
+
+
+def test_the_provinces_table_shows_the_on_time_rate_beside_the_reporting_rate(
+    client, ministry_user, cycle
+):
+    client.force_login(ministry_user)
+    target = district_target()
+    response = client.get(url("reports:provinces", year=2025, target=target.pk))
+    html = response.content.decode()
+    headers = [column["label"] for column in response.context["sort_columns"]]
+    at = headers.index("Tỷ lệ báo cáo (%)")
+    assert headers[at + 1] == "Tỷ lệ đúng hạn (%)"
+    hanoi = province_cells(html, "Thành phố Hà Nội")
+    assert 'data-testid="on-time-rate">50,0</td>' in hanoi
+    assert ">75,0</td>" in hanoi  # its reporting rate, 3 of 4
+    assert 'data-testid="on-time-rate">66,7</td>' in province_cells(
+        html, "Tỉnh Đắk Lắk"
+    )
+    assert 'data-testid="on-time-rate">–</td>' in province_cells(html, "Tỉnh Cao Bằng")
+    ordered = client.get(
+        url("reports:provinces", year=2025, target=target.pk, sort="-on_time")
+    )
+    assert [row.code for row in ordered.context["rows"][:2]] == [
+        PROVINCE_B,
+        PROVINCE_A,
+    ]
+
+
+def test_the_province_page_states_its_timeliness(client, ministry_user, cycle):
+    client.force_login(ministry_user)
+    response = client.get(
+        url("reports:province", [PROVINCE_A], year=2025), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert (
+        "Reports of 2025: 3 of 4 active institutions reported (75.0%). "
+        "On time 50.0% (2 of 4)."
+    ) in html
+    card = district_card(response)
+    assert card.on_time_rate == 50.0
+    assert "On time 50.0% (2 of 4)." in card.reporting
+    national = client.get(url("reports:dashboard", year=2025))
+    assert "Đúng hạn 57,1% (4/7)." in national.content.decode()
+    assert reverse("methodology") + "#timeliness" in national.content.decode()
+
+
+def test_a_year_without_a_period_says_it_has_no_timeliness(
+    client, ministry_user, worked_example
+):
+    client.force_login(ministry_user)
+    response = client.get(
+        url("reports:province", [PROVINCE_A], year=2024), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "No reporting period for this year: no timeliness." in (
+        response.content.decode()
+    )
+    assert district_card(response).on_time_rate is None
+
+
+def test_a_new_reporting_period_shows_at_once(client, ministry_user, worked_example):
+    client.force_login(ministry_user)
+    address = url("reports:province", [PROVINCE_A], year=2024)
+    assert "Năm này không có kỳ báo cáo" in client.get(address).content.decode()
+    ReportingPeriod.objects.create(
+        year=2024, opens_on="2025-01-01", due_on="2025-03-31", closes_on="2025-04-30"
+    )
+    assert "Đúng hạn 0,0% (0/12)." in client.get(address).content.decode()
