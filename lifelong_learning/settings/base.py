@@ -244,25 +244,29 @@ TASKS = {
     }
 }
 
+
 # E-mail (Django's MAILERS): printed to the console unless EMAIL_URL names an
 # SMTP server, e.g. smtp+tls://user:password@mail.example.vn:587
 # (docs/deployment.md).
-_EMAIL = env.email_url("EMAIL_URL", default="consolemail://")
-MAILERS = {
-    "default": {
-        "BACKEND": _EMAIL["EMAIL_BACKEND"],
-        "OPTIONS": {
-            "host": _EMAIL["EMAIL_HOST"],
-            "port": _EMAIL["EMAIL_PORT"],
-            "username": _EMAIL["EMAIL_HOST_USER"],
-            "password": _EMAIL["EMAIL_HOST_PASSWORD"],
-            "use_tls": _EMAIL.get("EMAIL_USE_TLS", False),
-            "use_ssl": _EMAIL.get("EMAIL_USE_SSL", False),
+def mailers(url: str) -> dict:
+    """Django's MAILERS for an e-mail address URL (``consolemail://``,
+    ``smtp+tls://user:password@host:587``)."""
+    email = environ.Env.email_url_config(url)
+    backend = email["EMAIL_BACKEND"]
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": email["EMAIL_HOST"],
+            "port": email["EMAIL_PORT"],
+            "username": email["EMAIL_HOST_USER"],
+            "password": email["EMAIL_HOST_PASSWORD"],
+            "use_tls": email.get("EMAIL_USE_TLS", False),
+            "use_ssl": email.get("EMAIL_USE_SSL", False),
         }
-        if _EMAIL["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
-        else {},
-    }
-}
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers(env("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cong-1520@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address links in e-mails point to (no request to take it from).

@@ -1,7 +1,7 @@
 """Production settings: every secret and host comes from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, mailers
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -18,3 +18,7 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# E-mail goes to an SMTP server, never the console: EMAIL_URL, or without it
+# the host's own mail relay on port 25 (docs/deployment.md).
+MAILERS = mailers(env("EMAIL_URL", default="smtp://localhost:25"))

@@ -8,6 +8,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,6 +34,8 @@ def notice_send(*, recipient, kind: str, write: Writer, url: str = "") -> Notice
     once the current transaction commits."""
     with translation.override(recipient_language(recipient)):
         subject, body = write()
+    # A long institution name must not refuse the move that the notice tells.
+    subject = Truncator(subject).chars(Notice._meta.get_field("subject").max_length)
     notice = Notice(recipient=recipient, kind=kind, subject=subject, body=body, url=url)
     notice.full_clean()
     notice.save()

@@ -164,3 +164,14 @@ def test_mark_all_read_marks_the_persons_notices_only(officer_a, ministry_user):
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.read_at is not None and theirs.read_at is None
+
+
+def test_a_long_institution_name_is_cut_in_the_subject_not_refused(
+    officer_a, ministry_user, library_a
+):
+    library_a.name = "Thư viện " + "rất dài " * 40
+    library_a.save()
+    report = ReportFactory(institution=library_a, year=2024, status="submitted")
+    workflow.report_approve(user=ministry_user, report=report)
+    subject = Notice.objects.get().subject
+    assert len(subject) == 255 and subject.endswith("…")
