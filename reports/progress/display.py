@@ -257,10 +257,9 @@ def on_time_text(timeliness: Timeliness | None) -> str:
 
 
 def timeliness_text(timeliness: Timeliness, year: int) -> str:
-    """The reporting of an area's year in one sentence: "Reports of 2025:
-    10 of 12 active institutions reported (83,3%); on time 41,7% (5 of 12)."
-    or, without a reporting period, "…; no reporting period, so no
-    timeliness." """
+    """The reporting of an area's year in two sentences: "Reports of 2025:
+    10 of 12 active institutions reported (83,3%). On time 41,7% (5 of
+    12).", the second saying so when the year has no reporting period."""
     if not timeliness.active:
         return _("No active institution.")
     text = _(

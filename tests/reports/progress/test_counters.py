@@ -293,21 +293,34 @@ def test_a_single_save_recounts_only_its_province_and_category(
     assert counts_check() == []
 
 
+def district_row(area: str) -> dict:
+    """The 2025 row of the district libraries' services in ``area``."""
+    return next(
+        r
+        for r in progress_rows(year=2025, province_code=area)
+        if r["family"] == FAMILY and r["categories"] == [CATEGORY]
+    )
+
+
+def extension_move(administrator, extension, due_on, reason):
+    extension_save(
+        user=administrator,
+        period=extension.period,
+        province=extension.province,
+        due_on=due_on,
+        closes_on=extension.closes_on,
+        reason=reason,
+        extension=extension,
+    )
+
+
 def test_an_extension_change_recomputes_on_time_and_the_counters(
     administrator, ministry_user
 ):
     cycle = timeliness_cycle(administrator=administrator, ministry_user=ministry_user)
     extension = PeriodExtension.objects.get(province_id=PROVINCE_B)
     # Đắk Lắk's due date moves back to 09/04/2026: its three reports are late.
-    extension_save(
-        user=administrator,
-        period=extension.period,
-        province=extension.province,
-        due_on=datetime.date(2026, 4, 9),
-        closes_on=extension.closes_on,
-        reason="Rút ngắn gia hạn",
-        extension=extension,
-    )
+    extension_move(administrator, extension, datetime.date(2026, 4, 9), "Rút ngắn")
     on_time = dict(
         AnnualReport.objects.filter(year=2025).values_list(
             "institution__code", "on_time"
@@ -323,32 +336,12 @@ def test_an_extension_change_recomputes_on_time_and_the_counters(
         "LB-2": False,
     }
     assert counts_check() == []
-    rows = {
-        area: next(
-            r
-            for r in progress_rows(year=2025, province_code=area)
-            if r["family"] == FAMILY and r["categories"] == [CATEGORY]
-        )
-        for area in (PROVINCE_A, PROVINCE_B)
-    }
-    assert (rows[PROVINCE_A]["on_time"], rows[PROVINCE_A]["on_time_rate"]) == (2, 50.0)
-    assert (rows[PROVINCE_B]["on_time"], rows[PROVINCE_B]["on_time_rate"]) == (0, 0.0)
-    # Back to 16/04: LB-2 (00:00:01 on 16/04) is on time now, the others too.
-    extension_save(
-        user=administrator,
-        period=extension.period,
-        province=extension.province,
-        due_on=datetime.date(2026, 4, 16),
-        closes_on=extension.closes_on,
-        reason="Gia hạn thêm",
-        extension=extension,
-    )
-    row = next(
-        r
-        for r in progress_rows(year=2025, province_code=PROVINCE_B)
-        if r["family"] == FAMILY and r["categories"] == [CATEGORY]
-    )
-    assert (row["on_time"], row["on_time_rate"]) == (3, 100.0)
-    assert cycle["LB-2"].pk in AnnualReport.objects.filter(on_time=True).values_list(
-        "pk", flat=True
-    )
+    hanoi, daklak = district_row(PROVINCE_A), district_row(PROVINCE_B)
+    assert (hanoi["on_time"], hanoi["on_time_rate"]) == (2, 50.0)
+    assert (daklak["on_time"], daklak["on_time_rate"]) == (0, 0.0)
+    # To 16/04: LB-2 (00:00:01 on 16/04) is on time now, the others too.
+    extension_move(administrator, extension, datetime.date(2026, 4, 16), "Gia hạn")
+    daklak = district_row(PROVINCE_B)
+    assert (daklak["on_time"], daklak["on_time_rate"]) == (3, 100.0)
+    assert AnnualReport.objects.get(pk=cycle["LB-2"].pk).on_time is True
+    assert counts_check() == []
