@@ -16,6 +16,7 @@ from lifelong_learning.history import (
     value_text,
 )
 from reports.entry.models import AnnualReport
+from reports.periods.models import PeriodExtension, ReportingPeriod
 from targets.models import Target
 from tests.factories import InstitutionFactory, ReportFactory
 
@@ -70,7 +71,13 @@ def test_the_admins_history_page_shows_the_reason_in_words(client, administrator
 
 
 def test_the_models_with_a_history_come_from_simple_historys_registry():
-    assert set(history_models()) == {Institution, AnnualReport, Target}
+    assert set(history_models()) == {
+        Institution,
+        AnnualReport,
+        Target,
+        ReportingPeriod,
+        PeriodExtension,
+    }
 
 
 def _oldest_first(obj) -> list:
