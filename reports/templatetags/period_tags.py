@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from lifelong_learning.years import YEAR_MAX, YEAR_MIN
 from reports.periods.selectors import deadlines
 
 register = template.Library()
@@ -15,9 +16,14 @@ def period_banner(province, year):
     and its reason, and why entry is refused when it is; nothing when the
     year has no reporting period."""
     code = getattr(province, "code", province)
-    if not code or not year:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        # A year typed into the address that is not one: no banner.
         return {"found": None}
-    found = deadlines(province_code=code, year=int(year))
+    if not code or not YEAR_MIN <= year <= YEAR_MAX:
+        return {"found": None}
+    found = deadlines(province_code=code, year=year)
     if found is None:
         return {"found": None}
     today = timezone.localdate()

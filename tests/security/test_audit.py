@@ -16,6 +16,7 @@ from lifelong_learning.history import reason_clip
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.services import ReportEntry, report_save, reports_save
 from reports.entry.workflow import report_approve, report_reopen
+from reports.periods.models import PeriodExtension, ReportingPeriod
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
@@ -400,12 +401,16 @@ def test_every_model_with_a_history_is_a_kind_of_record_named_in_words():
         "institution": Institution,
         "target": Target,
         "report": AnnualReport,
+        "reportingperiod": ReportingPeriod,
+        "periodextension": PeriodExtension,
     }
     with translation.override("en"):
         assert [(kind, str(label)) for kind, label in audit_kinds()] == [
             ("institution", "Institution"),
             ("target", "Target"),
             ("report", "Annual report"),
+            ("reportingperiod", "Reporting period"),
+            ("periodextension", "Extension"),
         ]
 
 
