@@ -366,8 +366,19 @@ def _period_refusals(
         if (where := (entry.institution.province_id, entry.year)) in refused
     }
     reports = [stored[key] for key in found if key in stored]
-    # A returned report corrected and saved as a draft is still being
-    # corrected: its last return comes after its last submission.
+    for report in reports_being_corrected(reports):
+        del found[report.institution_id, report.year]
+    return found
+
+
+def reports_being_corrected(
+    reports: Sequence[AnnualReport],
+) -> list[AnnualReport]:
+    """The reports of ``reports`` that the ministry returned (or reopened) and
+    that have not been submitted again: they may be corrected and submitted
+    after their period closed. A returned report corrected and saved as a
+    draft is still being corrected: its last return comes after its last
+    submission."""
     last = dict(
         ReportTransition.objects.filter(
             report__in=[r for r in reports if r.status == ReportStatus.DRAFT],
@@ -376,10 +387,33 @@ def _period_refusals(
         .order_by("at", "pk")
         .values_list("report_id", "to_status")
     )
-    for report in reports:
-        if ReportStatus.RETURNED in (report.status, last.get(report.pk)):
-            del found[report.institution_id, report.year]
-    return found
+    return [
+        report
+        for report in reports
+        if ReportStatus.RETURNED in (report.status, last.get(report.pk))
+    ]
+
+
+def submission_refusals(reports: Sequence[AnnualReport]) -> dict[int, str]:
+    """Why sending stored ``reports`` for review is refused by their reporting
+    period (after it closed, before it opened), by report pk; a report being
+    corrected after a return is let through."""
+    refused = entry_refusals(
+        pairs={(report.institution.province_id, report.year) for report in reports}
+    )
+    if not refused:
+        return {}
+    waiting = [
+        report
+        for report in reports
+        if (report.institution.province_id, report.year) in refused
+    ]
+    corrected = {report.pk for report in reports_being_corrected(waiting)}
+    return {
+        report.pk: refused[report.institution.province_id, report.year]
+        for report in waiting
+        if report.pk not in corrected
+    }
 
 
 def _reports_by_key(

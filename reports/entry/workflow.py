@@ -213,6 +213,9 @@ def _move(
         now = timezone.now()
         transitions = []
         if step is SUBMIT:
+            closed = services.submission_refusals(batch)
+            if closed:
+                raise ValidationError(next(iter(closed.values())))
             unexplained.extend(r for r in batch if warnings_unexplained(r.warnings))
         if unexplained:
             continue  # refused below, once every report has been seen

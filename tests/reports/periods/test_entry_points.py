@@ -10,7 +10,7 @@ import datetime
 import io
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -286,6 +286,23 @@ def test_a_draft_never_returned_is_refused_after_closing(
     assert CLOSED_VI in response.text
     report.refresh_from_db()
     assert report.lll_services is False
+
+
+def test_a_draft_entered_in_time_cannot_be_submitted_after_closing(
+    client, clock, period, officer_a, library_a
+):
+    report = ReportFactory(institution=library_a, lll_services=True)
+    clock.set(CLOSED_DAY)
+    with pytest.raises(ValidationError, match="30/04/2025|2025-04-30"):
+        workflow.report_submit(user=officer_a, report=report)
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("reports:submit", args=[report.pk]), {"version": report.version}
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    assert report.first_submitted_at is None
+    assert response.status_code in (302, 400, 409)
 
 
 # The banner ------------------------------------------------------------------------
