@@ -18,6 +18,7 @@ from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
 from reports.entry.services import BATCH_SIZE, report_values_check
 from reports.periods.models import ReportingPeriod
 from reports.periods.services import extension_save, period_save
+from reports.periods.signals import deadlines_changed
 from reports.progress.counters import counts_rebuild
 from targets.indicators import REPORT_FIELDS, Criterion, applicable_fields
 from targets.indicators import Count as CountField
@@ -328,14 +329,31 @@ def demo_reports_create(*, years=range(2022, 2026), seed: int = 1520) -> DemoRep
         dates[ReportTransition, when].append(transition.pk)
     for report, *_ in planned:
         dates[AnnualReport, _when(report.year, len(steps) - 1)].append(report.pk)
+    submitted = steps.index(ReportStatus.SUBMITTED)
+    for report, report_steps, _comment in planned:
+        if ReportStatus.SUBMITTED in report_steps:
+            dates[_FIRST_SUBMISSION, _when(report.year, submitted)].append(report.pk)
     for (model, when), pks in dates.items():
-        field = "at" if model is ReportTransition else "updated_at"
+        field = {
+            ReportTransition: "at",
+            AnnualReport: "updated_at",
+            _FIRST_SUBMISSION: "first_submitted_at",
+        }[model]
+        model = AnnualReport if model is _FIRST_SUBMISSION else model
         for start in range(0, len(pks), BATCH_SIZE):
             model.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
                 **{field: when}
             )
+    # Which first submissions met their period's due date (a year with a
+    # period); the receiver recounts the counters too.
+    for year in years:
+        deadlines_changed.send(sender=ReportingPeriod, year=year, provinces=None)
     counts_rebuild()
     return _demo_result(existing, created=True)
+
+
+# The first submission's date, set with the other dates above.
+_FIRST_SUBMISSION = "first_submitted_at"
 
 
 def _demo_reports_delete(reports) -> None:

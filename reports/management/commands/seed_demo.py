@@ -46,9 +46,10 @@ class Command(BaseCommand):
         accounts = demo_users_create()
         institutions = demo_institutions_create()
         self.stdout.write(f"Demo institutions: {institutions.summary()}")
+        # The period first: the reports' first submissions are timed against it.
+        period = demo_period_create()
         reports = demo_reports_create()
         self.stdout.write(f"Demo reports 2022–2025: {reports.summary()}")
-        period = demo_period_create()
         self.stdout.write(
             f"Demo reporting period {period.year}: open {period.opens_on:%d/%m/%Y}"
             f"–{period.closes_on:%d/%m/%Y}, due {period.due_on:%d/%m/%Y}"

@@ -131,3 +131,23 @@ def test_the_demo_period_is_open_for_the_year_just_ended_with_dak_laks_extension
     moved = demo_period_create(today=today + datetime.timedelta(days=1))
     assert moved.due_on == datetime.date(2026, 3, 23)
     assert ReportingPeriod.objects.count() == 1
+
+
+def test_demo_first_submissions_are_timed_against_the_demo_period(demo):
+    period = demo_period_create()
+    demo_reports_create(seed=7)  # another seed: the reports are written anew
+    sent = AnnualReport.objects.filter(
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+    )
+    assert sent.exists()
+    assert not sent.filter(first_submitted_at__isnull=True).exists()
+    in_period = sent.filter(year=period.year)
+    assert in_period.exists()
+    # Entered in January, well before the demo's due date: all on time.
+    assert set(in_period.values_list("on_time", flat=True)) == {True}
+    # Years without a period have no timeliness.
+    assert set(sent.exclude(year=period.year).values_list("on_time", flat=True)) == {
+        None
+    }
+    drafts = AnnualReport.objects.filter(status=ReportStatus.DRAFT)
+    assert not drafts.filter(first_submitted_at__isnull=False).exists()

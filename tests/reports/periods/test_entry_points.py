@@ -293,7 +293,7 @@ def test_a_draft_entered_in_time_cannot_be_submitted_after_closing(
 ):
     report = ReportFactory(institution=library_a, lll_services=True)
     clock.set(CLOSED_DAY)
-    with pytest.raises(ValidationError, match="30/04/2025|2025-04-30"):
+    with pytest.raises(ValidationError, match=r"30/04/2025|2025-04-30"):
         workflow.report_submit(user=officer_a, report=report)
     client.force_login(officer_a)
     response = client.post(
