@@ -21,8 +21,8 @@ from institutions.activity import active_q
 from institutions.models import Category, Institution, Province
 from reports.entry import workflow
 from reports.entry.models import AnnualReport, ReportStatus
-from reports.periods.models import PeriodExtension, ReportingPeriod
-from reports.periods.selectors import Deadlines
+from reports.periods.models import ReportingPeriod
+from reports.periods.selectors import Deadlines, deadlines_by_province
 
 # The state of a cell: its words, its icon, and the CSS class of its colour
 # (status_grid.css: dark text on a light tint, at least 4.5:1).
@@ -138,33 +138,6 @@ def grid_years() -> list[int]:
     return sorted(years, reverse=True)
 
 
-def _province_deadlines(year: int) -> dict[str, Deadlines] | Deadlines | None:
-    """Each province's dates of ``year`` in two queries: the period's, or the
-    extended ones where a province has an extension (the rule of
-    :func:`reports.periods.selectors.deadlines`, read for every province)."""
-    period = ReportingPeriod.objects.filter(year=year).first()
-    if period is None:
-        return None
-    dates = {
-        extension.province_id: Deadlines(
-            year=year,
-            opens_on=period.opens_on,
-            due_on=max(extension.due_on, period.due_on),
-            closes_on=max(extension.closes_on, period.closes_on),
-            extended=True,
-            reason=extension.reason,
-        )
-        for extension in PeriodExtension.objects.filter(period=period)
-    }
-    dates[None] = Deadlines(
-        year=year,
-        opens_on=period.opens_on,
-        due_on=period.due_on,
-        closes_on=period.closes_on,
-    )
-    return dates
-
-
 def status_grid(*, year: int, today: datetime.date | None = None) -> StatusGrid:
     """Every province × category of ``year`` (at most five queries). A cell is late
     when its province's due date has passed (before ``today``, the calendar
@@ -194,7 +167,7 @@ def status_grid(*, year: int, today: datetime.date | None = None) -> StatusGrid:
         cell = cells[(province_code, category)]
         setattr(cell, status, getattr(cell, status) + count)
         cell.on_time += on_time
-    dates = _province_deadlines(year)
+    dates = deadlines_by_province(year)
     rows = []
     for province in provinces:
         found = None if dates is None else dates.get(province.code, dates[None])

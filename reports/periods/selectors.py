@@ -104,6 +104,21 @@ def _deadlines(period: ReportingPeriod, extension: PeriodExtension | None) -> De
     )
 
 
+def deadlines_by_province(year: int) -> dict[str | None, Deadlines] | None:
+    """Every province's dates of ``year`` in two queries: keyed by the code of
+    each province with an extension, and ``None`` for all the others; ``None``
+    while the year has no reporting period."""
+    period = ReportingPeriod.objects.filter(year=year).first()
+    if period is None:
+        return None
+    dates: dict[str | None, Deadlines] = {
+        extension.province_id: _deadlines(period, extension)
+        for extension in PeriodExtension.objects.filter(period=period)
+    }
+    dates[None] = _deadlines(period, None)
+    return dates
+
+
 def entry_refusal(
     *, province_code: str, year: int, today: datetime.date | None = None
 ) -> str | None:
