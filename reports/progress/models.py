@@ -92,3 +92,29 @@ class PanelCount(ProvinceCount):
 
     def __str__(self):
         return f"{self.province_id} {self.field} {self.base_year}-{self.year}"
+
+
+class CountVersion(models.Model):
+    """How many times a province's counters have changed: a write bumps its
+    province's version in the same transaction, so a page cached under the
+    versions it shows (:func:`reports.progress.counters.counts_token`) is
+    replaced exactly when its data changes, and a save in one province leaves
+    the other provinces' pages in the cache."""
+
+    derived = True
+
+    province = models.OneToOneField(
+        "institutions.Province",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("counter version")
+        verbose_name_plural = _("counter versions")
+
+    def __str__(self):
+        return f"{self.province_id}: {self.version}"
