@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from .jobs import job_progress
 from .tabular import RowError, RowErrors, TableError
 
 # An import racing another over the same keys loses on the unique constraint;
@@ -136,6 +137,7 @@ class ImportPass:
     def __init__(self, *, write: bool):
         self.write = write
         self.batch: list = []
+        self.checked = 0  # rows read so far
 
     @property
     def batch_size(self) -> int:
@@ -156,6 +158,7 @@ class ImportPass:
             try:
                 for row, values in rows:
                     self.take(row, values)
+                    self.checked += 1
                     if len(self.batch) >= self.batch_size:
                         self._flush()
                     if errors.full:
@@ -170,6 +173,19 @@ class ImportPass:
         if self.batch:
             batch, self.batch = self.batch, []
             self.check_batch(batch)
+            self.progress()
+
+    def progress(self) -> None:
+        """Tells the background job running this import, if any, how far it
+        got (lifelong_learning/jobs.py); rows count as written while none has
+        an error."""
+        result = self.result
+        written = result.new + result.updated
+        job_progress(
+            checked=self.checked,
+            written=written if self.write and not result.errors else None,
+            errors=result.errors.total,
+        )
 
 
 class _Replay:
