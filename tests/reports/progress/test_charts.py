@@ -6,12 +6,22 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.html import json_script
 
+from institutions.models import Province
 from reports.progress import charts, maps
+from reports.progress.display import cards_build, overview_chart
+from reports.progress.figures import NATION
 from reports.progress.progress import Status
 from reports.progress.statuses import STATUS_COLOURS
+from reports.progress.tables import province_rows, trend_sections
+from tests.reports.progress import examples, plotly_charts
 
 CODES = ["01", "48", "56", "66", "79"]
+PROVINCES = [
+    Province(code=code, name=f"P{code}", name_sort=f"p{code}")
+    for code in ("01", "48", "79")
+]
 
 
 def regions(values: dict[str, float]) -> list[maps.Region]:
@@ -169,3 +179,194 @@ def test_a_growth_trend_shades_its_target_band(vietnamese):
     # The growth axis reaches beyond the highest value and below zero.
     assert figure["layout"]["yaxis2"]["range"] == [-3, 23.0]
     assert figure["layout"]["separators"] == ",."
+
+
+# The plain dicts against Plotly's figure objects ---------------------------------
+
+LONG = "Thư viện cấp xã, phường, đặc khu và các điểm bưu điện văn hóa xã"
+
+
+def _same_bytes(new: dict, old: dict) -> None:
+    # What the page embeds: json_script of the figure.
+    assert json_script(new, "chart") == json_script(old, "chart")
+
+
+def _bar(label, value, status="no_data", thresholds=None, text=""):
+    return charts.Bar(
+        label, value, status, str(Status(status).label), text, thresholds or {}
+    )
+
+
+OVERVIEW_CASES = {
+    "empty": [],
+    "a family without bars": [("Family", [])],
+    "families with values, gaps and two target years": [
+        (
+            "Thư viện",
+            [
+                _bar("A", 79.4, "on_track", {2025: 80.0, 2030: 90.0}, "79,4%"),
+                _bar(LONG, None, "no_data", {2025: 70.0}),
+                _bar("C", 100.0, "achieved", {2030: 95.0}, "100,0%"),
+            ],
+        ),
+        (LONG, [_bar("D", 0.0, "deterioration", {2025: 40}, "0,0%")]),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("case", OVERVIEW_CASES)
+def test_the_overview_chart_is_plotlys_json_byte_for_byte(language, case):
+    with translation.override(language):
+        for unit in ("%", " điểm"):
+            groups = OVERVIEW_CASES[case]
+            _same_bytes(
+                charts.overview_chart(groups, unit=unit),
+                plotly_charts.overview_chart(groups, unit=unit),
+            )
+
+
+def _trend_lines(count: int) -> list[charts.TrendLine]:
+    return [
+        charts.TrendLine(
+            name=f"{LONG} {index}",
+            points=[(2022, 40.0 + index), (2023, None), (2024, 58.3)],
+            thresholds=[(2025, 70.0), (2030, 90.0)],
+            path=[(2022, 40.0), (2025, 70.0), (2030, 90.0)] if index % 2 else [],
+        )
+        for index in range(count)
+    ]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("count", [0, 1, 9])
+def test_a_share_trend_chart_is_plotlys_json_byte_for_byte(language, count):
+    with translation.override(language):
+        lines = _trend_lines(count)
+        _same_bytes(
+            charts.share_trend_chart(lines, first=2022, last=2030),
+            plotly_charts.share_trend_chart(lines, first=2022, last=2030),
+        )
+
+
+GROWTH_CASES = {
+    "no year yet": {"totals": [], "growth": [], "threshold": 10.0, "upper": None},
+    "a band": {
+        "totals": [(2022, 1000), (2023, 1200), (2024, 0)],
+        "growth": [(2023, 20.0), (2024, None)],
+        "threshold": 10.0,
+        "upper": 15.0,
+    },
+    "a decline below the threshold": {
+        "totals": [(2022, 1_234_567), (2023, 987_654)],
+        "growth": [(2023, -20.0)],
+        "threshold": 5,
+        "upper": None,
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("case", GROWTH_CASES)
+def test_a_growth_trend_chart_is_plotlys_json_byte_for_byte(language, case):
+    arguments = {
+        **GROWTH_CASES[case],
+        "first": 2022,
+        "last": 2030,
+        "totals_name": "Lượt tham quan",
+        "band_label": "Chỉ tiêu: 10–15% mỗi năm",
+    }
+    with translation.override(language):
+        _same_bytes(
+            charts.growth_trend_chart(**arguments),
+            plotly_charts.growth_trend_chart(**arguments),
+        )
+
+
+PROVINCE_CASES = {
+    "no province": ([], 70.0),
+    "34 provinces, some without a value": (
+        [
+            _bar(f"Tỉnh {code:02d}", None if code % 7 == 0 else code * 2.9, "limited")
+            for code in range(1, 35)
+        ],
+        70.0,
+    ),
+    "no threshold": ([_bar("A", 12.5, "on_track", text="12,5")], None),
+    "a whole threshold": ([_bar("A", 5, "achieved")], 70),
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("case", PROVINCE_CASES)
+def test_a_province_bar_chart_is_plotlys_json_byte_for_byte(language, case):
+    bars, threshold = PROVINCE_CASES[case]
+    with translation.override(language):
+        for unit in ("%", "% a year"):
+            _same_bytes(
+                charts.province_bar_chart(bars, threshold=threshold, unit=unit),
+                plotly_charts.province_bar_chart(bars, threshold=threshold, unit=unit),
+            )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_dashboards_charts_of_the_worked_example_are_plotlys_json(
+    language, monkeypatch
+):
+    """Every chart the dashboards draw from figures (the overview's cards,
+    each family's trends), built from the worked example with a growth row."""
+    calls = []
+
+    def spy(name, chart):
+        def drawn(*args, **kwargs):
+            result = chart(*args, **kwargs)
+            calls.append((name, args, kwargs, result))
+            return result
+
+        return drawn
+
+    for name in (
+        "overview_chart",
+        "share_trend_chart",
+        "growth_trend_chart",
+        "province_bar_chart",
+    ):
+        monkeypatch.setattr(charts, name, spy(name, getattr(charts, name)))
+    targets = [*examples.worked_targets(), examples.growth_target(upper=15)]
+    figures = examples.worked_figures(targets=targets)
+    figures.panel[NATION, "museum", 2023, "study_visits", 2022] = [3, 1000, 1150]
+    with translation.override(language):
+        overview_chart(cards_build(figures, NATION))
+        trend_sections(figures, NATION)
+        rows = province_rows(figures, targets[0], PROVINCES, "name")
+        charts.province_bar_chart(
+            [_bar(row.name, row.value, row.status.code) for row in rows],
+            threshold=float(targets[0].threshold),
+        )
+        assert sorted({name for name, *_rest in calls}) == [
+            "growth_trend_chart",
+            "overview_chart",
+            "province_bar_chart",
+            "share_trend_chart",
+        ]
+        for name, args, kwargs, result in calls:
+            _same_bytes(result, getattr(plotly_charts, name)(*args, **kwargs))
+
+
+def test_the_charts_are_built_without_plotlys_figure_objects(monkeypatch):
+    # Building a go.Figure cost a cold dashboard 20 ms; the page needs its JSON.
+    def refused(*args, **kwargs):
+        raise AssertionError("plotly.graph_objects at request time")
+
+    monkeypatch.setattr(plotly_charts.go, "Figure", refused)
+    groups = OVERVIEW_CASES["families with values, gaps and two target years"]
+    charts.overview_chart(groups)
+    charts.share_trend_chart(_trend_lines(3), first=2022, last=2030)
+    charts.growth_trend_chart(
+        **GROWTH_CASES["a band"],
+        first=2022,
+        last=2030,
+        totals_name="Visits",
+        band_label="10–15%",
+    )
+    charts.province_bar_chart(PROVINCE_CASES["no threshold"][0], threshold=None)
