@@ -15,6 +15,8 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from jobs.models import ImportKind
+from jobs.uploads import JobUploadPreviewView
 from lifelong_learning.pagination import BoundedPaginator
 from lifelong_learning.roles import (
     province_denied,
@@ -24,7 +26,6 @@ from lifelong_learning.roles import (
 from lifelong_learning.tabular import CSV, XLSX
 from lifelong_learning.uploads import (
     UploadFormView,
-    UploadPreviewView,
     file_response,
 )
 
@@ -41,6 +42,7 @@ from .selectors import (
     institution_visible_list,
 )
 from .tables import InstitutionTable
+from .tasks import institutions_import_job
 
 VIEW = "institutions.view_institution"
 # Named, not imported: the registry sits below the reports app.
@@ -253,22 +255,18 @@ class InstitutionImportView(ImportPermissionMixin, UploadFormView):
         return reverse("institutions:import-preview", kwargs={"token": token})
 
 
-class InstitutionImportPreviewView(ImportPermissionMixin, UploadPreviewView):
+class InstitutionImportPreviewView(ImportPermissionMixin, JobUploadPreviewView):
     """Step 2: what the file would change, and its errors; step 3: write it
-    all."""
+    all, on the worker."""
 
     template_name = "institutions/institution_import_preview.html"
+    job_kind = ImportKind.INSTITUTIONS
+    job_task = institutions_import_job
 
     def check(self, path, name):
         return imports.institutions_import(
             path=path, user=self.request.user, dry_run=True
         )
-
-    def write(self, path, name):
-        return imports.institutions_import(path=path, user=self.request.user)
-
-    def written(self, result):
-        return redirect("institutions:list")
 
     def get_context_data(self, **context):
         return {**context, "column_labels": COLUMN_LABELS}

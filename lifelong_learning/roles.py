@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "institutions.*",
         "targets.*",
         "reports.*",
+        "jobs.*",
         "auth.*",
         "authtoken.*",
     ],

@@ -20,9 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -145,16 +144,12 @@ def upload_result(*, path: Path, key: str, compute: Callable[[], object]):
     return result
 
 
-def upload_discard(*, session, token: str) -> None:
-    """Forgets an upload and removes its file and kept results."""
-    uploads = session.get(SESSION_KEY, {})
-    entry = uploads.pop(token, None)
-    session[SESSION_KEY] = uploads
-    if entry is not None:
-        path = upload_directory() / entry["path"]
-        path.unlink(missing_ok=True)
-        for result in upload_directory().glob(f"{path.stem}.*{_RESULT_SUFFIX}"):
-            result.unlink(missing_ok=True)
+def upload_file_remove(path: Path) -> None:
+    """Removes a stored upload and its kept results (a background import
+    does, once it has read the file)."""
+    path.unlink(missing_ok=True)
+    for result in upload_directory().glob(f"{path.stem}.*{_RESULT_SUFFIX}"):
+        result.unlink(missing_ok=True)
 
 
 def row_errors_response(*, errors: RowErrors, file_name: str) -> FileResponse:
@@ -187,25 +182,19 @@ class UploadFormView(FormView):
 
 class UploadPreviewView(View):
     """Step 2 of an upload: what the stored file would change and its errors
-    (``?errors=csv``: as a file); step 3 (POST): write it all, or show the
-    refusal with ``refused_status``. The check runs once per upload and
-    :meth:`check_key` and is kept with the file.
+    (``?errors=csv``: as a file). The check runs once per upload and
+    :meth:`check_key` and is kept with the file; a file with errors is shown
+    with ``refused_status`` when confirmed. Step 3 (POST), the import on a
+    background worker, is ``jobs.uploads.JobUploadPreviewView``.
 
-    A subclass says how the file is checked (:meth:`check`) and written
-    (:meth:`write`), what the page shows besides (:meth:`get_context_data`)
-    and where a written file leads (:meth:`written`).
+    A subclass says how the file is checked (:meth:`check`) and what the page
+    shows besides (:meth:`get_context_data`).
     """
 
     template_name: str
     refused_status = 200
 
     def check(self, path: Path, name: str) -> ImportResult:
-        raise NotImplementedError
-
-    def write(self, path: Path, name: str) -> ImportResult:
-        raise NotImplementedError
-
-    def written(self, result: ImportResult) -> HttpResponse:
         raise NotImplementedError
 
     def check_key(self) -> str:
@@ -222,23 +211,6 @@ class UploadPreviewView(View):
         if request.GET.get("errors") == "csv":
             return row_errors_response(errors=result.errors, file_name=name)
         return self._render(token, name, result)
-
-    def post(self, request, token):
-        path, name = self._upload(token)
-        checked = self._checked(path, name)
-        if not checked.ok:
-            # The same file is refused again, without reading it again.
-            return self._render(token, name, checked, status=self.refused_status)
-        result = self.write(path, name)
-        if not result.ok:
-            return self._render(token, name, result, status=self.refused_status)
-        upload_discard(session=request.session, token=token)
-        messages.success(
-            request,
-            _("Imported %(file)s: %(summary)s.")
-            % {"file": name, "summary": result.summary()},
-        )
-        return self.written(result)
 
     def _upload(self, token: str) -> tuple[Path, str]:
         upload = upload_get(session=self.request.session, token=token)

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("institutions/", include("institutions.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("jobs.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("audit/", audit.AuditView.as_view(), name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,18 +3,17 @@
 
 from functools import cached_property
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views import View
 
 from institutions.models import Province
-from lifelong_learning import uploads as platform_uploads
+from jobs.models import ImportKind
+from jobs.uploads import JobUploadPreviewView
 from lifelong_learning.roles import (
     REPORT_CHANGE,
     province_denied,
@@ -30,9 +29,8 @@ from reports.entry.forms import (
 )
 from reports.entry.imports import reports_import
 from reports.entry.models import ReportStatus
-from reports.entry.views import sheet_url
+from reports.entry.tasks import reports_import_job
 
-WARNINGS_SHOWN = 10
 PREVIEW_ROWS = 20
 
 
@@ -82,12 +80,14 @@ class UploadView(UploadMixin, UploadFormView):
         return f"{url}?{urlencode({'status': form.cleaned_data['status']})}"
 
 
-class UploadPreviewView(UploadMixin, platform_uploads.UploadPreviewView):
+class UploadPreviewView(UploadMixin, JobUploadPreviewView):
     """Step 2: what the file would change, every error and warning; step 3
-    (POST): write it all with the status asked for."""
+    (POST): write it all with the status asked for, on the worker."""
 
     template_name = "reports/annualreport_upload_preview.html"
     refused_status = 400
+    job_kind = ImportKind.REPORTS
+    job_task = reports_import_job
 
     @cached_property
     def status(self) -> str:
@@ -112,36 +112,8 @@ class UploadPreviewView(UploadMixin, platform_uploads.UploadPreviewView):
             source=name,
         )
 
-    def write(self, path, name):
-        return reports_import(
-            path=path, user=self.request.user, status=self.status, source=name
-        )
-
-    def written(self, result):
-        request = self.request
-        for warning in result.warnings[:WARNINGS_SHOWN]:
-            # The warning names its field in words; the row is what to add.
-            messages.warning(
-                request,
-                _("row %(row)s: %(message)s")
-                % {"row": warning.row, "message": warning.message},
-            )
-        if not result.sheets:
-            return redirect("reports:sheet")
-        # The sheet of the file's rows (the one with most rows when it spans
-        # several), so the officer sees what was just uploaded.
-        province_code, year, category = max(
-            result.sheets, key=lambda sheet: result.sheets[sheet]
-        )
-        if len(result.sheets) > 1:
-            messages.info(
-                request,
-                _("The file covered %(count)s year sheets; this is the largest.")
-                % {"count": len(result.sheets)},
-            )
-        return redirect(
-            sheet_url(province_code=province_code, year=year, category=category)
-        )
+    def job_options(self):
+        return {"status": self.status}
 
     def get_context_data(self, **context):
         return {

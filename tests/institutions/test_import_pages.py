@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from institutions import forms
 from institutions.models import Institution
+from jobs.models import ImportJob
 from tests.factories import InstitutionFactory
 
 from .conftest import COLUMNS, csv_write, row, xlsx_write
@@ -55,15 +56,20 @@ def test_upload_preview_confirm_writes_the_file(client, officer_a, tmp_path, suf
 
     confirmed = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
 
+    # The import ran on the worker (the test settings' immediate backend);
+    # its page shows the result and leads to the registry.
+    job = ImportJob.objects.get()
     assert confirmed.status_code == 302
-    assert confirmed.url == reverse("institutions:list")
+    assert confirmed.url == reverse("jobs:detail", kwargs={"pk": job.pk})
     assert Institution.objects.count() == 3
     assert Institution.objects.get(code="OLD").name == "Tên mới"
     assert Institution.objects.get(code="NEW").history.get().history_user == officer_a
     page = client.get(confirmed.url, HTTP_ACCEPT_LANGUAGE="en")
     assert "1 new, 1 updated, 1 unchanged institutions" in page.text
+    assert page.context["job"].result["next_url"] == reverse("institutions:list")
     # The stored file is gone and cannot be confirmed twice.
-    assert client.post(url).status_code == 404
+    assert client.post(url).status_code == 409
+    assert ImportJob.objects.count() == 1
 
 
 def test_each_bad_input_is_shown_with_row_column_value_and_nothing_is_written(

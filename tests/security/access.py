@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from institutions.models import Category, Commune, FormerProvince, Institution
+from jobs.models import ImportJob
 from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
 from reports.notices.models import Notice
 from reports.periods.models import PeriodExtension, ReportingPeriod
@@ -80,6 +81,7 @@ class ProvinceAObjects:
     notice: Notice
     period: ReportingPeriod
     extension: PeriodExtension
+    import_job: ImportJob
 
 
 def province_a_objects(officer_a) -> ProvinceAObjects:
@@ -137,6 +139,9 @@ def province_a_objects(officer_a) -> ProvinceAObjects:
             closes_on=period.closes_on,
             reason="Bão lũ",
         ),
+        import_job=ImportJob.objects.create(
+            user=officer_a, kind="reports", upload="1" * 32, file_name="a.csv"
+        ),
     )
 
 
@@ -192,6 +197,8 @@ def url_for(route: Route, objects: ProvinceAObjects) -> str:
         "api:former-province-detail": {"former_code": o.former_province.pk},
         "api:institution-detail": {"code": o.institution.code},
         "api:report-detail": {"pk": o.report.pk},
+        "jobs:detail": {"pk": o.import_job.pk},
+        "jobs:status": {"pk": o.import_job.pk},
     }
     if route.name is None:  # the admin's unnamed patterns
         if route.route.endswith("(?P<url>.*)$"):

@@ -75,6 +75,10 @@ EXPECTED = {
     "reports:upload": "302/302 200/200 200/200 403/403 200/200",
     "reports:upload_template": "302/302 200/405 200/405 403/403 200/405",
     "reports:upload_preview": "302/302 404/404 404/404 403/403 404/404",
+    # An import's page and status: the person who confirmed it (officer A)
+    # and administrators; not found for anyone else.
+    "jobs:detail": "302/302 200/405 404/405 404/405 200/405",
+    "jobs:status": "302/302 200/405 404/405 404/405 200/405",
     # Notices: everyone's own; another person's notice is not found (404).
     "reports:notices": "302/302 200/405 200/405 200/405 200/405",
     "reports:notice_open": "302/302 302/405 404/405 404/405 404/405",

@@ -688,8 +688,11 @@ def test_upload_previews_then_confirms(client, officer_a, library_a, tmp_path):
     assert not AnnualReport.objects.filter(year=2024).exists()
     confirmed = client.post(response.url, {"status": "submitted"})
     assert confirmed.status_code == 302
-    # The officer lands on the sheet of the year and category just uploaded.
-    assert confirmed.url == sheet_url(
+    # The import's page shows its warning and leads to the sheet of the year
+    # and category just uploaded.
+    page = client.get(confirmed.url)
+    assert 'data-testid="import-warnings"' in page.text
+    assert page.context["job"].result["next_url"] == sheet_url(
         province_code=library_a.province_id,
         year=2024,
         category=library_a.category,
@@ -697,8 +700,8 @@ def test_upload_previews_then_confirms(client, officer_a, library_a, tmp_path):
     report = AnnualReport.objects.get(year=2024)
     assert (report.learning_visits, report.status) == (500, "submitted")
     assert report.updated_by == officer_a
-    # The token is used up.
-    assert client.get(response.url).status_code == 404
+    # The upload is used up: its preview leads to its import.
+    assert client.get(response.url).url == confirmed.url
 
 
 def test_upload_shows_every_error_and_offers_no_confirmation(

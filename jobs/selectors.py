@@ -1,0 +1,67 @@
+"""Reads of background imports for their pages."""
+
+from django.utils.formats import number_format
+
+from lifelong_learning.tabular import RowError, RowErrors
+
+from .models import ImportJob
+
+VIEW_ALL = "jobs.view_importjob"
+
+
+def jobs_visible(user):
+    """The imports a person may follow: their own; every one for those who
+    hold ``jobs.view_importjob`` (administrators)."""
+    jobs = ImportJob.objects.all()
+    if user.has_perm(VIEW_ALL):
+        return jobs
+    return jobs.filter(user=user)
+
+
+def job_for_upload(*, user, upload: str) -> ImportJob | None:
+    """The job of an upload this person confirmed before, if any."""
+    return ImportJob.objects.filter(user=user, upload=upload).first()
+
+
+def _row_errors(items: list, total: int, stopped_at=None) -> RowErrors:
+    errors = RowErrors(RowError(*item) for item in items)
+    errors.total = max(total, len(errors))
+    errors.stopped_at = stopped_at
+    return errors
+
+
+def job_errors(job: ImportJob) -> RowErrors:
+    """A finished job's errors, as the check's pages list them."""
+    result = job.result
+    return _row_errors(
+        result.get("errors", []),
+        result.get("errors_total", 0),
+        result.get("stopped_at"),
+    )
+
+
+def job_warnings(job: ImportJob) -> RowErrors:
+    result = job.result
+    return _row_errors(result.get("warnings", []), result.get("warnings_total", 0))
+
+
+def job_status(job: ImportJob) -> dict:
+    """What the job's page polls: its state and numbers (also as people read
+    them)."""
+    numbers = {
+        "checked": job.rows_checked,
+        "written": job.rows_written,
+        "errors": job.errors_found,
+        "total": job.rows_total,
+    }
+    return {
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "finished": job.finished,
+        "percent": job.percent,
+        **numbers,
+        "text": {
+            name: number_format(value, force_grouping=True)
+            for name, value in numbers.items()
+        },
+    }

@@ -1,0 +1,167 @@
+"""Writes of background imports: a confirmed upload becomes a job on the
+worker's queue (:func:`job_enqueue`); the worker runs it (:func:`job_run`)."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lifelong_learning.batches import ImportResult
+from lifelong_learning.jobs import JobReporter, job_reporting
+from lifelong_learning.uploads import upload_directory, upload_file_remove
+
+from .models import ImportJob, ImportState
+from .progress import ProgressWriter
+
+logger = logging.getLogger(__name__)
+
+
+class JobExists(Exception):
+    """The upload was confirmed before: its job is ``job``."""
+
+    def __init__(self, job: ImportJob):
+        super().__init__(job.pk)
+        self.job = job
+
+
+@dataclass
+class Outcome:
+    """What the page of a finished import shows besides its counts and
+    errors: where to go next, the warnings, notes, and the columns' names in
+    words (``formats.COLUMN_LABELS``)."""
+
+    next_url: str = ""
+    column_labels: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    warnings_total: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# Runs a job's import: ``run(job, path)`` → the result and what else to show.
+Runner = Callable[[ImportJob, Path], tuple[ImportResult, Outcome]]
+
+
+def job_enqueue(
+    *,
+    user,
+    kind: str,
+    upload: str,
+    path: Path,
+    file_name: str,
+    rows_total: int,
+    task,
+    options: dict | None = None,
+) -> ImportJob:
+    """Records the confirmed upload ``upload`` as a job and puts ``task``
+    (called with the job's id) on the worker's queue, both or neither.
+    Raises :class:`JobExists` when the upload was confirmed before."""
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                user=user,
+                kind=kind,
+                upload=upload,
+                file_name=file_name,
+                file_path=path.name,
+                options=options or {},
+                language=translation.get_language() or "vi",
+                rows_total=rows_total,
+            )
+            task.enqueue(job.pk)
+    except IntegrityError:
+        raise JobExists(ImportJob.objects.get(upload=upload)) from None
+    job.refresh_from_db()
+    return job
+
+
+def job_run(job_id: int, *, run: Runner) -> str:
+    """Runs the import of a queued job with ``run``, in the language of the
+    person who confirmed it, saving its progress as it goes; then records
+    the result and removes the file. Returns the job's final state (a job
+    that is not queued, e.g. one already run, is left alone)."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
+        state=ImportState.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return ""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    path = upload_directory() / job.file_path
+    writer = ProgressWriter(job.pk)
+    with translation.override(job.language):
+        try:
+            with job_reporting(JobReporter(writer)) as reporter:
+                if not path.is_file():
+                    raise FileNotFoundError(path.name)
+                result, outcome = run(job, path)
+            job_finish(job, result=result, outcome=outcome, checked=reporter.numbers)
+        except FileNotFoundError:
+            job_fail(
+                job,
+                _("The uploaded file is no longer there; please upload it again."),
+            )
+        except Exception:
+            logger.exception("Import job %s failed", job.pk)
+            job_fail(
+                job,
+                _(
+                    "The import stopped unexpectedly and nothing was written. "
+                    "Please confirm the file again later; if it keeps failing, "
+                    "tell an administrator."
+                ),
+            )
+        finally:
+            writer.close()
+            upload_file_remove(path)
+    return job.state
+
+
+def _error_list(errors) -> list[list]:
+    return [[e.row, e.column, e.value, str(e.message)] for e in errors]
+
+
+def job_finish(
+    job: ImportJob, *, result: ImportResult, outcome: Outcome, checked: dict
+) -> None:
+    """Records what the import did: done when it was written, failed (and
+    nothing written) otherwise."""
+    written = result.written
+    job.state = ImportState.DONE if written else ImportState.FAILED
+    job.rows_checked = max(checked.get("checked", 0), result.total)
+    job.rows_written = result.new + result.updated if written else 0
+    job.errors_found = result.errors.total
+    job.result = {
+        "summary": result.summary() if written else "",
+        "new": result.new,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": _error_list(result.errors),
+        "errors_total": result.errors.total,
+        "stopped_at": result.errors.stopped_at,
+        "warnings": _error_list(outcome.warnings),
+        "warnings_total": outcome.warnings_total,
+        "notes": [str(note) for note in outcome.notes],
+        "next_url": outcome.next_url if written else "",
+        "column_labels": {
+            column: str(outcome.column_labels[column])
+            for column in {e.column for e in (*result.errors, *outcome.warnings)}
+            if column in outcome.column_labels
+        },
+    }
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def job_fail(job: ImportJob, message: str) -> None:
+    """Records an import that could not run to its end; nothing was written."""
+    job.state = ImportState.FAILED
+    job.rows_written = 0
+    job.result = {
+        "errors": [[None, "", "", str(message)]],
+        "errors_total": 1,
+    }
+    job.finished_at = timezone.now()
+    job.save()
