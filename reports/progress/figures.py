@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from django.db import connections
 from django.db.models import (
     ExpressionWrapper,
     F,
@@ -52,6 +53,7 @@ from reports.progress.progress import (
     Progress,
     ShareFigures,
     Status,
+    exact,
     growth_figures,
     progress_row,
     round1,
@@ -90,6 +92,48 @@ def figure_years(*, year: int, targets: Iterable[Target]) -> list[int]:
 
 def _criteria_key(target: Target) -> tuple[str, ...]:
     return tuple(sorted(target.criteria))
+
+
+def _plain_rows(queryset) -> list[tuple]:
+    """The rows of ``queryset`` as the database driver returns them, without
+    the ORM's conversion of each value (a third of a national page's load)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What the figures of a target row depend on, worked out once a load."""
+
+    target: Target
+    categories: tuple[str, ...]
+    criteria: tuple[str, ...]
+    threshold: Fraction
+    # Rows with the same figures (the 2025 and 2030 rows of a group) share them.
+    figures_key: tuple
+
+    @classmethod
+    def of(cls, target: Target) -> "_Row":
+        categories = tuple(target.categories)
+        criteria = _criteria_key(target)
+        if target.kind == Kind.SHARE:
+            figures_key = (Kind.SHARE, categories, criteria)
+        else:
+            figures_key = (
+                Kind.GROWTH,
+                categories,
+                target.count_field,
+                target.baseline_year,
+            )
+        return cls(
+            target=target,
+            categories=categories,
+            criteria=criteria,
+            threshold=exact(target.threshold),
+            figures_key=figures_key,
+        )
 
 
 @dataclass(frozen=True)
@@ -205,7 +249,12 @@ class ProgressFigures:
         self.totals: dict[tuple, int] = defaultdict(int)
         self.given: dict[tuple, int] = defaultdict(int)
         self.panel: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+        # Within one load (one page): the figures of each group of rows, area
+        # and year, and the evaluation of each row, area and year, computed
+        # once however many tables, cards and maps show them.
         self._figures: dict[tuple, Figures] = {}
+        self._evaluations: dict[tuple, Evaluation] = {}
+        self._rows: dict[int, _Row] = {}
 
     # Loading -------------------------------------------------------------------
 
@@ -220,21 +269,22 @@ class ProgressFigures:
 
     def _load_active(self) -> None:
         # Every institution, reported or not: it is the denominator.
-        rows = (
+        years = self.years
+        queryset = (
             self._counts(InstitutionCount)
             .values("province_id", "category")
             .annotate(
                 **{
                     f"active_{year}": Sum("institutions", filter=active_q(year))
-                    for year in self.years
+                    for year in years
                 }
             )
+            .values_list("province_id", "category", *[f"active_{y}" for y in years])
         )
-        for row in rows:
-            for area in self._areas(row["province_id"]):
-                for year in self.years:
-                    active = row[f"active_{year}"] or 0
-                    self.active[area, row["category"], year] += active
+        for province, category, *counts in _plain_rows(queryset):
+            for area in self._areas(province):
+                for year, count in zip(years, counts, strict=True):
+                    self.active[area, category, year] += int(count or 0)
 
     def _load_reports(self, criteria_sets: list[tuple[str, ...]]) -> None:
         # A report counts towards the share only if its institution is active
@@ -262,23 +312,42 @@ class ProgressFigures:
         for field in COUNT_FIELDS:
             annotations[f"total_{field}"] = Sum(f"{field}_total")
             annotations[f"given_{field}"] = Sum(f"{field}_given")
-        rows = counts.values("province_id", "category", "year").annotate(**annotations)
-        for row in rows:
-            category, year = row["category"], row["year"]
-            for area in self._areas(row["province_id"]):
-                self.reporters[area, category, year] += row["reporters"] or 0
-                self.on_time[area, category, year] += row["on_time"] or 0
-                for index, criteria in enumerate(criteria_sets):
-                    self.meeting[area, category, year, criteria] += (
-                        row[f"meeting_{index}"] or 0
-                    )
-                for field in COUNT_FIELDS:
-                    self.totals[area, category, year, field] += (
-                        row[f"total_{field}"] or 0
-                    )
-                    self.given[area, category, year, field] += (
-                        row[f"given_{field}"] or 0
-                    )
+        queryset = (
+            counts.values("province_id", "category", "year")
+            .annotate(**annotations)
+            .values_list("province_id", "category", "year", *annotations)
+        )
+        # A national page reads a few thousand grouped rows: as plain tuples
+        # (the sums of big integers come as decimals from PostgreSQL), each
+        # stored once for its province, the nation added up per category
+        # and year.
+        nation: dict[tuple, list[int]] = {}
+        for province, category, year, *sums in _plain_rows(queryset):
+            sums = [int(value or 0) for value in sums]
+            self._store_reports(province, category, year, sums, criteria_sets)
+            if not self.province_code:
+                added = nation.get((category, year))
+                nation[category, year] = (
+                    sums
+                    if added is None
+                    else [a + b for a, b in zip(added, sums, strict=True)]
+                )
+        for (category, year), sums in nation.items():
+            self._store_reports(NATION, category, year, sums, criteria_sets)
+
+    def _store_reports(self, area, category, year, sums, criteria_sets) -> None:
+        key = (area, category, year)
+        self.reporters[key] += sums[0]
+        self.on_time[key] += sums[1]
+        for criteria, count in zip(criteria_sets, sums[2:], strict=False):
+            if count:
+                self.meeting[*key, criteria] += count
+        counted = sums[2 + len(criteria_sets) :]
+        for index, field in enumerate(COUNT_FIELDS):
+            if counted[2 * index]:
+                self.totals[*key, field] += counted[2 * index]
+            if counted[2 * index + 1]:
+                self.given[*key, field] += counted[2 * index + 1]
 
     def _load_panels(self, pairs: list[tuple[str, int]], kept: bool) -> None:
         years = [year for year in self.years if year > min(b for _f, b in pairs)]
@@ -289,7 +358,7 @@ class ProgressFigures:
             which = Q()
             for field, base_year in pairs:
                 which |= Q(field=field, base_year=base_year)
-            rows = (
+            rows = _plain_rows(
                 self._counts(PanelCount)
                 .filter(which)
                 .filter(year__in=years, status__in=statuses, base_status__in=statuses)
@@ -299,34 +368,44 @@ class ProgressFigures:
                     base_sum=Sum("base_total"),
                     year_sum=Sum("year_total"),
                 )
+                .values_list(
+                    "province_id",
+                    "category",
+                    "year",
+                    "field",
+                    "base_year",
+                    "panel_sum",
+                    "base_sum",
+                    "year_sum",
+                )
             )
         else:
             # Growth rows whose panels the counters do not keep (target rows
             # not stored, as in a test): count those panels now.
             scope = [(self.province_code, None)] if self.province_code else None
             rows = [
-                {
-                    "province_id": count.province_id,
-                    "category": count.category,
-                    "year": count.year,
-                    "field": count.field,
-                    "base_year": count.base_year,
-                    "panel_sum": count.panel,
-                    "base_sum": count.base_total,
-                    "year_sum": count.year_total,
-                }
+                (
+                    count.province_id,
+                    count.category,
+                    count.year,
+                    count.field,
+                    count.base_year,
+                    count.panel,
+                    count.base_total,
+                    count.year_total,
+                )
                 for count in panel_counts(scope, pairs)
                 if count.year in years
                 and count.status in statuses
                 and count.base_status in statuses
             ]
-        for row in rows:
-            pair = (row["field"], row["base_year"])
-            for area in self._areas(row["province_id"]):
-                panel = self.panel[area, row["category"], row["year"], *pair]
-                panel[0] += row["panel_sum"] or 0
-                panel[1] += row["base_sum"] or 0
-                panel[2] += row["year_sum"] or 0
+        for province, category, year, field, base_year, *sums in rows:
+            panel_sum, base_sum, year_sum = (int(value or 0) for value in sums)
+            for area in self._areas(province):
+                panel = self.panel[area, category, year, field, base_year]
+                panel[0] += panel_sum
+                panel[1] += base_sum
+                panel[2] += year_sum
 
     def _load_periods(self) -> None:
         self.period_years = set(
@@ -358,28 +437,37 @@ class ProgressFigures:
         provinces = {area for area, _c, _y in self.active if area != NATION}
         return [NATION, *sorted(provinces)]
 
+    def _row(self, target: Target) -> "_Row":
+        # Keyed by identity: target rows of a test are not saved, so have no pk.
+        row = self._rows.get(id(target))
+        if row is None:
+            row = self._rows[id(target)] = _Row.of(target)
+        return row
+
     def figures(self, target: Target, area: str, year: int) -> Figures:
         """The share or growth figures of ``target`` in ``area`` and ``year``."""
-        categories = tuple(target.categories)
-        if target.kind == Kind.SHARE:
-            key = (Kind.SHARE, categories, _criteria_key(target), area, year)
-        else:
-            key = (Kind.GROWTH, categories, target.count_field, target.baseline_year)
-            key += (area, year)
-        if key not in self._figures:
-            if target.kind == Kind.SHARE:
-                self._figures[key] = self._share(target, area, year)
-            else:
-                self._figures[key] = self._growth(target, area, year)
-        return self._figures[key]
+        return self._figures_of(self._row(target), area, year)
 
-    def _share(self, target: Target, area: str, year: int) -> ShareFigures:
-        criteria = _criteria_key(target)
-        categories = target.categories
+    def _figures_of(self, row: "_Row", area: str, year: int) -> Figures:
+        key = (row.figures_key, area, year)
+        figures = self._figures.get(key)
+        if figures is None:
+            if row.target.kind == Kind.SHARE:
+                figures = self._share(row, area, year)
+            else:
+                figures = self._growth(row.target, area, year)
+            self._figures[key] = figures
+        return figures
+
+    def _share(self, row: "_Row", area: str, year: int) -> ShareFigures:
+        active, reporters, meeting = self.active, self.reporters, self.meeting
+        denominator = reporting = numerator = 0
+        for category in row.categories:
+            denominator += active.get((area, category, year), 0)
+            reporting += reporters.get((area, category, year), 0)
+            numerator += meeting.get((area, category, year, row.criteria), 0)
         return share_figures(
-            denominator=sum(self.active[area, c, year] for c in categories),
-            reporters=sum(self.reporters[area, c, year] for c in categories),
-            numerator=sum(self.meeting[area, c, year, criteria] for c in categories),
+            denominator=denominator, reporters=reporting, numerator=numerator
         )
 
     def timeliness(
@@ -432,14 +520,27 @@ class ProgressFigures:
 
     def evaluate(self, target: Target, area: str, year: int | None = None):
         """The figures and status of ``target`` in ``area`` for ``year`` (by
-        default the loaded year)."""
+        default the loaded year), evaluated once per load."""
         year = self.year if year is None else year
-        figures = self.figures(target, area, year)
-        timeliness = (
-            self.timeliness(area, target.categories, year)
-            if target.kind == Kind.SHARE
-            else None
-        )
+        key = (id(target), area, year)
+        evaluation = self._evaluations.get(key)
+        if evaluation is None or evaluation.target is not target:
+            evaluation = self._evaluations[key] = self._evaluate(target, area, year)
+        return evaluation
+
+    def _evaluate(self, target: Target, area: str, year: int) -> Evaluation:
+        row = self._row(target)
+        figures = self._figures_of(row, area, year)
+        timeliness = None
+        if target.kind == Kind.SHARE:
+            # The share's denominator and reporters are the timeliness's.
+            on_time = None
+            if year in self.period_years:
+                on_time = sum(
+                    self.on_time.get((area, category, year), 0)
+                    for category in row.categories
+                )
+            timeliness = Timeliness(figures.denominator, figures.reporters, on_time)
         if year < target.baseline_year:
             return Evaluation(
                 target,
@@ -451,13 +552,19 @@ class ProgressFigures:
                 timeliness,
             )
         evaluated = min(year, target.year)
-        values = {
-            y: self.figures(target, area, y).value
-            for y in range(target.baseline_year, evaluated + 1)
-        }
+        # The status reads x_R and, for a share, the first value since the
+        # baseline year (where its pace is measured from); a growth rate
+        # already runs from its base year. Other years are not worked out.
+        values = {evaluated: self._figures_of(row, area, evaluated).value}
+        if target.kind == Kind.SHARE:
+            for earlier in range(target.baseline_year, evaluated):
+                value = self._figures_of(row, area, earlier).value
+                if value is not None:
+                    values[earlier] = value
+                    break
         progress = target_progress(
             kind=target.kind,
-            threshold=target.threshold,
+            threshold=row.threshold,
             target_year=target.year,
             baseline_year=target.baseline_year,
             year=evaluated,

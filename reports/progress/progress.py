@@ -10,6 +10,7 @@ unrounded, as metrics.md asks; ``round1`` rounds only what is shown, and
 ``float()`` turns a value into a number for a chart.
 """
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from targets.indicators import Kind
 
 type Number = int | float | Decimal | Fraction
 
+_KINDS = frozenset(Kind.values)
 ON_TRACK_RATIO = Fraction(95, 100)
 ACCELERATION_RATIO = Fraction(60, 100)
 
@@ -43,8 +45,9 @@ class Status(models.TextChoices):
     DETERIORATION = "deterioration", _("Deterioration")
 
 
-def _exact(number: Number) -> Fraction:
-    # A float is read as the decimal it prints as (0.15, not 0.1499999…).
+def exact(number: Number) -> Fraction:
+    """``number`` as an exact fraction; a float is read as the decimal it
+    prints as (0.15, not 0.1499999…)."""
     if isinstance(number, float):
         return Fraction(repr(number))
     return Fraction(number)
@@ -61,9 +64,9 @@ def round1(number: Number | None) -> Decimal | None:
     """
     if number is None:
         return None
-    exact = _exact(number)
-    tenths = math.floor(abs(exact) * 10 + Fraction(1, 2))
-    return Decimal(-tenths if exact < 0 else tenths).scaleb(-1)
+    value = exact(number)
+    tenths = math.floor(abs(value) * 10 + Fraction(1, 2))
+    return Decimal(-tenths if value < 0 else tenths).scaleb(-1)
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,22 @@ class ShareFigures:
     """The figures of a share target row for one year and one area.
 
     ``value``, ``share_among_reporters`` and ``reporting_rate`` are percentages,
-    unrounded, or ``None`` when their denominator is zero.
+    unrounded, or ``None`` when their denominator is zero; the last two are
+    worked out when read (a map of the provinces reads only the values).
     """
 
     denominator: int
     reporters: int
     numerator: int
     value: Fraction | None
-    share_among_reporters: Fraction | None
-    reporting_rate: Fraction | None
+
+    @property
+    def share_among_reporters(self) -> Fraction | None:
+        return _percent(self.numerator, self.reporters)
+
+    @property
+    def reporting_rate(self) -> Fraction | None:
+        return _percent(self.reporters, self.denominator)
 
 
 def _percent(part: int, whole: int) -> Fraction | None:
@@ -104,8 +114,6 @@ def share_figures(*, denominator: int, reporters: int, numerator: int) -> ShareF
         reporters=reporters,
         numerator=numerator,
         value=_percent(numerator, denominator),
-        share_among_reporters=_percent(numerator, reporters),
-        reporting_rate=_percent(reporters, denominator),
     )
 
 
@@ -123,6 +131,16 @@ class GrowthFigures:
     value: Fraction | None
 
 
+@functools.lru_cache(maxsize=4096)
+def _growth_rate(year_total: int, base_total: int, years: int) -> Fraction:
+    # A 50-digit root costs 70 µs; the same totals recur on every page until
+    # their province's data changes, so each is worked out once a process.
+    with localcontext(prec=_GROWTH_DIGITS):
+        ratio = Decimal(year_total) / Decimal(base_total)
+        yearly = ratio if years == 1 else ratio ** (Decimal(1) / Decimal(years))
+        return exact(100 * (yearly - 1))
+
+
 def growth_figures(
     *, panel: int, base_total: int, year_total: int, base_year: int, year: int
 ) -> GrowthFigures:
@@ -137,11 +155,7 @@ def growth_figures(
         raise ValueError("Panel size and totals cannot be negative.")
     value = None
     if panel and base_total:
-        with localcontext(prec=_GROWTH_DIGITS):
-            ratio = Decimal(year_total) / Decimal(base_total)
-            years = year - base_year
-            yearly = ratio if years == 1 else ratio ** (Decimal(1) / Decimal(years))
-            value = _exact(100 * (yearly - 1))
+        value = _growth_rate(year_total, base_total, year - base_year)
     return GrowthFigures(
         panel=panel,
         base_total=base_total,
@@ -210,13 +224,13 @@ def target_progress(
             f"Evaluation year {year} must lie between the baseline year "
             f"{baseline_year} and the target year {target_year}."
         )
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise ValueError(f"Unknown kind of target: {kind!r}.")
-    target = _exact(threshold)
+    target = exact(threshold)
     current = values.get(year)
     if current is None:
         return Progress(status=Status.NO_DATA)
-    x_r = _exact(current)
+    x_r = exact(current)
     reached = x_r >= target
     if reached and (kind == Kind.SHARE or year == target_year):
         return Progress(status=Status.ACHIEVED, value=x_r)
@@ -250,7 +264,7 @@ def _share_progress(
     base_year = min(
         y for y, v in values.items() if v is not None and baseline_year <= y <= year
     )
-    x_b = _exact(values[base_year])
+    x_b = exact(values[base_year])
     explained = {"value": x_r, "base_year_used": base_year, "base_value": x_b}
     if base_year == year:
         return Progress(status=Status.LIMITED, **explained)
@@ -269,8 +283,8 @@ def _share_progress(
 def _json_number(number: Number | None) -> int | float | None:
     if number is None:
         return None
-    exact = _exact(number)
-    return int(exact) if exact.denominator == 1 else float(exact)
+    value = exact(number)
+    return int(value) if value.denominator == 1 else float(value)
 
 
 def _json_round1(number: Number | None) -> float | None:
@@ -295,7 +309,7 @@ def progress_row(
     Values and rates are rounded half up to one decimal (or ``None``); the
     threshold and upper bound are plain numbers; categories are sorted.
     """
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise ValueError(f"Unknown kind of target: {kind!r}.")
     expected = ShareFigures if kind == Kind.SHARE else GrowthFigures
     if not isinstance(figures, expected):

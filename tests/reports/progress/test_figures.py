@@ -12,7 +12,9 @@ from reports.entry.models import AnnualReport, ReportStatus
 from reports.entry.services import report_save
 from reports.entry.workflow import report_approve
 from reports.periods.models import ReportingPeriod
+from reports.progress import figures as figures_module
 from reports.progress.counters import counts_rebuild
+from reports.progress.display import cards_build
 from reports.progress.figures import (
     NATION,
     figure_years,
@@ -28,9 +30,11 @@ from reports.progress.progress import (
     share_figures,
     target_progress,
 )
+from reports.progress.tables import on_track_map, overview_table
 from targets.indicators import Count, Criterion, Kind
 from targets.models import Target
 from targets.services import targets_seed
+from tests.reports.progress import examples
 from tests.reports.progress.timeliness import CATEGORY as TIMELINESS_CATEGORY
 from tests.reports.progress.timeliness import EXPECTED as TIMELINESS
 from tests.reports.progress.timeliness import FAMILY as TIMELINESS_FAMILY
@@ -554,3 +558,72 @@ def test_a_period_without_active_institutions_has_on_time_but_no_rate(
         progress_rows(year=2024), "library_lll_services", [Category.LIBRARY_DISTRICT]
     )
     assert (row["denominator"], row["on_time"], row["on_time_rate"]) == (0, 0, None)
+
+
+# Evaluated once a load -----------------------------------------------------------
+
+
+def _counted(monkeypatch, name: str) -> list:
+    """The calls of ``reports.progress.figures.<name>``, still made."""
+    calls = []
+    original = getattr(figures_module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(figures_module, name, counted)
+    return calls
+
+
+def test_each_row_and_area_is_evaluated_once_however_many_parts_show_it(
+    monkeypatch,
+):
+    statuses = _counted(monkeypatch, "target_progress")
+    figures = examples.worked_figures()
+    provinces = [
+        Province(code=code, name=code, name_sort=code) for code in ("01", "48", "79")
+    ]
+    cards_build(figures, NATION)
+    overview_table(figures.evaluations(NATION))
+    on_track_map(figures, provinces, None)
+    cards_build(figures, "01")
+    # Three target rows in the nation and Hà Nội, the two headline rows in
+    # Đà Nẵng and Hồ Chí Minh City (a year with a value, so a status each).
+    assert len(statuses) == 3 + 3 + 2 + 2
+    first = figures.evaluate(figures.targets[0], "01")
+    assert figures.evaluate(figures.targets[0], "01") is first
+
+
+def test_a_share_status_works_out_only_the_base_and_the_evaluated_year(monkeypatch):
+    shares = _counted(monkeypatch, "share_figures")
+    figures = examples.worked_figures()
+    evaluation = figures.evaluate(examples.share_target(), "01")
+    # 2024 and the baseline year 2022, not 2023 between them.
+    assert len(shares) == 2
+    assert evaluation.status == Status.ACCELERATION_NEEDED
+    assert evaluation.progress.base_year_used == 2022
+
+
+def test_a_share_status_measures_its_pace_from_the_first_year_with_a_value():
+    figures = examples.worked_figures()
+    for area in ("01", NATION):
+        figures.active[area, examples.DISTRICT, 2022] = 0
+        figures.reporters[area, examples.DISTRICT, 2022] = 0
+        figures.meeting[area, examples.DISTRICT, 2022, ("lll_services",)] = 0
+    evaluation = figures.evaluate(examples.share_target(), "01")
+    # 2023: 0 of 12 → 0%; 2024: 7 of 12.
+    assert evaluation.progress.base_year_used == 2023
+    assert evaluation.progress.base_value == 0
+
+
+def test_a_growth_status_works_out_only_the_evaluated_year(monkeypatch):
+    growths = _counted(monkeypatch, "growth_figures")
+    target = examples.growth_target()
+    figures = examples.worked_figures(targets=[target])
+    for year, totals in ((2023, [3, 1000, 1100]), (2024, [3, 1000, 1210])):
+        figures.panel[NATION, "museum", year, "study_visits", 2022] = totals
+    evaluation = figures.evaluate(target, NATION)
+    assert [call["year"] for call in growths] == [2024]
+    assert evaluation.value == 10  # (1210 / 1000) ** (1/2) − 1, exactly
+    assert evaluation.status == Status.ON_TRACK
