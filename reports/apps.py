@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from institutions.models import Institution
         from institutions.signals import institutions_changing
-        from lifelong_learning.signals import data_written
+        from lifelong_learning.signals import data_writing, data_written
         from reports.entry import signals as entry_signals
         from reports.entry.models import AnnualReport
         from reports.notices import signals as notice_signals
@@ -20,13 +20,15 @@ class ReportsConfig(AppConfig):
 
         uid = "reports.progress.counters"
         pre_save.connect(signals.institution_pre_save, Institution, dispatch_uid=uid)
-        post_save.connect(signals.institution_changed, Institution, dispatch_uid=uid)
-        post_delete.connect(signals.institution_changed, Institution, dispatch_uid=uid)
-        post_save.connect(signals.report_changed, AnnualReport, dispatch_uid=uid)
-        post_delete.connect(signals.report_changed, AnnualReport, dispatch_uid=uid)
+        post_save.connect(signals.institution_saved, Institution, dispatch_uid=uid)
+        post_delete.connect(signals.institution_deleted, Institution, dispatch_uid=uid)
+        pre_save.connect(signals.report_pre_save, AnnualReport, dispatch_uid=uid)
+        post_save.connect(signals.report_saved, AnnualReport, dispatch_uid=uid)
+        post_delete.connect(signals.report_deleted, AnnualReport, dispatch_uid=uid)
         pre_save.connect(signals.target_pre_save, Target, dispatch_uid=uid)
         post_save.connect(signals.target_changed, Target, dispatch_uid=uid)
         post_delete.connect(signals.target_deleted, Target, dispatch_uid=uid)
+        data_writing.connect(signals.data_writing, dispatch_uid=uid)
         data_written.connect(signals.data_written, dispatch_uid=uid)
         institutions_changing.connect(
             entry_signals.institutions_changing, dispatch_uid="reports.entry"

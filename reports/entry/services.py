@@ -28,7 +28,7 @@ from lifelong_learning.roles import (
     user_can_write_province,
     user_province,
 )
-from lifelong_learning.signals import data_written_send
+from lifelong_learning.signals import data_write
 from lifelong_learning.years import YEAR_MAX, YEAR_MIN, YEAR_RANGE_MESSAGE
 from reports.entry.models import (
     COUNTED_STATUSES,
@@ -489,10 +489,12 @@ def reports_write(
     reason = reason_clip(change_reason) or None
     creates, updates, moves = [], [], []
     due = {}  # (province code, year) → its deadlines, looked up once
+    written = []  # the checks whose reports change (known before they do)
     for check in checks:
         if not check.changes(status):
             result.kept.append(check.stored)
             continue
+        written.append(check)
         report = check.stored
         if report is None:
             report = AnnualReport(
@@ -517,6 +519,28 @@ def reports_write(
             report.on_time = None if due[key] is None else due[key].is_on_time(now)
         report.warnings = check.warnings
         report.updated_by = history_user
+    result.slices = {
+        (check.entry.institution.province_id, check.entry.institution.category)
+        for check in written
+    }
+    if recount:
+        # The counters follow by the difference of the institutions written
+        # (a few) or a recount of their slices (many).
+        institutions = {check.entry.institution.pk for check in written}
+        with data_write("reports", institutions=institutions, slices=result.slices):
+            _reports_store(
+                result, creates, updates, moves, history_user, reason, comment
+            )
+    else:
+        _reports_store(result, creates, updates, moves, history_user, reason, comment)
+    return result
+
+
+def _reports_store(
+    result, creates, updates, moves, history_user, reason, comment
+) -> None:
+    """Writes the reports of :func:`reports_write`, their history and status
+    transitions."""
     if creates:
         result.created = bulk_create_with_history(
             creates,
@@ -549,14 +573,6 @@ def reports_write(
         ],
         batch_size=BATCH_SIZE,
     )
-    result.slices = {
-        (check.entry.institution.province_id, check.entry.institution.category)
-        for check in checks
-        if check.changes(status)
-    }
-    if recount:
-        data_written_send("reports", slices=result.slices)
-    return result
 
 
 @transaction.atomic

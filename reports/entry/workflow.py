@@ -26,7 +26,7 @@ from lifelong_learning.roles import (
     province_denied,
     user_can_write_province,
 )
-from lifelong_learning.signals import data_written_send
+from lifelong_learning.signals import data_write
 from reports.entry import services
 from reports.entry.models import (
     AnnualReport,
@@ -197,88 +197,93 @@ def _move(
     moved = []
     unexplained = []
     size = services.BATCH_SIZE
-    for start in range(0, len(pks), size):
-        batch = list(
-            AnnualReport.objects.select_for_update(of=("self",))
-            .filter(pk__in=pks[start : start + size])
-            .select_related("institution")
-            .order_by("pk")
-        )
-        if expected is not None and any(
-            expected.get(report.pk) != report.version for report in batch
-        ):
-            raise SelectionChanged(
-                [r for r in batch if expected.get(r.pk) != r.version]
+    # The counters follow by the difference of the few institutions moved,
+    # or by a recount of the slice for many.
+    institutions = set(
+        AnnualReport.objects.filter(pk__in=pks).values_list("institution_id", flat=True)
+    )
+    with data_write("reports", institutions=institutions, slices=[where]):
+        for start in range(0, len(pks), size):
+            batch = list(
+                AnnualReport.objects.select_for_update(of=("self",))
+                .filter(pk__in=pks[start : start + size])
+                .select_related("institution")
+                .order_by("pk")
             )
-        now = timezone.now()
-        transitions = []
-        if step is SUBMIT:
-            closed = services.submission_refusals(batch)
-            if closed:
-                raise ValidationError(next(iter(closed.values())))
-            unexplained.extend(r for r in batch if warnings_unexplained(r.warnings))
-        if unexplained:
-            continue  # refused below, once every report has been seen
-        for report in batch:
-            if report.status not in step.from_statuses:
-                raise ValidationError(
-                    step.wrong_status % {"s": report.get_status_display()}
+            if expected is not None and any(
+                expected.get(report.pk) != report.version for report in batch
+            ):
+                raise SelectionChanged(
+                    [r for r in batch if expected.get(r.pk) != r.version]
                 )
-            transitions.append(
-                ReportTransition(
-                    report=report,
-                    from_status=report.status,
-                    to_status=step.to_status,
-                    user=history_user,
-                    comment=comment,
-                    sheet_return=sheet_return,
+            now = timezone.now()
+            transitions = []
+            if step is SUBMIT:
+                closed = services.submission_refusals(batch)
+                if closed:
+                    raise ValidationError(next(iter(closed.values())))
+                unexplained.extend(r for r in batch if warnings_unexplained(r.warnings))
+            if unexplained:
+                continue  # refused below, once every report has been seen
+            for report in batch:
+                if report.status not in step.from_statuses:
+                    raise ValidationError(
+                        step.wrong_status % {"s": report.get_status_display()}
+                    )
+                transitions.append(
+                    ReportTransition(
+                        report=report,
+                        from_status=report.status,
+                        to_status=step.to_status,
+                        user=history_user,
+                        comment=comment,
+                        sheet_return=sheet_return,
+                    )
                 )
-            )
-            report.status = step.to_status
-            if step is SUBMIT and report.first_submitted_at is None:
-                report.first_submitted_at = now
-                report.on_time = _on_time(report, now)
-            report.version += 1
-            report.updated_at = now
-            report.updated_by = history_user
-            if sheet_return is not None:
-                # The sheet's comment is kept once, on the sheet; an older
-                # comment of the report no longer applies.
-                report.review_comment = ""
-            elif comment:
-                report.review_comment = comment
-        bulk_update_with_history(
-            batch,
-            AnnualReport,
-            [
-                "status",
-                "version",
-                "updated_at",
-                "updated_by",
-                "review_comment",
-                "first_submitted_at",
-                "on_time",
-            ],
-            batch_size=size,
-            default_user=history_user,
-            default_change_reason=reason_clip(change_reason) or None,
-        )
-        ReportTransition.objects.bulk_create(transitions, batch_size=size)
-        if comment and sheet_return is None and step.comment_missing is not None:
-            # A report's own return (or reopening) opens its comment thread.
-            ReportComment.objects.bulk_create(
+                report.status = step.to_status
+                if step is SUBMIT and report.first_submitted_at is None:
+                    report.first_submitted_at = now
+                    report.on_time = _on_time(report, now)
+                report.version += 1
+                report.updated_at = now
+                report.updated_by = history_user
+                if sheet_return is not None:
+                    # The sheet's comment is kept once, on the sheet; an older
+                    # comment of the report no longer applies.
+                    report.review_comment = ""
+                elif comment:
+                    report.review_comment = comment
+            bulk_update_with_history(
+                batch,
+                AnnualReport,
                 [
-                    ReportComment(report=report, author=history_user, body=comment)
-                    for report in batch
+                    "status",
+                    "version",
+                    "updated_at",
+                    "updated_by",
+                    "review_comment",
+                    "first_submitted_at",
+                    "on_time",
                 ],
                 batch_size=size,
+                default_user=history_user,
+                default_change_reason=reason_clip(change_reason) or None,
             )
-        moved.extend(batch)
+            ReportTransition.objects.bulk_create(transitions, batch_size=size)
+            if comment and sheet_return is None and step.comment_missing is not None:
+                # A report's own return (or reopening) opens its comment thread.
+                ReportComment.objects.bulk_create(
+                    [
+                        ReportComment(report=report, author=history_user, body=comment)
+                        for report in batch
+                    ],
+                    batch_size=size,
+                )
+            moved.extend(batch)
     if unexplained:
         unexplained.sort(key=lambda report: report.institution.name_sort)
         raise ValidationError(unexplained_refusal(unexplained))
     if pks:
-        data_written_send("reports", slices=[where])
         reports_moved.send(
             sender=AnnualReport,
             reports=moved,

@@ -42,7 +42,12 @@ from institutions.activity import active_q
 from institutions.models import Institution, Province
 from reports.entry.models import COUNTED_STATUSES, AnnualReport
 from reports.periods.models import ReportingPeriod
-from reports.progress.models import InstitutionCount, PanelCount, ReportCount
+from reports.progress.models import (
+    CountVersion,
+    InstitutionCount,
+    PanelCount,
+    ReportCount,
+)
 from targets.indicators import Count as CountField
 from targets.indicators import Criterion, Kind
 from targets.models import Target
@@ -74,12 +79,20 @@ def panel_pairs(using: str = DEFAULT_DB_ALIAS) -> list[tuple[str, int]]:
 type Scope = list[tuple[str, str | None]] | None
 
 
-def _in_scope(model, prefix: str, scope: Scope, using: str):
+class Institutions(frozenset):
+    """A scope of a few institutions (their ids): what one save can change,
+    counted on its own to update the counters by a delta
+    (:mod:`reports.progress.deltas`)."""
+
+
+def _in_scope(model, prefix: str, scope: "Scope | Institutions", using: str):
     """The rows of ``model`` in ``scope``; ``prefix`` leads from the model to
     the institution's fields (``"institution__"`` for reports)."""
     rows = model.objects.using(using)
     if scope is None:
         return rows.all()
+    if isinstance(scope, Institutions):
+        return rows.filter(**{f"{prefix}pk__in": sorted(scope)})
     whole = sorted({code for code, category in scope if category is None})
     where = Q(**{f"{prefix}province_id__in": whole}) if whole else Q(pk__in=[])
     for code, category in scope:
@@ -225,6 +238,18 @@ def _lock(codes, using) -> list[str]:
     return list(provinces.values_list("code", flat=True))
 
 
+def versions_bump(codes: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Counts one more change of the counters of the provinces ``codes``
+    (locked by the caller's transaction): pages cached under their versions
+    are replaced (:func:`counts_token`)."""
+    codes = sorted(set(codes))
+    versions = CountVersion.objects.using(using)
+    versions.bulk_create(
+        [CountVersion(province_id=code) for code in codes], ignore_conflicts=True
+    )
+    versions.filter(province_id__in=codes).update(version=F("version") + 1)
+
+
 def counts_refresh(
     *,
     province_codes: Iterable[str] | None = None,
@@ -255,6 +280,7 @@ def counts_refresh(
             (PanelCount, panel_counts(scope, panel_pairs(using), using)),
         ):
             model.objects.using(using).bulk_create(objects, batch_size=BATCH_SIZE)
+        versions_bump(locked, using)
 
 
 # A write that touched more (province, category) slices recounts whole provinces.
@@ -281,11 +307,12 @@ def panel_counts_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Recomputes every like-for-like panel, for the growth target rows as
     they are now (after one of them changed its count or base year)."""
     with transaction.atomic(using=using):
-        _lock(None, using)
+        locked = _lock(None, using)
         PanelCount.objects.using(using).all().delete()
         PanelCount.objects.using(using).bulk_create(
             panel_counts(None, panel_pairs(using), using), batch_size=BATCH_SIZE
         )
+        versions_bump(locked, using)
 
 
 def _values(model, objects) -> Counter:
@@ -308,32 +335,38 @@ def counts_check(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     ]
 
 
-def counts_token() -> str:
-    """A token that changes whenever any counter, target row or reporting
-    period changes: the number of rows and the highest id of each counter
-    table (a recount deletes its rows and inserts new ones, whose ids only
-    grow), of the target rows and of the history of targets and periods (a
-    year with a period has a timeliness, one without has none). Pages cached
-    under it are never stale. One query, on the database that dashboards
-    read."""
-    tables = []
+def counts_token(province_code: str | None = None) -> str:
+    """A token that changes whenever the data of a page about
+    ``province_code`` (``None``: the nation, or every province) may have
+    changed: the counter version of that province (of every province for
+    the nation: a write anywhere changes the national figures, a write in one
+    province leaves the others' tokens alone), and the number of rows and the
+    highest id of the target rows and of the history of targets and
+    reporting periods (a year with a period has a timeliness, one without
+    has none). Pages cached under it are never stale. One query, on the
+    database that dashboards read."""
+    alias = router.db_for_read(ReportCount)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    versions = quote(CountVersion._meta.db_table)
+    if province_code is None:
+        columns = [
+            f"(SELECT COALESCE(SUM(version), 0) FROM {versions})",
+            f"(SELECT COUNT(*) FROM {versions})",
+        ]
+        params = []
+    else:
+        columns = [f"(SELECT version FROM {versions} WHERE province_id = %s)"]
+        params = [province_code]
     for model, pk in (
-        (InstitutionCount, "id"),
-        (ReportCount, "id"),
-        (PanelCount, "id"),
         (Target, "id"),
         (Target.history.model, "history_id"),
         (ReportingPeriod.history.model, "history_id"),
     ):
-        tables.append((model._meta.db_table, pk))
-    alias = router.db_for_read(ReportCount)
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        f"(SELECT COUNT(*) FROM {quote(table)}), (SELECT MAX({quote(pk)}) FROM "
-        f"{quote(table)})"
-        for table, pk in tables
-    )
+        table = quote(model._meta.db_table)
+        columns.append(
+            f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({quote(pk)}) FROM {table})"
+        )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
         return ".".join(str(value) for value in cursor.fetchone())
