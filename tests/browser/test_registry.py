@@ -120,11 +120,13 @@ def test_officer_imports_a_csv_file_through_the_pages(page, tmp_path, registry):
     page.screenshot(path=tmp_path / "import-preview.png", full_page=True)
     page.click("[data-testid=import-confirm]")
 
-    page.wait_for_url("**/institutions/")
+    page.wait_for_url("**/imports/*/")
     assert (
         "2 thiết chế mới, 1 cập nhật, 0 không đổi"
-        in page.locator(".alert").inner_text()
+        in page.locator("[data-testid=job-summary]").inner_text()
     )
+    page.click("[data-testid=job-next]")
+    page.wait_for_url("**/institutions/")
     assert table_names(page) == [
         "Bảo tàng Hà Nội",
         "Nhà văn hóa thôn Đông",

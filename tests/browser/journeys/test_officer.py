@@ -120,7 +120,12 @@ def test_officer_uploads_the_filled_template_and_lands_on_that_sheet(journey, tm
     page.get_by_test_id("import-confirm").click()
     page.wait_for_load_state()
     journey.check()
-    # Back on the sheet of the year and category just uploaded.
+    # The import's page (run at once by the tests' worker) leads to the sheet
+    # of the year and category just uploaded.
+    assert page.get_by_test_id("job-progress").get_attribute("data-state") == "done"
+    page.get_by_test_id("job-next").click()
+    page.wait_for_load_state()
+    journey.check()
     assert "category=library_district" in page.url and f"year={YEAR}" in page.url
     assert AnnualReport.objects.get(institution__code=code, year=YEAR).learning_visits
     value = _count_inputs(page, code).first.input_value()
