@@ -1,7 +1,12 @@
-"""Benchmark 5: gunicorn on 127.0.0.1 under locust, headless, for a fixed time.
+"""Benchmark of goal 4: gunicorn on 127.0.0.1 under locust, headless, for a
+fixed time, with the normal mix (50 readers, 10 officers) and the heavy one
+(200 and 40).
 
 The server and the load generator share this machine's cores, so the figures
-are a floor for a machine that runs only the portal.
+are a floor for a machine that runs only the portal. The workers share one
+page cache, as in production: gunicorn runs under :data:`SHARED_CACHE` (a
+throw-away ``redis-server`` that exports ``CACHE_URL``) when that script
+exists, otherwise each worker keeps its own (local memory) cache.
 """
 
 import csv
@@ -19,10 +24,28 @@ from institutions.models import Institution, Province
 from reports.demo.national import CODE_PREFIX
 from reports.entry.models import AnnualReport, ReportStatus
 
+from .mix import offered_rps
 from .pages import session_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# The one place that chooses the load test's shared cache: a wrapper command
+# that starts a cache server and exports CACHE_URL for the command it runs.
+SHARED_CACHE = ROOT / "scripts" / "with-redis.sh"
+
+
+def shared_cache_prefix() -> list[str]:
+    """The wrapper that gives gunicorn's workers one shared cache, if any."""
+    return [str(SHARED_CACHE)] if SHARED_CACHE.exists() else []
+
+
+def shared_cache_name(environment: dict) -> str:
+    """What the workers share as their cache: the wrapper, else a shared
+    ``CACHE_URL`` given to the benchmark, else ``none``."""
+    if SHARED_CACHE.exists():
+        return SHARED_CACHE.name
+    scheme = environment.get("CACHE_URL", "").split(":", 1)[0]
+    return "none" if scheme in {"", "locmemcache", "dummycache"} else scheme
 
 
 def free_port() -> int:
@@ -91,13 +114,25 @@ def _wait_for_text(path: Path, text: str, seconds: float = 120) -> None:
     raise RuntimeError(f"locust did not report {text!r}; see {path}")
 
 
-def load_run(plan: Path, *, workdir: Path, seconds: int = 60, workers: int = 4):
-    """Runs gunicorn and locust; the aggregated figures of locust's CSV."""
+def load_run(
+    plan: Path,
+    *,
+    workdir: Path,
+    seconds: int = 60,
+    workers: int = 4,
+    readers: int = 50,
+    officers: int = 10,
+):
+    """Runs gunicorn and locust with ``readers`` and ``officers`` users; the
+    aggregated figures of locust's CSV and the load the users offered."""
     port = free_port()
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    server_log = (workdir / "gunicorn.log").open("wb")
+    name = f"load-{readers}-{officers}"
+    server_log = (workdir / f"{name}-gunicorn.log").open("wb")
+    cache = shared_cache_prefix()
     server = subprocess.Popen(
         [
+            *cache,
             *(str(BIN / "gunicorn"), "lifelong_learning.wsgi:application"),
             *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
             *("--timeout", "60", "--error-logfile", "-"),
@@ -106,40 +141,50 @@ def load_run(plan: Path, *, workdir: Path, seconds: int = 60, workers: int = 4):
         env=environment,
         stdout=server_log,
         stderr=server_log,
+        # Its own process group: the cache wrapper, gunicorn and the cache
+        # server are stopped together.
+        start_new_session=True,
     )
     try:
         _wait_for(port)
         _warm_up(port, plan, workers)
-        prefix = workdir / "locust"
+        prefix = workdir / name
         # Locust's own --run-time starts its clock before the locustfile is
         # imported and so stops early on a slow start; the run is timed here
         # and ended with SIGTERM, on which locust writes its statistics.
-        with (workdir / "locust.log").open("wb") as log:
+        users = readers + officers
+        log_path = workdir / f"{name}-locust.log"
+        with log_path.open("wb") as log:
             locust = subprocess.Popen(
                 [
                     *(str(BIN / "locust"), "-f", "bench/locustfile.py", "--headless"),
-                    *("--users", "60", "--spawn-rate", "30"),
+                    *("--users", str(users), "--spawn-rate", str(max(30, users))),
                     *("--host", f"http://127.0.0.1:{port}", "--csv", str(prefix)),
                     *("--only-summary", "--stop-timeout", "10"),
                 ],
                 cwd=ROOT,
-                env={**environment, "BENCH_LOAD": str(plan)},
+                env={
+                    **environment,
+                    "BENCH_LOAD": str(plan),
+                    "BENCH_READERS": str(readers),
+                    "BENCH_OFFICERS": str(officers),
+                },
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-            _wait_for_text(workdir / "locust.log", "All users spawned")
+            _wait_for_text(log_path, "All users spawned")
             time.sleep(seconds)
             locust.send_signal(signal.SIGTERM)
             locust.wait(timeout=60)
     finally:
-        server.send_signal(signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         server_log.close()
-    with (workdir / "locust_stats.csv").open(encoding="utf-8") as file:
+    with (workdir / f"{name}_stats.csv").open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     for row in rows:
         for key, value in row.items():
@@ -150,6 +195,10 @@ def load_run(plan: Path, *, workdir: Path, seconds: int = 60, workers: int = 4):
     return {
         "seconds": seconds,
         "workers": workers,
+        "readers": readers,
+        "officers": officers,
+        "shared_cache": shared_cache_name(environment),
+        "offered_rps": offered_rps(readers, officers),
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
         "rps": float(total["Requests/s"]),

@@ -4,62 +4,38 @@ reports through the real pages, against gunicorn on 127.0.0.1.
 ``BENCH_LOAD`` names a JSON file written by ``bench/load.py``: the session
 cookies of the users (logged in beforehand, so the load is not dominated by
 password hashing), the provinces, and per officer the reports they may edit.
+``BENCH_READERS`` and ``BENCH_OFFICERS`` set how many of each run (50 and 10
+by default; the heavy mix runs 200 and 40, sharing the same sessions). The
+think times are in ``bench/mix.py``, which also computes the offered load.
 """
 
 import itertools
 import json
 import os
 import random
-from html.parser import HTMLParser
+import sys
+from pathlib import Path
 
 from locust import HttpUser, between, task
+
+# Locust imports this file by its path; the bench package sits one level up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.html_forms import form_fields, with_explanations
+from bench.mix import OFFICER_WAIT, READER_WAIT
 
 with open(os.environ["BENCH_LOAD"], encoding="utf-8") as _file:
     PLAN = json.load(_file)
 _readers = itertools.count()
 _officers = itertools.count()
-
-
-class FormFields(HTMLParser):
-    """The named fields of the report form, with their current values."""
-
-    def __init__(self):
-        super().__init__()
-        self.in_form = False
-        self.fields: dict[str, str] = {}
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form" and attributes.get("data-testid") == "report-form":
-            self.in_form = True
-        if not self.in_form:
-            return
-        name = attributes.get("name")
-        if tag == "input" and name and attributes.get("type") not in {"submit"}:
-            if attributes.get("type") in {"checkbox", "radio"}:
-                if "checked" in attributes:
-                    self.fields[name] = attributes.get("value", "on")
-            else:
-                self.fields[name] = attributes.get("value") or ""
-        elif tag == "select" and name:
-            self._select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in attributes:
-            self.fields[self._select] = attributes.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "form":
-            self.in_form = False
+VISITS = ("learning_visits", "study_visits")
+NOT_VALUES = {"csrfmiddlewaretoken", "version", "reason"}
 
 
 class DashboardReader(HttpUser):
     """Ministry staff reading the national dashboard and province pages."""
 
-    fixed_count = 50
-    wait_time = between(1, 3)
+    fixed_count = int(os.environ.get("BENCH_READERS", "50"))
+    wait_time = between(*READER_WAIT)
 
     def on_start(self):
         cookie = PLAN["readers"][next(_readers) % len(PLAN["readers"])]
@@ -88,8 +64,8 @@ class DashboardReader(HttpUser):
 class ReportingOfficer(HttpUser):
     """A provincial officer opening a report of their province and saving it."""
 
-    fixed_count = 10
-    wait_time = between(2, 5)
+    fixed_count = int(os.environ.get("BENCH_OFFICERS", "10"))
+    wait_time = between(*OFFICER_WAIT)
 
     def on_start(self):
         officer = PLAN["officers"][next(_officers) % len(PLAN["officers"])]
@@ -103,10 +79,10 @@ class ReportingOfficer(HttpUser):
         page = self.client.get(url, name="report form")
         if page.status_code != 200:
             return
-        parser = FormFields()
-        parser.feed(page.text)
-        data = dict(parser.fields)
-        for name in ("learning_visits", "study_visits"):
+        form = form_fields(page.text)
+        values = [name for name in form.fields if name not in NOT_VALUES]
+        data = with_explanations(form.fields, values)
+        for name in VISITS:
             if name in data:
                 data[name] = str(random.randint(100, 50_000))
         data["action"] = random.choice(["save", "submit"])

@@ -13,6 +13,7 @@ waits.
 
 import statistics
 import time
+from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,28 +33,49 @@ def session_cookie(user) -> str:
 
 
 class InProcess:
-    """Calls the WSGI application directly and times it."""
+    """Calls the WSGI application directly and times it; keeps the cookies
+    the answers set (the CSRF cookie of a form), as a browser would."""
 
     def __init__(self, cookie: str):
         self.app = WSGIHandler()
         self.factory = RequestFactory()
-        self.cookie = cookie
+        self.cookies = SimpleCookie(cookie)
+        self.last_body = b""
 
-    def get(self, path: str) -> tuple[float, int, int]:
-        """Seconds, status code and body size of one GET."""
-        environ = self.factory.get(path, HTTP_COOKIE=self.cookie).environ
-        status = []
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{name}={m.value}" for name, m in self.cookies.items())
+
+    def request(self, environ: dict) -> tuple[float, int, int]:
+        """Seconds, status code and body size of one request (the body is
+        kept in ``last_body``)."""
+        answer = []
 
         def start_response(line, headers, exc_info=None):
-            status.append(int(line.split()[0]))
+            answer.append((int(line.split()[0]), headers))
 
         started = time.perf_counter()
         result = self.app(environ, start_response)
         try:
-            size = sum(len(chunk) for chunk in result)
+            body = b"".join(result)
         finally:
             result.close()
-        return time.perf_counter() - started, status[0], size
+        seconds = time.perf_counter() - started
+        status, headers = answer[0]
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                self.cookies.load(value)
+        self.last_body = body
+        return seconds, status, len(body)
+
+    def get(self, path: str) -> tuple[float, int, int]:
+        """Seconds, status code and body size of one GET."""
+        return self.request(self.factory.get(path, HTTP_COOKIE=self.cookie).environ)
+
+    def post(self, path: str, data: dict) -> tuple[float, int, int]:
+        """Seconds, status code and body size of one form POST."""
+        request = self.factory.post(path, data, HTTP_COOKIE=self.cookie)
+        return self.request(request.environ)
 
     def queries(self, path: str) -> int:
         """Database queries of one GET (counted on a separate, untimed request)."""
@@ -118,3 +140,52 @@ def pages_measure(
             "bytes": sizes[name],
         }
     return result
+
+
+def _computed(client: InProcess, path: str) -> bool:
+    """Whether a GET of ``path`` computed the page anew (it read the progress
+    counters) rather than serving it from the cache."""
+    from reports.progress.models import InstitutionCount, ReportCount
+
+    tables = {InstitutionCount._meta.db_table, ReportCount._meta.db_table}
+    with CaptureQueriesContext(connection) as captured:
+        _seconds, status, _size = client.get(path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return any(table in query["sql"] for query in captured for table in tables)
+
+
+def cache_scope_measure(pages: dict[str, str], *, cookie: str, write) -> dict:
+    """Which of ``pages`` (name: path) a write recomputes: each is viewed
+    twice (the second view must come from the cache), then ``write()`` runs
+    and each is viewed once more; ``computed_after_write`` says, per page,
+    whether that view computed it anew."""
+    client = InProcess(cookie)
+    cache.clear()
+    cached_before = {}
+    for name, path in pages.items():
+        _computed(client, path)
+        cached_before[name] = not _computed(client, path)
+    write()
+    after = {name: _computed(client, path) for name, path in pages.items()}
+    return {"cached_before_write": cached_before, "computed_after_write": after}
+
+
+def cold_parts_measure(*, user, year: int, province: str, repeats: int) -> dict:
+    """Median milliseconds of each part of a cold national and province page,
+    timed by ``bench/cold_parts.py`` (the parts called one by one, in the
+    views' order); an ``error`` entry instead when that fails."""
+    try:
+        from . import cold_parts
+
+        national, local = cold_parts.Clock(), cold_parts.Clock()
+        for run in range(repeats + 1):
+            if run == 1:  # the first run warms imports and templates up
+                national, local = cold_parts.Clock(), cold_parts.Clock()
+            cache.clear()
+            cold_parts.national_parts(national, user=user, year=year)
+            cold_parts.province_parts(local, user=user, year=year, code=province)
+        return {"national": national.medians(), "province": local.medians()}
+    except Exception as error:  # a broken part timer must not end the run
+        message = f"parts not timed: {type(error).__name__}: {error}"
+        return {"national": {"error": message}, "province": {"error": message}}

@@ -37,7 +37,9 @@ class Command(BaseCommand):
             "--institutions",
             type=int,
             default=NATIONAL_TOTAL,
-            help="Size of the national register (default: the national size).",
+            help="Institutions of the national register, in the national "
+            f"proportions (default {NATIONAL_TOTAL}, the national size; "
+            f"{2 * NATIONAL_TOTAL} is twice it, as the benchmarks' growth step).",
         )
 
     def handle(self, *args, **options):
