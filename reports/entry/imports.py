@@ -21,6 +21,7 @@ from lifelong_learning.batches import (
     SeenKeys,
     import_all_or_nothing,
 )
+from lifelong_learning.copies import copy_supported
 from lifelong_learning.signals import data_written_send
 from lifelong_learning.tabular import (
     RowError,
@@ -32,8 +33,10 @@ from lifelong_learning.tabular import (
     unnamed_cell_error,
 )
 from lifelong_learning.years import year_parse
+from reports.entry.copies import ReportCopier
 from reports.entry.formats import IMPORT_COLUMNS, REQUIRED_COLUMNS
 from reports.entry.models import ReportStatus
+from reports.entry.screens import Candidate, ReportScreen
 from reports.entry.services import (
     BATCH_SIZE,
     EntryCheck,
@@ -46,6 +49,10 @@ from targets.indicators import COUNT_FIELDS, REPORT_FIELDS
 
 IMPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 EXPLANATION = "explanation"
+# Rows the screen vouches for skip the per-entry checks (and, on PostgreSQL,
+# are written with COPY); off, every row takes the full checks and the batch
+# writer. The tests run both ways: the messages must be the same.
+FAST_PATH = True
 
 
 @dataclass
@@ -142,16 +149,28 @@ class ReportRowParser:
                 if name in parsed
             )
             return None, errors
-        # One text for every warning of the row; the rows without one ignore it.
-        explanation = values.get(EXPLANATION, "").strip()
-        explanations = dict.fromkeys(parsed, explanation) if explanation else {}
-        entry = ReportEntry(
-            institution=institution,
-            year=year,
-            values=parsed,
-            explanations=explanations,
-        )
-        return entry, []
+        return _entry(institution, year, parsed, values), []
+
+    @staticmethod
+    def entry(values: dict[str, str], institution: Institution, year: int):
+        """The entry of a row already known to parse without errors."""
+        parsed = {
+            name: (parse_non_negative_int if name in COUNT_FIELDS else parse_yes_no)(
+                values[name]
+            )
+            for name in REPORT_FIELDS
+            if name in values
+        }
+        return _entry(institution, year, parsed, values)
+
+
+def _entry(institution, year, parsed, values) -> ReportEntry:
+    # One text for every warning of the row; the rows without one ignore it.
+    explanation = values.get(EXPLANATION, "").strip()
+    explanations = dict.fromkeys(parsed, explanation) if explanation else {}
+    return ReportEntry(
+        institution=institution, year=year, values=parsed, explanations=explanations
+    )
 
 
 def _check_errors(
@@ -182,7 +201,10 @@ def _check_warnings(
 
 class _Pass(ImportPass):
     """One reading of the file: checks (and, when ``write``, writes) it a
-    batch of rows at a time."""
+    batch of rows at a time. With ``fast`` (:data:`FAST_PATH`), rows the
+    screen vouches for skip the per-entry checks and, on PostgreSQL, are
+    written with ``COPY``; every other row takes the full checks, so each
+    error and warning is the one they give."""
 
     def __init__(
         self, *, user, status: str, write: bool, preview_limit: int, reason: str
@@ -197,6 +219,12 @@ class _Pass(ImportPass):
         self.result = ImportResult()
         self.written_slices: set[tuple[str, str]] = set()
         self.provinces = Province.objects.in_bulk()
+        self.screen = ReportScreen(user=user, status=status) if FAST_PATH else None
+        self.copier = None
+        if self.screen is not None and write and copy_supported():
+            self.copier = ReportCopier(
+                user=user, status=status, comment=reason, change_reason=reason
+            )
 
     @property
     def batch_size(self) -> int:
@@ -205,9 +233,7 @@ class _Pass(ImportPass):
     def take(self, row: int, values: dict[str, str]) -> None:
         self.batch.append((row, values))
 
-    def check_batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
-        result = self.result
-        codes = {values.get("institution_code", "") for _row, values in batch}
+    def _institutions(self, codes) -> dict[str, Institution]:
         institutions = {
             institution.code: institution
             for institution in Institution.objects.filter(code__in=codes)
@@ -215,12 +241,81 @@ class _Pass(ImportPass):
         for institution in institutions.values():
             # The 34 provinces are loaded once, not once per institution.
             institution.province = self.provinces[institution.province_id]
+        return institutions
+
+    def check_batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        # The first rows go the full way: the preview shows their institutions.
+        if self.screen is None or len(self.result.preview) < self.preview_limit:
+            self._check_full(batch)
+        else:
+            self._check_fast(batch)
+
+    def _check_full(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        codes = {values.get("institution_code", "") for _row, values in batch}
+        institutions = self._institutions(codes)
         parsed = []
         for row, values in batch:
             entry, errors = self.parser.parse(row, values, institutions)
-            result.errors.extend(errors)
+            self.result.errors.extend(errors)
             if entry is not None:
                 parsed.append((row, values, entry))
+        checks = self._checks(parsed)
+        if self.write and not self.result.errors:
+            self._write(checks, [])
+
+    def _check_fast(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        result = self.result
+        codes = {values.get("institution_code", "") for _row, values in batch}
+        found = self.screen.institutions(codes)
+        loaded: dict[str, Institution] = {}
+
+        def institutions() -> dict[str, Institution]:
+            if not loaded:
+                loaded.update(self._institutions(codes))
+            return loaded
+
+        items = []  # in row order: a candidate, or (row, values, entry)
+        for row, values in batch:
+            candidate = self.screen.parse(row, values, found)
+            if (
+                candidate is not None
+                and self.seen.first_row(candidate.key, row) is None
+            ):
+                items.append(candidate)
+                continue
+            entry, errors = self.parser.parse(row, values, institutions())
+            result.errors.extend(errors)
+            if entry is not None:
+                items.append((row, values, entry))
+        self.screen.check([item for item in items if isinstance(item, Candidate)])
+        fast, parsed = [], []
+        for item in items:
+            if not isinstance(item, Candidate):
+                parsed.append(item)
+            elif item.ok:
+                fast.append(item)
+            else:
+                institution = institutions()[item.code]
+                entry = ReportRowParser.entry(item.values, institution, item.year)
+                parsed.append((item.row, item.values, entry))
+        checks = self._checks(parsed)
+        for item in fast:
+            sheet = (item.province_id, item.year, item.category)
+            result.sheets[sheet] = result.sheets.get(sheet, 0) + 1
+        result.new += len(fast)
+        if self.write and not result.errors:
+            if self.copier is None:
+                # Without COPY, the screened rows are written like the others.
+                instances = institutions()
+                checks += [item.check(instances[item.code]) for item in fast]
+                fast = []
+            self._write(checks, fast)
+
+    def _checks(self, parsed: list) -> list[EntryCheck]:
+        """The full checks of ``(row, values, entry)`` items, counted."""
+        result = self.result
+        if not parsed:
+            return []
         checks = reports_check(
             user=self.user,
             entries=[entry for _row, _values, entry in parsed],
@@ -249,7 +344,10 @@ class _Pass(ImportPass):
                         action=action,
                     )
                 )
-        if self.write and not result.errors:
+        return checks
+
+    def _write(self, checks: list[EntryCheck], fast: list) -> None:
+        if checks:
             written = reports_write(
                 user=self.user,
                 checks=checks,
@@ -259,6 +357,9 @@ class _Pass(ImportPass):
                 recount=False,
             )
             self.written_slices |= written.slices
+        if fast:
+            self.copier.write(fast)
+            self.written_slices |= {(row.province_id, row.category) for row in fast}
 
     def announce(self) -> None:
         data_written_send("reports", slices=self.written_slices)

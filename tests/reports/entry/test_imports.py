@@ -23,6 +23,14 @@ from tests.reports.progress.timeliness import at, on_clock
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["fast", "full"])
+def import_path(request, monkeypatch):
+    """Every test runs on both paths: the screen with COPY (on PostgreSQL)
+    and the full checks with the batch writer give the same result."""
+    monkeypatch.setattr(imports, "FAST_PATH", request.param == "fast")
+    return request.param
+
+
 def row(**values) -> dict[str, str]:
     """A valid row (the district library LIB-A, 2024) with ``values`` changed."""
     base = {"institution_code": "LIB-A", "year": "2024", "lll_services": "có"}
@@ -271,13 +279,13 @@ def test_import_memory_does_not_hold_the_file(tmp_path, geography, monkeypatch):
     """Rows reach the writer a batch at a time: no batch exceeds BATCH_SIZE."""
     monkeypatch.setattr("reports.entry.imports.BATCH_SIZE", 4)
     seen = []
-    original = services.reports_check
+    original = imports._Pass.check_batch
 
-    def spy(**kwargs):
-        seen.append(len(kwargs["entries"]))
-        return original(**kwargs)
+    def spy(self, batch):
+        seen.append(len(batch))
+        return original(self, batch)
 
-    monkeypatch.setattr("reports.entry.imports.reports_check", spy)
+    monkeypatch.setattr(imports._Pass, "check_batch", spy)
     institutions = libraries(10)
     rows = [{"institution_code": i.code, "year": "2024"} for i in institutions]
     assert reports_import(path=csv_write(tmp_path / "r.csv", rows)).ok
@@ -402,3 +410,103 @@ def test_imported_drafts_are_not_submitted_and_no_period_means_no_timeliness(
     submitted = AnnualReport.objects.get(institution=library_b)
     assert submitted.first_submitted_at == at("2025-04-10 09:00:00")
     assert submitted.on_time is None  # 2024 has no reporting period
+
+
+# The screen and COPY against the full checks and the batch writer --------------
+
+
+def _imported(path, monkeypatch, fast: bool, **options):
+    """Imports ``path`` on one path; its result, and the rows it wrote (the
+    reports, their history and transitions, without ids and times), which
+    are then removed so that the other path starts from the same data."""
+    monkeypatch.setattr(imports, "FAST_PATH", fast)
+    before = set(AnnualReport.objects.values_list("pk", flat=True))
+    result = reports_import(path=path, **options)
+    new = AnnualReport.objects.exclude(pk__in=before)
+    times = {"id", "updated_at", "first_submitted_at", "history_id", "history_date"}
+
+    def rows(queryset, *order):
+        return [
+            {k: v for k, v in row.items() if k not in times}
+            for row in queryset.order_by(*order).values()
+        ]
+
+    written = (
+        rows(new, "institution__code", "year"),
+        rows(AnnualReport.history.filter(id__in=new), "institution__code", "year"),
+        [
+            (t.report.institution.code, t.from_status, t.to_status, t.user, t.comment)
+            for t in ReportTransition.objects.filter(report__in=new).order_by(
+                "report__institution__code"
+            )
+        ],
+    )
+    AnnualReport.history.filter(id__in=new).delete()
+    new.delete()
+    return result, written
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "approved"])
+def test_both_paths_write_the_same_rows(
+    tmp_path,
+    monkeypatch,
+    officer_a,
+    administrator,
+    library_a,
+    museum_a,
+    period_2025,
+    status,
+):
+    others = libraries(3)
+    # Last year's report of one library, which the new one gives no warning.
+    ReportFactory(institution=others[0], year=2024, lll_services=True)
+    rows = [
+        row(year="2025", lll_services="TRUE", learning_visits="0012"),
+        row(institution_code="MUS-A", year="2025", lll_services="", study_visits="7"),
+        *(
+            row(institution_code=i.code, year="2025", digital_transformation="không")
+            for i in others
+        ),
+    ]
+    path = csv_write(tmp_path / "r.csv", rows)
+    user = administrator if status == "approved" else officer_a
+    with on_clock(at("2026-04-10 09:00:00")):
+        fast, fast_rows = _imported(path, monkeypatch, True, status=status, user=user)
+        full, full_rows = _imported(path, monkeypatch, False, status=status, user=user)
+    assert fast.ok and full.ok, (fast.errors, full.errors)
+    assert (fast.new, fast.sheets) == (full.new, full.sheets) == (5, fast.sheets)
+    assert fast_rows == full_rows
+    reports, history, transitions = fast_rows
+    assert len(reports) == len(history) == len(transitions) == 5
+    assert {h["history_type"] for h in history} == {"+"}
+    assert {h["history_user_id"] for h in history} == {user.pk}
+
+
+def test_both_paths_give_the_same_errors_and_warnings(
+    tmp_path, monkeypatch, officer_a, library_a, library_b, museum_a
+):
+    closed = InstitutionFactory(
+        code="OLD", category=Category.LIBRARY_DISTRICT, closed_year=2020
+    )
+    ReportFactory(institution=library_a, year=2023, learning_visits=10)
+    ReportFactory(institution=museum_a, year=2024, status=ReportStatus.APPROVED)
+    rows = [
+        row(),
+        row(year="2023", learning_visits="100"),  # stored: updated, a warning
+        row(year="2022", learning_visits="9", explanation="x"),
+        row(institution_code="MUS-A", lll_services=""),  # approved: locked
+        row(institution_code="LIB-B"),  # another province
+        row(institution_code=closed.code),  # closed
+        row(year="2099"),  # after this year
+        row(learning_visits="1234567890"),  # too many digits for the screen
+        row(lll_services=" Có "),
+        row(institution_code="LIB-A", year="2021", study_visits="4"),
+        row(),  # a repeat of row 2
+        {**row(year="2020"), "": "stray"},
+    ]
+    path = csv_write(tmp_path / "r.csv", rows)
+    fast, _rows = _imported(path, monkeypatch, True, user=officer_a)
+    full, _rows = _imported(path, monkeypatch, False, user=officer_a)
+    assert len(fast.errors) > 5
+    assert list(fast.errors) == list(full.errors)
+    assert list(fast.warnings) == list(full.warnings)
