@@ -24,6 +24,9 @@ class ImportJob(models.Model):
     worker got and what came of it. An upload is confirmed once; the file
     is removed when its import ends, all of it written or none."""
 
+    # Not backed up, emptied by a restore: the uploads it names are temporary.
+    derived = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

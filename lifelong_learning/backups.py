@@ -44,7 +44,7 @@ from lifelong_learning.signals import data_written_send
 MANIFEST = "manifest.json"
 FORMAT = "lifelong-learning-portal-backup"
 FORMAT_VERSION = 1
-PORTAL_APPS = ("institutions", "targets", "reports")
+PORTAL_APPS = ("jobs", "institutions", "targets", "reports")
 OTHER_MODELS = ("auth.group", "auth.user", "authtoken.token", "admin.logentry")
 # Apps whose schema a backup depends on: the portal's and those of OTHER_MODELS.
 SCHEMA_APPS = (*PORTAL_APPS, "auth", "authtoken", "admin", "contenttypes")

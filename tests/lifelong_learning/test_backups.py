@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from institutions.models import Category, FormerProvince, Institution
 from institutions.services import institution_create, institution_update
+from jobs.models import ImportJob
 from lifelong_learning.backups import MANIFEST, backup_export
 from reports.demo.national import demo_national_create
 from reports.entry.models import AnnualReport, ReportStatus, ReportTransition
@@ -244,3 +245,16 @@ def test_a_row_count_that_differs_from_the_manifest_is_refused(portal_data, tmp_
     with pytest.raises(CommandError, match="the manifest says"):
         call_command("import_all", str(directory), "--force")
     assert tables_snapshot() == snapshot
+
+
+def test_restore_with_force_empties_the_imports_of_uploads(
+    portal_data, tmp_path, administrator
+):
+    backup_export(directory=tmp_path / "b")
+    ImportJob.objects.create(
+        user=administrator, kind="institutions", upload="f" * 32, file_name="a.csv"
+    )
+
+    call_command("import_all", str(tmp_path / "b"), "--force")
+
+    assert not ImportJob.objects.exists()
