@@ -54,9 +54,10 @@ pytest-sqlite:
 	@echo "== pytest on SQLite (browser tests run once, on PostgreSQL) =="
 	env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
+# The PostgreSQL run is the production stack: its cache is a real Redis.
 pytest-postgres:
-	@echo "== pytest on PostgreSQL =="
-	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@echo "== pytest on PostgreSQL, with the cache in Redis =="
+	scripts/with-postgres.sh scripts/with-redis.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # National-scale benchmarks on a throw-away PostgreSQL, never part of `make test`
 # (about 40 minutes on two cores): seeds ~150,000 institutions, measures each goal

@@ -2,7 +2,7 @@
 # Installs the Debian packages the given purpose needs, when they are missing.
 # As root it installs them with apt-get; otherwise it says exactly what to install.
 #   scripts/system-packages.sh run    -> gettext (compiles translations)
-#   scripts/system-packages.sh test   -> gettext, postgresql, chromium, fonts
+#   scripts/system-packages.sh test   -> gettext, postgresql, redis, chromium, fonts
 set -eu
 purpose=${1:-run}
 missing=()
@@ -10,6 +10,7 @@ command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ "$purpose" = test ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
 fi

@@ -101,8 +101,14 @@ READ_REPLICA_ENABLED = bool(env("DATABASE_REPLICA_URL", default=""))
 if READ_REPLICA_ENABLED:
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
 DATABASE_ROUTERS = ["lifelong_learning.db.ReplicaRouter"]
-# Several gunicorn instances share nothing but PostgreSQL and this cache.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Every gunicorn worker (and every instance) shares this cache: Redis in
+# production (CACHE_URL=redis://host:6379/0), files under var/cache on one
+# machine otherwise. Dashboards keep their pages in it (reports/progress/views.py).
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}"
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,7 @@
 """Test settings: fast hashing, plain static storage, database from ``DATABASE_URL``."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -35,3 +35,6 @@ READ_REPLICA_ENABLED = False
 # backend itself.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 PORTAL_URL = "http://testserver"
+# Each test process keeps its own cache, unless CACHE_URL names a shared one
+# (tests/lifelong_learning/test_cache.py runs the pages against a real Redis).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -148,8 +148,10 @@ class CountDelta:
             # An institution moved to a province not locked yet.
             counters._lock(moved, self.using)
             self.provinces |= moved
-        if delta_apply(self.before, after, self.using):
-            counters.versions_bump(self.provinces, self.using)
+        delta_apply(self.before, after, self.using)
+        # Even a write that changes no count (a new name) changes its
+        # province's pages (their follow-up lists name institutions).
+        counters.versions_bump(self.provinces, self.using)
 
 
 def delta_possible(ids, using: str = DEFAULT_DB_ALIAS) -> bool:

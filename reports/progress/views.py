@@ -139,10 +139,21 @@ class DashboardMixin(LoginRequiredMixin):
             self.request.get_full_path(),
             get_language(),
             self.scope(),
-            counts_token(),
+            counts_token(self.data_province()),
         )
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
         return f"dashboard:{digest}"
+
+    def data_province(self) -> str | None:
+        """The province whose data the page shows, ``None`` for the nation
+        (or every province): a write elsewhere keeps the page in the cache."""
+        filters = getattr(self, "filters_", None)
+        area = (
+            filters.area
+            if filters is not None
+            else self.request.GET.get("province") or self.default_area
+        )
+        return None if area == NATION else area
 
     def scope(self) -> str:
         """The effective scope of the person: "all", "province:CODE" or
@@ -373,6 +384,9 @@ class ProvincesView(DashboardMixin, TemplateView):
     template_name = "reports/dashboard_provinces.html"
     tab = "provinces"
     title = gettext_lazy("Provinces")
+
+    def data_province(self) -> None:
+        return None  # every province, whatever the filters say
 
     def get_context_data(self, **kwargs):
         filters = self.filters(area=NATION)
