@@ -298,10 +298,7 @@ class _Pass(ImportPass):
                 institution = institutions()[item.code]
                 entry = ReportRowParser.entry(item.values, institution, item.year)
                 parsed.append((item.row, item.values, entry))
-        checks = self._checks(parsed)
-        for item in fast:
-            sheet = (item.province_id, item.year, item.category)
-            result.sheets[sheet] = result.sheets.get(sheet, 0) + 1
+        checks = self._checks(parsed, fast)
         result.new += len(fast)
         if self.write and not result.errors:
             if self.copier is None:
@@ -311,25 +308,30 @@ class _Pass(ImportPass):
                 fast = []
             self._write(checks, fast)
 
-    def _checks(self, parsed: list) -> list[EntryCheck]:
-        """The full checks of ``(row, values, entry)`` items, counted."""
+    def _checks(self, parsed: list, fast: list[Candidate] = ()) -> list[EntryCheck]:
+        """The full checks of ``(row, values, entry)`` items, counted with
+        the ``fast`` rows in the sheets, in file order."""
         result = self.result
-        if not parsed:
-            return []
-        checks = reports_check(
-            user=self.user,
-            entries=[entry for _row, _values, entry in parsed],
-            status=self.status,
-            lock=self.write,
-        )
+        sheets = [
+            (item.row, (item.province_id, item.year, item.category)) for item in fast
+        ]
+        checks = []
+        if parsed:
+            checks = reports_check(
+                user=self.user,
+                entries=[entry for _row, _values, entry in parsed],
+                status=self.status,
+                lock=self.write,
+            )
         for (row, values, _entry), check in zip(parsed, checks, strict=True):
             result.errors.extend(_check_errors(row, values, check))
             result.warnings.extend(_check_warnings(row, values, check))
             if not check.ok:
                 continue
             institution = check.entry.institution
-            sheet = (institution.province_id, check.entry.year, institution.category)
-            result.sheets[sheet] = result.sheets.get(sheet, 0) + 1
+            sheets.append(
+                (row, (institution.province_id, check.entry.year, institution.category))
+            )
             action = "new" if check.stored is None else "updated"
             if not check.changes(self.status):
                 action = "unchanged"
@@ -344,6 +346,8 @@ class _Pass(ImportPass):
                         action=action,
                     )
                 )
+        for _row, sheet in sorted(sheets, key=lambda pair: pair[0]):
+            result.sheets[sheet] = result.sheets.get(sheet, 0) + 1
         return checks
 
     def _write(self, checks: list[EntryCheck], fast: list) -> None:
