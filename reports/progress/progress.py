@@ -11,7 +11,6 @@ unrounded, as metrics.md asks; ``round1`` rounds only what is shown, and
 """
 
 import functools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -48,6 +47,8 @@ class Status(models.TextChoices):
 def exact(number: Number) -> Fraction:
     """``number`` as an exact fraction; a float is read as the decimal it
     prints as (0.15, not 0.1499999…)."""
+    if type(number) is Fraction:
+        return number  # immutable: no copy needed
     if isinstance(number, float):
         return Fraction(repr(number))
     return Fraction(number)
@@ -65,7 +66,9 @@ def round1(number: Number | None) -> Decimal | None:
     if number is None:
         return None
     value = exact(number)
-    tenths = math.floor(abs(value) * 10 + Fraction(1, 2))
+    # ⌊|n/d| · 10 + 1/2⌋ in integers.
+    numerator, denominator = abs(value.numerator), value.denominator
+    tenths = (20 * numerator + denominator) // (2 * denominator)
     return Decimal(-tenths if value < 0 else tenths).scaleb(-1)
 
 

@@ -1,4 +1,5 @@
 import json
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -229,6 +230,17 @@ class TestGrowthFigures:
 def test_round1_rounds_half_up(number, shown):
     """Python's round() would give 58.2, 0.1, 0.1, 2.67… on these ties."""
     assert str(round1(number)) == shown
+
+
+@given(
+    st.fractions(max_denominator=10**6)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=4)
+    | st.integers(min_value=-(10**9), max_value=10**9)
+)
+def test_round1_rounds_exact_values_half_up_away_from_zero(number):
+    exact = Fraction(number)
+    tenths = math.floor(abs(exact) * 10 + Fraction(1, 2))
+    assert round1(number) == Decimal(-tenths if exact < 0 else tenths).scaleb(-1)
 
 
 def test_round1_keeps_no_value():

@@ -2,11 +2,13 @@
 and order that the pages show and the downloads write."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from institutions.models import Province
 from reports.progress.figures import NATION
 from reports.progress.tables import (
+    Table,
     chosen_sort,
     chosen_target,
     on_track_map,
@@ -215,3 +217,33 @@ def test_the_provinces_table_and_its_download_carry_the_on_time_rate():
 def test_province_rows_sort_by_on_time_rate_with_none_last(sort, codes):
     rows = province_rows(timely_figures(), share_target(), PROVINCES, sort)
     assert [row.code for row in rows] == codes
+
+
+@pytest.mark.parametrize(
+    ("language", "cells"),
+    [
+        (
+            "vi",
+            '<td>Thư viện &lt;b&gt;</td><td class="text-end">2025</td>'
+            '<td class="text-end">12.345</td><td class="text-end">58,3</td>'
+            "<td>–</td>",
+        ),
+        (
+            "en",
+            '<td>Thư viện &lt;b&gt;</td><td class="text-end">2025</td>'
+            '<td class="text-end">12,345</td><td class="text-end">58.3</td>'
+            "<td>–</td>",
+        ),
+    ],
+)
+def test_table_cells_show_numbers_in_the_language_and_years_plain(language, cells):
+    table = Table(
+        name="t",
+        columns=["a", "b", "c", "d", "e"],
+        rows=[["Thư viện <b>", 2025, 12345, 58.3, None]],
+        plain={1},
+    )
+    with translation.override(language):
+        assert table.cells() == [cells]
+        html = render_to_string("reports/dashboard_table.html", {"table": table})
+    assert f"<tr>{cells}</tr>" in html
