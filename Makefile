@@ -60,7 +60,7 @@ pytest-postgres:
 	scripts/with-postgres.sh scripts/with-redis.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # National-scale benchmarks on a throw-away PostgreSQL, never part of `make test`
-# (about 40 minutes on two cores): seeds ~150,000 institutions, measures each goal
+# (about 30 minutes on two cores): seeds ~150,000 institutions, measures each goal
 # of issue 15 beside its reference with PASS/FAIL, then again at twice the size;
 # writes bench/results.json and prints a Markdown table (see bench/README.md).
 # BENCH_ARGS="--quick" checks the machinery at a small size.
