@@ -204,7 +204,8 @@ def imports_rows(imports: dict) -> list[str]:
             6,
             f"`import_reports` of {imports['rows']:,} rows, full validation",
             f"{ours:,.0f} rows/s",
-            f"`COPY` {imports['copy_rows_per_s']:,.0f} rows/s",
+            f"`COPY` into reports, history, transitions "
+            f"{imports['copy_rows_per_s']:,.0f} rows/s",
             f"{copy_ratio:.2f}×",
             f"≥ {COPY_SHARE}×",
             verdict(copy_ratio >= COPY_SHARE),
