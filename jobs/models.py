@@ -96,9 +96,11 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        """How much of the file has been checked, 0 to 100."""
+        """How much of the file has been checked, 0 to 100 (99 at most until
+        the import has ended)."""
         if self.state == ImportState.DONE:
             return 100
         if not self.rows_total:
             return 0
-        return min(100, self.rows_checked * 100 // self.rows_total)
+        percent = self.rows_checked * 100 // self.rows_total
+        return min(percent, 100 if self.finished else 99)

@@ -1,10 +1,11 @@
 """Reads of background imports for their pages."""
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from lifelong_learning.tabular import RowError, RowErrors
 
-from .models import ImportJob
+from .models import ImportJob, ImportState
 
 VIEW_ALL = "jobs.view_importjob"
 
@@ -54,9 +55,12 @@ def job_status(job: ImportJob) -> dict:
         "errors": job.errors_found,
         "total": job.rows_total,
     }
+    label = job.get_state_display()
+    if job.state == ImportState.RUNNING and job.rows_checked >= job.rows_total > 0:
+        label = _("Finishing: saving the rows and recounting the figures")
     return {
         "state": job.state,
-        "state_label": str(job.get_state_display()),
+        "state_label": str(label),
         "finished": job.finished,
         "percent": job.percent,
         **numbers,

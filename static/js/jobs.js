@@ -18,8 +18,11 @@
     section.dataset.state = status.state;
     progress.setAttribute("aria-valuenow", String(status.percent));
     bar.style.width = status.percent + "%";
-    if (status.state === "running") {
+    if (status.state !== "queued") {
       bar.classList.add("progress-bar-striped", "progress-bar-animated");
+      section.querySelectorAll("[data-job-queued]").forEach(function (note) {
+        note.hidden = true;
+      });
     }
     section.querySelectorAll("[data-job-field]").forEach(function (field) {
       var name = field.dataset.jobField;

@@ -153,3 +153,14 @@ def test_only_the_person_who_confirmed_it_and_administrators_see_a_job(
     ]:
         client.force_login(user)
         assert [client.get(url).status_code for url in urls] == [status, status]
+
+
+def test_a_job_that_checked_every_row_says_it_is_finishing(client, officer_a):
+    job = job_of(officer_a, state=ImportState.RUNNING, rows_total=10, rows_checked=10)
+    client.force_login(officer_a)
+
+    status = client.get(reverse("jobs:status", args=[job.pk])).json()
+
+    # Not done until the rows are saved and the figures recounted.
+    assert (status["percent"], status["finished"]) == (99, False)
+    assert status["state_label"].startswith("Đang hoàn tất")
