@@ -152,7 +152,9 @@ class ReportRowParser:
         return _entry(institution, year, parsed, values), []
 
     @staticmethod
-    def entry(values: dict[str, str], institution: Institution, year: int):
+    def entry(
+        values: dict[str, str], institution: Institution, year: int
+    ) -> ReportEntry:
         """The entry of a row already known to parse without errors."""
         parsed = {
             name: (parse_non_negative_int if name in COUNT_FIELDS else parse_yes_no)(
@@ -201,7 +203,7 @@ def _check_warnings(
 
 class _Pass(ImportPass):
     """One reading of the file: checks (and, when ``write``, writes) it a
-    batch of rows at a time. With ``fast`` (:data:`FAST_PATH`), rows the
+    batch of rows at a time. With :data:`FAST_PATH`, rows the
     screen vouches for skip the per-entry checks and, on PostgreSQL, are
     written with ``COPY``; every other row takes the full checks, so each
     error and warning is the one they give."""
@@ -267,12 +269,13 @@ class _Pass(ImportPass):
         result = self.result
         codes = {values.get("institution_code", "") for _row, values in batch}
         found = self.screen.institutions(codes)
-        loaded: dict[str, Institution] = {}
+        loaded: list[dict[str, Institution]] = []
 
         def institutions() -> dict[str, Institution]:
+            # Model instances only for the batch's rows that go the full way.
             if not loaded:
-                loaded.update(self._institutions(codes))
-            return loaded
+                loaded.append(self._institutions(codes))
+            return loaded[0]
 
         items = []  # in row order: a candidate, or (row, values, entry)
         for row, values in batch:
