@@ -79,20 +79,12 @@ def panel_pairs(using: str = DEFAULT_DB_ALIAS) -> list[tuple[str, int]]:
 type Scope = list[tuple[str, str | None]] | None
 
 
-class Institutions(frozenset):
-    """A scope of a few institutions (their ids): what one save can change,
-    counted on its own to update the counters by a delta
-    (:mod:`reports.progress.deltas`)."""
-
-
-def _in_scope(model, prefix: str, scope: "Scope | Institutions", using: str):
+def _in_scope(model, prefix: str, scope: Scope, using: str):
     """The rows of ``model`` in ``scope``; ``prefix`` leads from the model to
     the institution's fields (``"institution__"`` for reports)."""
     rows = model.objects.using(using)
     if scope is None:
         return rows.all()
-    if isinstance(scope, Institutions):
-        return rows.filter(**{f"{prefix}pk__in": sorted(scope)})
     whole = sorted({code for code, category in scope if category is None})
     where = Q(**{f"{prefix}province_id__in": whole}) if whole else Q(pk__in=[])
     for code, category in scope:

@@ -21,10 +21,12 @@ from collections.abc import Iterable
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F
 
+from institutions.activity import is_active
 from institutions.models import Institution
+from reports.entry.models import COUNTED_STATUSES, AnnualReport
 from reports.progress import counters
-from reports.progress.counters import Institutions
 from reports.progress.models import InstitutionCount, PanelCount, ReportCount
+from targets.indicators import Count, Criterion
 
 # A write of more institutions recounts its slices instead (an import).
 MAX_INSTITUTIONS = 200
@@ -34,12 +36,10 @@ MAX_INSTITUTIONS = 200
 # have it).
 SUMMED = {
     InstitutionCount: ("institutions",),
+    # reports, then each count's total and how many gave it
     ReportCount: (
         "reports",
-        "learning_visits_total",
-        "learning_visits_given",
-        "study_visits_total",
-        "study_visits_given",
+        *(f"{name}_{sum_}" for name in Count.values for sum_ in ("total", "given")),
     ),
     PanelCount: ("panel", "base_total", "year_total"),
 }
@@ -54,32 +54,87 @@ def _key_fields(model) -> list[str]:
 
 
 KEYS = {model: _key_fields(model) for model in SUMMED}
+CRITERIA = tuple(Criterion.values)
+COUNTS = tuple(Count.values)
 
 
-def contributions(ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> dict:
+def contributions(
+    ids: Iterable[int], pairs=None, using: str = DEFAULT_DB_ALIAS
+) -> dict:
     """What the institutions ``ids`` contribute to each counter, as
-    {model: {key: [summed values]}}, counted from their rows as they are
-    now."""
-    scope = Institutions(ids)
-    found = {
-        InstitutionCount: counters._institution_counts(scope, using),
-        ReportCount: counters._report_counts(scope, using),
-        PanelCount: counters.panel_counts(scope, counters.panel_pairs(using), using),
+    {model: {key: [summed values]}}: the recount's grouping
+    (:mod:`reports.progress.counters`) applied in Python to their rows as
+    they are now, read with two plain queries. ``pairs`` are the growth
+    rows' (count field, base year) panels (read when not given)."""
+    ids = sorted(ids)
+    if pairs is None:
+        pairs = counters.panel_pairs(using)
+    result = {
+        model: defaultdict(lambda m=model: [0] * len(SUMMED[m])) for model in SUMMED
     }
-    result = {}
-    for model, rows in found.items():
-        width = len(SUMMED[model])
-        sums = defaultdict(lambda width=width: [0] * width)
-        for row in rows:
-            key = tuple(getattr(row, name) for name in KEYS[model])
-            values = sums[key]
-            for index, name in enumerate(SUMMED[model]):
-                values[index] += getattr(row, name) or 0
-        result[model] = dict(sums)
-    return result
+    if not ids:
+        return {model: dict(sums) for model, sums in result.items()}
+    institutions = {
+        row[0]: row[1:]
+        for row in Institution.objects.using(using)
+        .filter(pk__in=ids)
+        .values_list("pk", "province_id", "category", "opened_year", "closed_year")
+    }
+    for province, category, opened, closed in institutions.values():
+        result[InstitutionCount][(province, category, opened, closed)][0] += 1
+    fields = ["institution_id", "year", "status", "on_time", *CRITERIA, *COUNTS]
+    counted = defaultdict(dict)  # institution → year → its counted report
+    for values in (
+        AnnualReport.objects.using(using)
+        .filter(institution_id__in=ids, status__in=COUNTED_STATUSES)
+        .values(*fields)
+    ):
+        counted[values["institution_id"]][values["year"]] = values
+    for institution, reports in counted.items():
+        province, category, opened, closed = institutions[institution]
+        for year, report in reports.items():
+            mask = counters.criteria_mask(c for c in CRITERIA if report[c] is True)
+            key = (
+                province,
+                category,
+                year,
+                report["status"],
+                is_active(opened, closed, year),
+                mask,
+                report["on_time"] is True,
+            )
+            sums = result[ReportCount][key]
+            sums[0] += 1
+            for index, name in enumerate(COUNTS):
+                if report[name] is not None:
+                    sums[1 + 2 * index] += report[name]
+                    sums[2 + 2 * index] += 1
+        for field, base_year in pairs:
+            base = reports.get(base_year)
+            if base is None or base[field] is None:
+                continue
+            for year, report in reports.items():
+                if year <= base_year or report[field] is None:
+                    continue
+                key = (
+                    province,
+                    category,
+                    field,
+                    base_year,
+                    year,
+                    report["status"],
+                    base["status"],
+                )
+                sums = result[PanelCount][key]
+                sums[0] += 1
+                sums[1] += base[field]
+                sums[2] += report[field]
+    return {model: dict(sums) for model, sums in result.items()}
 
 
 def _provinces(ids, using) -> set[str]:
+    if not ids:
+        return set()
     return set(
         Institution.objects.using(using)
         .filter(pk__in=sorted(ids))
@@ -138,12 +193,14 @@ class CountDelta:
     def begin(self) -> "CountDelta":
         self.provinces |= _provinces(self.ids, self.using)
         counters._lock(self.provinces, self.using)
-        self.before = contributions(self.ids, self.using)
+        self.pairs = counters.panel_pairs(self.using)
+        self.before = contributions(self.ids, self.pairs, self.using)
         return self
 
     def finish(self) -> None:
-        after = contributions(self.ids, self.using)
-        moved = _provinces(self.ids, self.using) - self.provinces
+        after = contributions(self.ids, self.pairs, self.using)
+        # An institution's counts carry its province.
+        moved = {key[0] for key in after[InstitutionCount]} - self.provinces
         if moved:
             # An institution moved to a province not locked yet.
             counters._lock(moved, self.using)

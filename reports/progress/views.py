@@ -40,7 +40,7 @@ from reports.progress.display import (
     timeliness_text,
 )
 from reports.progress.figures import NATION, Evaluation, progress_figures_load
-from reports.progress.follow_up import follow_up_list, follow_ups
+from reports.progress.follow_up import follow_up_count, follow_up_list, follow_ups
 from reports.progress.forms import DashboardFilterForm, NationalReportForm
 from reports.progress.pdf import national_report_pdf
 from reports.progress.statuses import StatusView
@@ -323,6 +323,13 @@ class ProvinceDashboardView(DashboardMixin, TemplateView):
                 targets=self.targets,
             ),
             FOLLOW_UP_PAGE_SIZE,
+        )
+        # Counted from the province's counters, never from the reports.
+        paginator.count = follow_up_count(
+            province_code=code,
+            year=filters.year,
+            approved_only=filters.approved_only,
+            targets=self.targets,
         )
         page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(

@@ -20,7 +20,12 @@ from reports.progress.counters import counts_check, counts_token
 from reports.progress.models import CountVersion, PanelCount, ReportCount
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A, PROVINCE_B
-from tests.reports.progress.test_counters import EXPLAINED, random_values
+from tests.reports.progress.test_counters import (
+    EXPLAINED,
+    periods_open,
+    random_values,
+)
+from tests.reports.progress.timeliness import at, on_clock
 
 YEARS = (2022, 2023, 2024, 2025)  # 2022 is the growth rows' base year
 OPERATIONS = (
@@ -143,7 +148,15 @@ def operate(name, rng, administrator, ministry) -> None:
 
 @pytest.fixture
 def register(db, geography, administrator, ministry_user):
-    targets_seed()
+    """Six institutions in two provinces with reports for 2022–2024, 2023
+    reported late and 2024 on time, on a clock the test controls."""
+    with on_clock(at("2026-12-01 10:00:00")):
+        targets_seed()
+        periods_open(administrator)
+        yield _register_fill(administrator, ministry_user)
+
+
+def _register_fill(administrator, ministry_user):
     rng = random.Random(0)
     provinces = list(Province.objects.filter(code__in=[PROVINCE_A, PROVINCE_B]))
     for index in range(6):
@@ -167,6 +180,7 @@ def register(db, geography, administrator, ministry_user):
             )
     assert counts_check() == []
     assert PanelCount.objects.exists()  # like-for-like panels are exercised too
+    assert ReportCount.objects.filter(on_time=True).exists()  # and timeliness
     return administrator, ministry_user
 
 
