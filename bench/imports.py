@@ -71,6 +71,9 @@ def imported_reports_delete() -> None:
     history = connection.ops.quote_name(AnnualReport.history.model._meta.db_table)
     transitions = connection.ops.quote_name(ReportTransition._meta.db_table)
     with connection.cursor() as cursor:
+        # Fresh statistics first: the rows to delete were just written, and
+        # a planner that does not know them may loop over the whole table.
+        cursor.execute(f"ANALYZE {reports}")
         cursor.execute(
             f"DELETE FROM {transitions} WHERE report_id IN "
             f"(SELECT id FROM {reports} WHERE {old})"
