@@ -156,7 +156,7 @@ def whole_pages(paths: dict[str, str], *, user, repeats: int) -> dict[str, float
     emptied before each request."""
     from django.core.cache import cache
 
-    from bench.pages import InProcess, session_cookie
+    from bench.client import InProcess, session_cookie
 
     client = InProcess(session_cookie(user))
     times: dict[str, list[float]] = {name: [] for name in paths}

@@ -24,8 +24,8 @@ from institutions.models import Institution, Province
 from reports.demo.national import CODE_PREFIX
 from reports.entry.models import AnnualReport, ReportStatus
 
+from .client import session_cookie
 from .mix import offered_rps
-from .pages import session_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

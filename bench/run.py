@@ -175,6 +175,7 @@ def sized_steps(options, results, workdir, *, users, steps, growth=False) -> Non
     """The figures that may grow with the register, among ``steps``: cold
     pages (and their parts), single saves and the import."""
     from . import pages
+    from .client import session_cookie
     from .measures import imports_measure
     from .saves import saves_measure
 
@@ -186,7 +187,7 @@ def sized_steps(options, results, workdir, *, users, steps, growth=False) -> Non
         "national": f"/reports/dashboard/?year={YEAR}",
         "province": f"/reports/dashboard/provinces/{LARGEST}/?year={YEAR}",
     }
-    cookie = pages.session_cookie(readers[0])
+    cookie = session_cookie(readers[0])
     if "pages" in steps:
         for key, cold in (("pages", False), ("pages_cold", True)):
             if cold or not growth:
@@ -230,6 +231,7 @@ def main() -> None:
     from institutions.models import Province
 
     from . import pages
+    from .client import session_cookie
     from .load import load_plan_write, load_run
     from .measures import memory_measure, progress_measure
     from .saves import report_form_save
@@ -258,7 +260,7 @@ def main() -> None:
                     for code in (ELSEWHERE, LARGEST, WRITTEN)
                 },
             },
-            cookie=pages.session_cookie(readers[0]),
+            cookie=session_cookie(readers[0]),
             write=lambda: report_form_save(officers[WRITTEN], WRITTEN, YEAR),
         ) | {"written": WRITTEN}
     if "progress" in steps:

@@ -26,9 +26,9 @@ from django.urls import reverse
 from institutions.models import Category
 from reports.entry.models import AnnualReport, ReportStatus
 
+from .client import InProcess, session_cookie
 from .counters_off import counters_off
 from .html_forms import form_fields, with_explanations
-from .pages import InProcess, session_cookie
 
 CATEGORY = Category.CULTURE_VILLAGE
 
