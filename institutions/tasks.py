@@ -1,13 +1,25 @@
-"""Background work of the registry: the import of a confirmed upload runs on
-the worker (``manage.py db_worker``), never inside a request."""
+"""Background work of the registry: the check of an upload (its preview) and
+the import of a confirmed one run on the worker (``manage.py db_worker``),
+never inside a request."""
 
 from django.tasks import task
 from django.urls import reverse
 
-from jobs.services import Outcome, job_run
+from jobs.services import Outcome, check_run, job_run
 
 from . import imports
 from .formats import COLUMN_LABELS
+
+
+def institutions_check(job, path):
+    """What the file of ``job`` would change, and its errors (a dry run)."""
+    return imports.institutions_import(path=path, user=job.user, dry_run=True)
+
+
+@task
+def institutions_check_job(job_id: int) -> str:
+    """Checks the file of job ``job_id`` for its preview; returns its state."""
+    return check_run(job_id, check=institutions_check)
 
 
 def _import(job, path):

@@ -42,7 +42,7 @@ from .selectors import (
     institution_visible_list,
 )
 from .tables import InstitutionTable
-from .tasks import institutions_import_job
+from .tasks import institutions_check_job, institutions_import_job
 
 VIEW = "institutions.view_institution"
 # Named, not imported: the registry sits below the reports app.
@@ -256,12 +256,13 @@ class InstitutionImportView(ImportPermissionMixin, UploadFormView):
 
 
 class InstitutionImportPreviewView(ImportPermissionMixin, JobUploadPreviewView):
-    """Step 2: what the file would change, and its errors; step 3: write it
-    all, on the worker."""
+    """Step 2: what the file would change, and its errors (checked on the
+    worker); step 3: write it all, on the worker."""
 
     template_name = "institutions/institution_import_preview.html"
     job_kind = ImportKind.INSTITUTIONS
     job_task = institutions_import_job
+    check_task = institutions_check_job
 
     def check(self, path, name):
         return imports.institutions_import(

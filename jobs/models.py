@@ -13,16 +13,25 @@ class ImportKind(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    # The check of an upload (its preview), before anyone confirms it.
+    PENDING = "pending", _("Waiting for a worker to check it")
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked")
+    # The import of the confirmed upload.
     QUEUED = "queued", _("Waiting for a worker")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Not imported")
 
 
+CHECK_STATES = (ImportState.PENDING, ImportState.CHECKING)
+
+
 class ImportJob(models.Model):
-    """The import of one confirmed upload: who confirmed it, how far the
-    worker got and what came of it. An upload is confirmed once; the file
-    is removed when its import ends, all of it written or none."""
+    """The check, then the import, of one upload: who uploaded and confirmed
+    it, how far the worker got and what came of it. The check (the preview)
+    runs before the confirmation; an upload is confirmed once; the file is
+    removed when its import ends, all of it written or none."""
 
     # Not backed up, emptied by a restore: the uploads it names are temporary.
     derived = True
@@ -38,7 +47,7 @@ class ImportJob(models.Model):
         _("upload"),
         max_length=32,
         unique=True,
-        help_text=_("The token of the confirmed upload: each is imported once."),
+        help_text=_("The token of the upload: each is checked, then imported once."),
     )
     file_name = models.CharField(_("file name"), max_length=255)
     file_path = models.CharField(
@@ -89,6 +98,16 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("jobs:detail", kwargs={"pk": self.pk})
+
+    @property
+    def checking(self) -> bool:
+        """The upload is being checked (or waits for a worker to check it)."""
+        return self.state in CHECK_STATES
+
+    @property
+    def confirmed(self) -> bool:
+        """The upload was confirmed: its import is queued, running or over."""
+        return self.state not in (*CHECK_STATES, ImportState.CHECKED)
 
     @property
     def finished(self) -> bool:

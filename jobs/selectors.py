@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from lifelong_learning.tabular import RowError, RowErrors
 
-from .models import ImportJob, ImportState
+from .models import ImportJob, ImportKind, ImportState
 
 VIEW_ALL = "jobs.view_importjob"
 
@@ -20,7 +20,8 @@ def jobs_visible(user):
 
 
 def job_for_upload(*, user, upload: str) -> ImportJob | None:
-    """The job of an upload this person confirmed before, if any."""
+    """The job of an upload of this person (its check, or its import once
+    confirmed), if any."""
     return ImportJob.objects.filter(user=user, upload=upload).first()
 
 
@@ -62,10 +63,27 @@ def job_status(job: ImportJob) -> dict:
         "state": job.state,
         "state_label": str(label),
         "finished": job.finished,
+        # No worker has started it yet.
+        "waiting": job.state in (ImportState.PENDING, ImportState.QUEUED),
+        # Its page shows something else now: the result, or the preview.
+        "reload": job.finished or job.state == ImportState.CHECKED,
         "percent": job.percent,
         **numbers,
         "text": {
             name: number_format(value, force_grouping=True)
             for name, value in numbers.items()
         },
+    }
+
+
+def job_context(job: ImportJob) -> dict:
+    """What the job's page shows: its progress while it is checked or
+    imported, then the import's result."""
+    return {
+        "job": job,
+        "status": job_status(job),
+        "errors": job_errors(job),
+        "warnings": job_warnings(job),
+        "reports": job.kind == ImportKind.REPORTS,
+        "column_labels": job.result.get("column_labels", {}),
     }

@@ -1,5 +1,7 @@
-"""Writes of background imports: a confirmed upload becomes a job on the
-worker's queue (:func:`job_enqueue`); the worker runs it (:func:`job_run`)."""
+"""Writes of background checks and imports: an upload's check (its preview)
+becomes a job on the worker's queue (:func:`check_enqueue`), which the worker
+runs (:func:`check_run`); once confirmed, the same job imports the file
+(:func:`job_confirm` or :func:`job_enqueue`, then :func:`job_run`)."""
 
 import logging
 from collections.abc import Callable
@@ -12,7 +14,12 @@ from django.utils.translation import gettext as _
 
 from lifelong_learning.batches import ImportResult
 from lifelong_learning.jobs import JobReporter, job_reporting
-from lifelong_learning.uploads import upload_directory, upload_file_remove
+from lifelong_learning.tabular import table_rows_estimate
+from lifelong_learning.uploads import (
+    upload_directory,
+    upload_file_remove,
+    upload_result,
+)
 
 from .models import ImportJob, ImportState
 from .progress import ProgressWriter
@@ -43,6 +50,150 @@ class Outcome:
 
 # Runs a job's import: ``run(job, path)`` → the result and what else to show.
 Runner = Callable[[ImportJob, Path], tuple[ImportResult, Outcome]]
+# Runs a job's check (a dry run): ``check(job, path)`` → its result.
+Checker = Callable[[ImportJob, Path], ImportResult]
+
+
+def check_enqueue(
+    *,
+    user,
+    kind: str,
+    upload: str,
+    path: Path,
+    file_name: str,
+    key: str,
+    task,
+    options: dict | None = None,
+) -> ImportJob:
+    """Makes sure the check of upload ``upload`` under ``key`` (what its
+    result depends on besides the file: the language, a status) is on the
+    worker's queue (``task``, called with the job's id), or under way: a new
+    job; a checked one checked again under another key (another language).
+    Returns the job, as it is after ``task`` was queued (the immediate
+    backend of the tests has run it)."""
+    options = {**(options or {}), "check_key": key}
+    language = translation.get_language() or "vi"
+    job = ImportJob.objects.filter(upload=upload).first()
+    try:
+        with transaction.atomic():
+            if job is None:
+                job = ImportJob.objects.create(
+                    user=user,
+                    kind=kind,
+                    upload=upload,
+                    file_name=file_name,
+                    file_path=path.name,
+                    options=options,
+                    language=language,
+                    state=ImportState.PENDING,
+                )
+            elif job.state == ImportState.CHECKED:
+                again = ImportJob.objects.filter(
+                    pk=job.pk, state=ImportState.CHECKED
+                ).update(
+                    state=ImportState.PENDING,
+                    options=options,
+                    language=language,
+                    rows_checked=0,
+                    errors_found=0,
+                    started_at=None,
+                    finished_at=None,
+                )
+                if not again:  # confirmed or checked again meanwhile
+                    job.refresh_from_db()
+                    return job
+            else:  # its check is under way, or it was confirmed
+                return job
+            task.enqueue(job.pk)
+    except IntegrityError:  # the same upload's check, queued meanwhile
+        return ImportJob.objects.get(upload=upload)
+    job.refresh_from_db()
+    return job
+
+
+def check_run(job_id: int, *, check: Checker) -> str:
+    """Checks the upload of a job waiting for its check with ``check``, in
+    the language of the person who uploaded it, saving the rows checked as it
+    goes, and keeps the result beside the file (``upload_result``) for the
+    preview. Returns the job's state: checked, or failed when the file is
+    gone or the check broke (a job not waiting is left alone)."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportState.PENDING).update(
+        state=ImportState.CHECKING, started_at=timezone.now()
+    )
+    if not claimed:
+        return ""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    path = upload_directory() / job.file_path
+    writer = ProgressWriter(job.pk)
+    with translation.override(job.language):
+        try:
+            if not path.is_file():
+                raise FileNotFoundError(path.name)
+            job.rows_total = table_rows_estimate(path)
+            ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
+            with job_reporting(JobReporter(writer)):
+                result = upload_result(
+                    path=path,
+                    key=job.options["check_key"],
+                    compute=lambda: check(job, path),
+                )
+        except FileNotFoundError:
+            job_fail(
+                job,
+                _("The uploaded file is no longer there; please upload it again."),
+            )
+            return job.state
+        except Exception:
+            logger.exception("Check job %s failed", job.pk)
+            job_fail(
+                job,
+                _(
+                    "The check of the file stopped unexpectedly. Please upload "
+                    "it again later; if it keeps failing, tell an administrator."
+                ),
+            )
+            return job.state
+        finally:
+            writer.close()
+    ImportJob.objects.filter(pk=job.pk, state=ImportState.CHECKING).update(
+        state=ImportState.CHECKED,
+        rows_total=result.total,
+        rows_checked=result.total,
+        errors_found=result.errors.total,
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job.state
+
+
+def job_confirm(
+    job: ImportJob, *, rows_total: int, task, options: dict | None = None
+) -> ImportJob:
+    """Confirms the checked upload of ``job``: its import goes on the
+    worker's queue (``task``, called with the job's id), both or neither.
+    Raises :class:`JobExists` when it was confirmed before."""
+    with transaction.atomic():
+        confirmed = ImportJob.objects.filter(
+            pk=job.pk, state=ImportState.CHECKED
+        ).update(
+            state=ImportState.QUEUED,
+            # The page of the import says when it was confirmed.
+            created_at=timezone.now(),
+            options={**job.options, **(options or {})},
+            language=translation.get_language() or "vi",
+            rows_total=rows_total,
+            rows_checked=0,
+            rows_written=0,
+            errors_found=0,
+            started_at=None,
+            finished_at=None,
+        )
+        if confirmed:
+            task.enqueue(job.pk)
+    job.refresh_from_db()
+    if not confirmed:
+        raise JobExists(job)
+    return job
 
 
 def job_enqueue(

@@ -128,20 +128,30 @@ def upload_result(*, path: Path, key: str, compute: Callable[[], object]):
     portal writes to; one that cannot be read back is computed again.
     """
     stored = _result_path(path, key)
-    try:
-        with stored.open("rb") as handle:
-            # Safe to unpickle: only the portal writes to this directory.
-            return pickle.load(handle)
-    except FileNotFoundError:
-        pass
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        stored.unlink(missing_ok=True)
+    result = upload_result_kept(path=path, key=key)
+    if result is not None:
+        return result
     result = compute()
     partial = stored.with_name(f"{stored.name}.{secrets.token_hex(4)}")
     with partial.open("wb") as handle:
         pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(partial, stored)
     return result
+
+
+def upload_result_kept(*, path: Path, key: str):
+    """The dry run of ``path`` under ``key`` kept by :func:`upload_result`,
+    or None when there is none (yet): the check runs on the worker."""
+    stored = _result_path(path, key)
+    try:
+        with stored.open("rb") as handle:
+            # Safe to unpickle: only the portal writes to this directory.
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        stored.unlink(missing_ok=True)
+        return None
 
 
 def upload_file_remove(path: Path) -> None:

@@ -18,7 +18,14 @@ from .content import (
     table_format,
 )
 from .errors import ERRORS_KEPT, RowError, RowErrors, TableError
-from .readers import HEADER_ROW, MAX_COLUMNS, MAX_ROWS, TableReader, unnamed_cell_error
+from .readers import (
+    HEADER_ROW,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    TableReader,
+    table_rows_estimate,
+    unnamed_cell_error,
+)
 from .values import (
     ESCAPE,
     FORMULA_PREFIXES,
@@ -63,6 +70,7 @@ __all__ = [
     "province_code_normalise",
     "table_content_check",
     "table_format",
+    "table_rows_estimate",
     "table_write",
     "table_writer",
     "unescape_formula",

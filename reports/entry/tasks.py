@@ -1,16 +1,39 @@
-"""Background work of data entry: the import of a confirmed upload of reports
-runs on the worker (``manage.py db_worker``), never inside a request."""
+"""Background work of data entry: the check of an upload of reports (its
+preview) and the import of a confirmed one run on the worker (``manage.py
+db_worker``), never inside a request."""
 
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from jobs.services import Outcome, job_run
+from jobs.services import Outcome, check_run, job_run
 from reports.entry.formats import COLUMN_LABELS
 from reports.entry.imports import reports_import
 from reports.entry.models import ReportStatus
 from reports.entry.views import sheet_url
 
 WARNINGS_SHOWN = 10
+# Rows of the file the preview lists.
+PREVIEW_ROWS = 20
+
+
+def reports_check(job, path):
+    """What the file of ``job`` would change with the status asked for, its
+    errors and warnings (a dry run)."""
+    return reports_import(
+        path=path,
+        user=job.user,
+        status=job.options.get("status", ReportStatus.DRAFT),
+        dry_run=True,
+        preview_limit=PREVIEW_ROWS,
+        source=job.file_name,
+    )
+
+
+@task
+def reports_check_job(job_id: int) -> str:
+    """Checks the file of reports of job ``job_id`` for its preview; returns
+    its state."""
+    return check_run(job_id, check=reports_check)
 
 
 def _import(job, path):

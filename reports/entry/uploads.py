@@ -29,9 +29,7 @@ from reports.entry.forms import (
 )
 from reports.entry.imports import reports_import
 from reports.entry.models import ReportStatus
-from reports.entry.tasks import reports_import_job
-
-PREVIEW_ROWS = 20
+from reports.entry.tasks import PREVIEW_ROWS, reports_check_job, reports_import_job
 
 
 class UploadMixin(PermissionRequiredMixin):
@@ -81,13 +79,15 @@ class UploadView(UploadMixin, UploadFormView):
 
 
 class UploadPreviewView(UploadMixin, JobUploadPreviewView):
-    """Step 2: what the file would change, every error and warning; step 3
-    (POST): write it all with the status asked for, on the worker."""
+    """Step 2: what the file would change, every error and warning (checked
+    on the worker); step 3 (POST): write it all with the status asked for,
+    on the worker."""
 
     template_name = "reports/annualreport_upload_preview.html"
     refused_status = 400
     job_kind = ImportKind.REPORTS
     job_task = reports_import_job
+    check_task = reports_check_job
 
     @cached_property
     def status(self) -> str:

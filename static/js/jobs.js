@@ -1,7 +1,8 @@
-// Follows a background import on its page: asks for its status every second,
-// moves the progress bar and the numbers, and reloads the page once the import
-// has ended (the page then shows its result). The section to follow carries
-// data-job-status-url; its numbers carry data-job-field.
+// Follows a background check or import on its page: asks for its status every
+// second, moves the progress bar and the numbers, and reloads the page once the
+// check or the import has ended (the page then shows the preview or the
+// result). The section to follow carries data-job-status-url; its numbers
+// carry data-job-field.
 (function () {
   "use strict";
 
@@ -18,7 +19,7 @@
     section.dataset.state = status.state;
     progress.setAttribute("aria-valuenow", String(status.percent));
     bar.style.width = status.percent + "%";
-    if (status.state !== "queued") {
+    if (!status.waiting) {
       bar.classList.add("progress-bar-striped", "progress-bar-animated");
       section.querySelectorAll("[data-job-queued]").forEach(function (note) {
         note.hidden = true;
@@ -42,7 +43,7 @@
       .then(function (status) {
         if (status) {
           show(status);
-          if (status.finished) {
+          if (status.reload) {
             window.location.reload();
             return;
           }
