@@ -30,8 +30,8 @@ run:
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 	@$(MANAGE) collectstatic --noinput >/dev/null
 	@$(MANAGE) seed_demo
-	@# The background worker (e-mail of notices) runs beside the server and
-	@# stops with it.
+	@# The background worker (checks and imports of uploads, e-mail of
+	@# notices) runs beside the server and stops with it.
 	@$(MANAGE) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
