@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lifelong_learning.batches import ImportResult
 from lifelong_learning.jobs import JobReporter, job_reporting
-from lifelong_learning.tabular import table_rows_estimate
+from lifelong_learning.tabular import CSV, table_format, table_rows_estimate
 from lifelong_learning.uploads import (
     upload_directory,
     upload_file_remove,
@@ -86,6 +86,11 @@ def check_enqueue(
                     options=options,
                     language=language,
                     state=ImportState.PENDING,
+                    # A CSV's lines are counted at once (milliseconds for
+                    # 200,000 rows), an XLSX's rows by the worker.
+                    rows_total=(
+                        table_rows_estimate(path) if table_format(path) == CSV else 0
+                    ),
                 )
             elif job.state == ImportState.CHECKED:
                 again = ImportJob.objects.filter(

@@ -43,6 +43,8 @@ def test_the_preview_waits_for_the_worker_and_follows_the_rows_checked(
     assert page.status_code == 200
     assert "result" not in page.context  # nothing was read in the request
     assert (job.state, job.kind, job.user) == ("pending", "institutions", officer_a)
+    assert (job.rows_total, job.rows_checked) == (3, 0)  # a CSV's lines, counted
+    assert 'data-job-field="total">3<' in page.text
     assert "Kiểm tra tệp" in page.text and "Đang chờ kiểm tra" in page.text
     assert "chưa có gì được ghi" in page.text
     status_url = reverse("jobs:status", args=[job.pk])

@@ -1,8 +1,9 @@
 """An officer uploads a file whose every row is wrong: the check lists the
 first errors, says where it stopped reading, and gives them as a file; the
 officer goes back to upload a corrected one. An officer imports a file of
-institutions: confirming leads at once to the import's page, whose progress
-bar follows the worker to the result. Through the controls, in both
+institutions: the upload leads at once to the check's page, which follows the
+worker into the preview; confirming leads at once to the import's page, whose
+progress bar follows the worker to the result. Through the controls, in both
 languages, at phone and laptop size (see conftest)."""
 
 import csv
@@ -11,7 +12,7 @@ import io
 import pytest
 
 from institutions.models import Institution
-from institutions.tasks import institutions_import_job
+from institutions.tasks import institutions_check_job, institutions_import_job
 from jobs.models import ImportJob
 from reports.entry.models import AnnualReport
 from tests.jobs.conftest import NO_WORKER
@@ -87,6 +88,21 @@ def test_officer_imports_institutions_and_follows_the_import_to_its_result(
     page.get_by_test_id("import-form").locator("button[type=submit]").click()
     page.wait_for_load_state()
     journey.check()
+
+    # The check's page, at once: waiting for the worker to check the file.
+    progress = page.get_by_test_id("job-progress")
+    assert progress.get_attribute("data-state") == "pending"
+    assert (
+        journey.say("Đang chờ kiểm tra", "Waiting for a worker to check it")
+        in progress.inner_text()
+    )
+    job = ImportJob.objects.get(file_name="bao-tang.csv")
+    institutions_check_job.call(job.pk)  # the worker
+
+    # The page turns into the preview by itself.
+    page.get_by_test_id("import-confirm").wait_for()
+    journey.check()
+    assert page.get_by_test_id("count-new").inner_text() == "3"
     page.get_by_test_id("import-confirm").click()
     page.wait_for_load_state()
     journey.check()
