@@ -22,7 +22,7 @@ import django
 from .measures import log
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = "pages,saves,cache,progress,imports,memory,load,uploads"
+STEPS = "pages,saves,cache,progress,imports,memory,load,uploads,webimports"
 SIZED = {"pages", "saves", "imports"}  # measured again at twice the size
 YEAR = 2025
 # The largest province (most communes, so most institutions) is the worst
@@ -100,7 +100,9 @@ def _options() -> argparse.Namespace:
         description=__doc__.split("\n\n")[0],
         epilog="Steps: pages (cached and cold pages, the parts of a cold page), "
         "saves (one save, counters on and off), cache (what a save recomputes), "
-        "progress, imports, memory, load (normal and heavy mix), uploads.",
+        "progress, imports, memory, load (normal and heavy mix), uploads, "
+        "webimports (an institution and a report file through gunicorn and a "
+        "worker).",
     )
     parser.add_argument(
         "--quick",
@@ -300,14 +302,18 @@ def main() -> None:
             )
     if "uploads" in steps:
         log("preview of the worst hostile files within the upload limit")
-        from .uploads import confirm_measure, uploads_measure
+        from .uploads import uploads_measure
 
         results["uploads"] = uploads_measure(workdir, log=log)
-        log("5. a valid 200,000-row import confirmed through the web")
-        results["confirm"] = confirm_measure(
+    if "webimports" in steps:
+        log("5. imports through the web: gunicorn and a background worker")
+        from .web_imports import web_imports_measure
+
+        results["web_imports"] = web_imports_measure(
             workdir,
-            20_000 if options.quick else 200_000,
-            {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+            institution_rows=20_000 if options.quick else 200_000,
+            report_rows=10_000 if options.quick else options.import_rows,
+            log=log,
         )
     if options.growth:
         log("7. growth: twice the register")

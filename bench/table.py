@@ -333,10 +333,10 @@ def markdown_table(results: dict) -> str:
     if results.get("cache_scope"):
         lines.extend(cache_rows(results["cache_scope"], results.get("load")))
     lines.extend(load_rows(results))
-    if results.get("confirm"):
-        from .uploads import confirm_markdown_row
+    if results.get("web_imports"):
+        from .web_imports import markdown_rows as web_imports_rows
 
-        lines.append(confirm_markdown_row(results["confirm"], number=5))
+        lines.extend(web_imports_rows(results["web_imports"], _row, verdict))
     if results.get("imports"):
         lines.extend(imports_rows(results["imports"]))
     if results.get("growth"):

@@ -232,47 +232,6 @@ def child(importer: str, path: Path) -> dict:
     }
 
 
-def child_confirm(path: Path) -> dict:
-    """Uploads a valid institution file, opens its preview, then times the
-    confirmation: the whole import, inside one web request."""
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client
-    from django.urls import reverse
-
-    user, _created = get_user_model().objects.get_or_create(
-        username="bench-uploads", defaults={"is_superuser": True, "is_staff": True}
-    )
-    client = Client()
-    client.force_login(user)
-    upload = SimpleUploadedFile(path.name, path.read_bytes())
-    response = client.post(
-        reverse("institutions:import"), {"file": upload}, secure=True
-    )
-    preview = response["Location"]
-    started = time.perf_counter()
-    client.get(preview, secure=True)
-    preview_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    confirmed = client.post(preview, {}, secure=True)
-    return {
-        "status": confirmed.status_code,
-        "preview_seconds": preview_seconds,
-        "confirm_seconds": time.perf_counter() - started,
-    }
-
-
-def valid_institutions_write(path: Path, rows: int) -> None:
-    """A valid registry file: ``rows`` village cultural houses in Hà Nội."""
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("code,name,category,province_code\n")
-        for index in range(rows):
-            handle.write(f"BENCH-{index:07d},Nhà văn hóa {index},culture_village,01\n")
-
-
 def _child_run(arguments: list[str], env: dict, what: str) -> dict:
     """Runs this module in a child process; returns the JSON it printed."""
     run = subprocess.run(
@@ -286,37 +245,6 @@ def _child_run(arguments: list[str], env: dict, what: str) -> dict:
     if run.returncode != 0:
         raise RuntimeError(f"{what} failed:\n{run.stderr[-3000:]}")
     return json.loads(run.stdout.strip().splitlines()[-1])
-
-
-# A gunicorn worker is killed after 30 s (its default timeout): an import
-# confirmed in a web request must fit in it, until imports run in a
-# background worker (issue «Fast under real load»).
-CONFIRM_GOAL_SECONDS = 30.0
-
-
-def confirm_measure(workdir: Path, rows: int, env: dict) -> dict:
-    path = workdir / "institutions-valid.csv"
-    valid_institutions_write(path, rows)
-    measured = _child_run(["--child-confirm", str(path)], env, "confirm")
-    measured.update(
-        key="confirm_valid_institutions",
-        rows=rows,
-        bytes=path.stat().st_size,
-        passed=measured["status"] == 302
-        and measured["confirm_seconds"] <= CONFIRM_GOAL_SECONDS,
-    )
-    path.unlink()
-    return measured
-
-
-def confirm_markdown_row(run: dict, number=7) -> str:
-    return (
-        f"| {number} | Confirm of a valid {run['rows']:,}-row institution CSV "
-        f"({run['bytes'] / 1024 / 1024:.1f} MB) in one web request | "
-        f"{run['confirm_seconds']:.1f} s (preview {run['preview_seconds']:.1f} s) | "
-        f"status {run['status']} | – | ≤ 30 s (gunicorn's timeout) | "
-        f"{'PASS' if run['passed'] else '**FAIL**'} |"
-    )
 
 
 # Parent -------------------------------------------------------------------------
@@ -396,13 +324,6 @@ def _database(workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("IMPORTER", "PATH"))
-    parser.add_argument("--child-confirm", metavar="PATH")
-    parser.add_argument(
-        "--confirm-rows",
-        type=int,
-        default=200_000,
-        help="rows of the valid file whose confirmation is timed (0: skip)",
-    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "uploads.json"))
     parser.add_argument("--limit", type=int, default=LIMIT_BYTES)
     options = parser.parse_args()
@@ -411,20 +332,12 @@ def main() -> None:
         importer, path = options.child
         print(json.dumps(child(importer, Path(path))))
         return
-    if options.child_confirm:
-        print(json.dumps(child_confirm(Path(options.child_confirm))))
-        return
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-uploads-"))
     _database(workdir)
     results = uploads_measure(
         workdir, limit=options.limit, log=lambda line: print(line, file=sys.stderr)
     )
     rows = markdown_rows(results)
-    if options.confirm_rows:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
-        confirm = confirm_measure(workdir, options.confirm_rows, env)
-        results.append(confirm)
-        rows.append(confirm_markdown_row(confirm))
     Path(options.output).write_text(json.dumps(results, indent=2) + "\n")
     print("| # | Figure | Portal | Outcome | | Goal | Result |")
     print("|---|---|---|---|---|---|---|")
