@@ -23,12 +23,14 @@ the commands):
 - :func:`progress_figures_load` — the loaded counts, for richer views.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     ExpressionWrapper,
@@ -47,7 +49,12 @@ from reports.progress.counters import (
     panel_counts,
     panel_pairs,
 )
-from reports.progress.models import InstitutionCount, PanelCount, ReportCount
+from reports.progress.models import (
+    CountVersion,
+    InstitutionCount,
+    PanelCount,
+    ReportCount,
+)
 from reports.progress.progress import (
     GrowthFigures,
     Progress,
@@ -101,6 +108,38 @@ def _plain_rows(queryset) -> list[tuple]:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# The grouped counter rows of each province are kept in the cache under the
+# province's counter version (CountVersion, bumped by every write of its
+# data): after a save, a national page queries that one province's rows
+# again and takes the 33 others from the cache.
+ROWS_CACHE_SECONDS = 3600
+
+
+def _province_rows(kind: str, queryset, params, versions: dict) -> list[tuple]:
+    """The rows of ``queryset`` (grouped, the province's code first), each
+    province's from the cache when they were read at its current counter
+    version (``versions``: code → version), the others read at once (and
+    kept). ``kind`` and ``params`` name what the query asks (its years,
+    statuses, criteria)."""
+    digest = hashlib.sha256(repr((kind, params)).encode()).hexdigest()[:24]
+    keys = {
+        code: f"counts:{digest}:{code}:{version}" for code, version in versions.items()
+    }
+    found = cache.get_many(list(keys.values()))
+    cached = [code for code, key in keys.items() if key in found]
+    rows = [row for code in cached for row in found[keys[code]]]
+    # A province without a version yet is read every time.
+    fresh = _plain_rows(queryset.exclude(province_id__in=cached))
+    by_province = defaultdict(list)
+    for row in fresh:
+        by_province[row[0]].append(row)
+    cache.set_many(
+        {keys[code]: by_province.get(code, []) for code in keys.keys() - set(cached)},
+        ROWS_CACHE_SECONDS,
+    )
+    return rows + fresh
 
 
 @dataclass(frozen=True)
@@ -255,6 +294,8 @@ class ProgressFigures:
         self._figures: dict[tuple, Figures] = {}
         self._evaluations: dict[tuple, Evaluation] = {}
         self._rows: dict[int, _Row] = {}
+        # The provinces' counter versions, read once a national load.
+        self.versions: dict[str, int] | None = None
 
     # Loading -------------------------------------------------------------------
 
@@ -266,6 +307,20 @@ class ProgressFigures:
         if self.province_code:
             counts = counts.filter(province_id=self.province_code)
         return counts
+
+    def _grouped_rows(self, kind: str, queryset, params) -> list[tuple]:
+        """The rows of a grouped counter query: a province's page reads its
+        own few; the nation's come per province from the cache
+        (:func:`_province_rows`)."""
+        if self.province_code:
+            return _plain_rows(queryset)
+        if self.versions is None:
+            self.versions = dict(
+                CountVersion.objects.using(queryset.db).values_list(
+                    "province_id", "version"
+                )
+            )
+        return _province_rows(kind, queryset, params, self.versions)
 
     def _load_active(self) -> None:
         # Every institution, reported or not: it is the denominator.
@@ -281,7 +336,9 @@ class ProgressFigures:
             )
             .values_list("province_id", "category", *[f"active_{y}" for y in years])
         )
-        for province, category, *counts in _plain_rows(queryset):
+        for province, category, *counts in self._grouped_rows(
+            "active", queryset, years
+        ):
             for area in self._areas(province):
                 for year, count in zip(years, counts, strict=True):
                     self.active[area, category, year] += int(count or 0)
@@ -322,7 +379,10 @@ class ProgressFigures:
         # stored once for its province, the nation added up per category
         # and year.
         nation: dict[tuple, list[int]] = {}
-        for province, category, year, *sums in _plain_rows(queryset):
+        params = (self.years, self.approved_only, criteria_sets)
+        for province, category, year, *sums in self._grouped_rows(
+            "reports", queryset, params
+        ):
             sums = [int(value or 0) for value in sums]
             self._store_reports(province, category, year, sums, criteria_sets)
             if not self.province_code:
@@ -358,7 +418,8 @@ class ProgressFigures:
             which = Q()
             for field, base_year in pairs:
                 which |= Q(field=field, base_year=base_year)
-            rows = _plain_rows(
+            rows = self._grouped_rows(
+                "panels",
                 self._counts(PanelCount)
                 .filter(which)
                 .filter(year__in=years, status__in=statuses, base_status__in=statuses)
@@ -377,7 +438,8 @@ class ProgressFigures:
                     "panel_sum",
                     "base_sum",
                     "year_sum",
-                )
+                ),
+                (years, statuses, pairs),
             )
         else:
             # Growth rows whose panels the counters do not keep (target rows

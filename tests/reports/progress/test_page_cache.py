@@ -134,5 +134,44 @@ def test_the_embedded_default_shares_pages_through_files(
         client.force_login(ministry_user)
         address = url("reports:dashboard", year=2024)
         client.get(address)
-        assert len(list(tmp_path.glob("*.djcache"))) == 1
+        assert list(tmp_path.glob("*.djcache"))  # the page (and its counts)
         assert from_cache(client.get(address))
+
+
+def test_national_counts_are_read_again_only_for_the_province_written(
+    administrator, libraries, monkeypatch
+):
+    from reports.progress import figures
+    from reports.progress.figures import NATION, progress_figures_load
+
+    save(administrator, libraries[PROVINCE_A])
+    save(administrator, libraries[PROVINCE_B])
+    progress_figures_load(year=2024)  # every province's rows now cached
+    read = []
+    original = figures._plain_rows
+
+    def recorded(queryset):
+        rows = original(queryset)
+        read.extend(row[0] for row in rows)
+        return rows
+
+    monkeypatch.setattr(figures, "_plain_rows", recorded)
+    assert all(f.row() for f in progress_figures_load(year=2024).evaluations(NATION))
+    assert read == []  # nothing changed: every province from the cache
+    library = libraries[PROVINCE_B]
+    report_save(
+        user=administrator,
+        institution=library,
+        year=2024,
+        values={"lll_services": False},
+        expected_version=1,
+        status=ReportStatus.SUBMITTED,
+    )
+    after = progress_figures_load(year=2024)
+    assert set(read) == {PROVINCE_B}  # Đắk Lắk's rows read again, alone
+    caches["default"].clear()
+    fresh = progress_figures_load(year=2024)
+    for area in (NATION, PROVINCE_A, PROVINCE_B):
+        assert [e.row() for e in after.evaluations(area)] == [
+            e.row() for e in fresh.evaluations(area)
+        ]
