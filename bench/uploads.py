@@ -3,7 +3,8 @@
 
 Each file is generated at up to ``MAX_UPLOAD_BYTES``, uploaded through the
 Django test client and its preview page requested, in a child process of its
-own (``--child``): the time is the preview request's; the memory is the peak
+own (``--child``), its check run inside the preview request (on the
+worker in production): the time is the preview request's; the memory is the peak
 resident size of that process during it (``VmHWM`` of ``/proc/self/status``,
 reset after the upload through ``/proc/self/clear_refs``), what a worker
 would hold. A second request of the same preview is timed too: it reads the
@@ -188,8 +189,14 @@ def child(importer: str, path: Path) -> dict:
     setup_test_environment()  # so that responses carry their context
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.urls import reverse
+
+    # The check runs on the worker in production; here it runs inside the
+    # preview request (the immediate backend), so that the request's time
+    # and this process's peak memory are the check's.
+    immediate = {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    override_settings(TASKS={"default": immediate}).enable()
 
     user, _created = get_user_model().objects.get_or_create(
         username="bench-uploads", defaults={"is_superuser": True, "is_staff": True}
@@ -216,8 +223,22 @@ def child(importer: str, path: Path) -> dict:
     started = time.perf_counter()
     client.get(preview, secure=True, HTTP_ACCEPT_LANGUAGE="en")
     again = time.perf_counter() - started
+    if page.status_code == 302:
+        # The check failed as a whole (the job's page says why): still the
+        # check's time and memory.
+        return {
+            "refused_in_check": True,
+            "status": page.status_code,
+            "seconds": seconds,
+            "peak_rss_mb": peak,
+            "peak_reset": reset,
+        }
     result = page.context["result"] if page.context else None
-    errors = result.errors if result is not None else []
+    if result is None:
+        raise RuntimeError(
+            f"{path.name}: the preview shows no check ({page.status_code})"
+        )
+    errors = result.errors
     return {
         "status": page.status_code,
         "seconds": seconds,
@@ -281,6 +302,9 @@ def markdown_rows(results: list, number="6") -> list[str]:
         if run.get("refused_on_upload"):
             outcome = "refused by the upload form"
             figure = "–"
+        elif run.get("refused_in_check"):
+            outcome = "the check refused the whole file"
+            figure = f"{run['seconds']:.2f} s, {run['peak_rss_mb']:,.0f} MB"
         else:
             stopped = (
                 f", stopped at row {run['stopped_at']:,}" if run["stopped_at"] else ""
