@@ -40,11 +40,16 @@ class ProgressWriter:
         if self._side is None:
             self._side = connections.create_connection(self.using)
         quote = self._side.ops.quote_name
+        table, key = quote(ImportJob._meta.db_table), quote("id")
         assignments = ", ".join(f"{quote(field)} = %s" for field in values)
+        # A job row that a transaction still holds (one that queued the task,
+        # when the task runs at once, as in the tests) is skipped rather than
+        # waited for: that transaction is the one waiting for this import.
         with self._side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {quote(ImportJob._meta.db_table)} SET {assignments} "
-                f"WHERE {quote('id')} = %s",
+                f"UPDATE {table} SET {assignments} WHERE {key} IN "
+                f"(SELECT {key} FROM {table} WHERE {key} = %s "
+                "FOR UPDATE SKIP LOCKED)",
                 [*values.values(), self.job_id],
             )
 
