@@ -70,7 +70,7 @@ bench:
 	@$(MAKE) --no-print-directory setup
 	@UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --group bench
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
-	scripts/with-postgres.sh $(PY) -m bench.run $(BENCH_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(PY) -m bench.run $(BENCH_ARGS)
 
 # Lighthouse (mobile) on the dashboard, the registry and the year sheet, served by
 # gunicorn with production settings and the demo data; writes
