@@ -12,6 +12,8 @@ from django.dispatch import Signal
 # - ``slices``: the (province code, category) pairs whose data changed, or
 #   ``None``;
 # - ``provinces``: the codes of the provinces whose data changed, or ``None``;
+# - ``years``: when only reports of these years were written (their
+#   institutions unchanged), the years; otherwise ``None``;
 # - ``institutions``: the ids of the institutions whose data changed, when the
 #   writer knows them (sent by :func:`data_write`), or ``None``;
 # - ``state``: the dictionary :data:`data_writing` receivers filled, or ``None``.
@@ -30,13 +32,15 @@ data_writing = Signal()
 
 
 def data_written_send(
-    sender, *, slices=None, provinces=None, using: str = "default"
+    sender, *, slices=None, provinces=None, years=None, using: str = "default"
 ) -> None:
-    """Sends :data:`data_written` (``slices`` and ``provinces`` as sets)."""
+    """Sends :data:`data_written` (``slices``, ``provinces`` and ``years`` as
+    sets)."""
     data_written.send(
         sender=sender,
         slices=None if slices is None else set(slices),
         provinces=None if provinces is None else set(provinces),
+        years=None if years is None else set(years),
         using=using,
     )
 

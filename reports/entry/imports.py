@@ -220,6 +220,7 @@ class _Pass(ImportPass):
         self.seen = self.parser.seen
         self.result = ImportResult()
         self.written_slices: set[tuple[str, str]] = set()
+        self.written_years: set[int] = set()
         self.provinces = Province.objects.in_bulk()
         self.screen = ReportScreen(user=user, status=status) if FAST_PATH else None
         self.copier = None
@@ -364,12 +365,18 @@ class _Pass(ImportPass):
                 recount=False,
             )
             self.written_slices |= written.slices
+            self.written_years |= written.years
         if fast:
             self.copier.write(fast)
             self.written_slices |= {(row.province_id, row.category) for row in fast}
+            self.written_years |= {row.year for row in fast}
 
     def announce(self) -> None:
-        data_written_send("reports", slices=self.written_slices)
+        # Only reports of these years changed: the counters of those years
+        # (and the panels they take part in) are recounted.
+        data_written_send(
+            "reports", slices=self.written_slices, years=self.written_years
+        )
 
 
 def report_rows_import(

@@ -444,6 +444,8 @@ class WriteResult:
     kept: list[AnnualReport] = field(default_factory=list)
     # The (province code, category) pairs whose reports were written.
     slices: set[tuple[str, str]] = field(default_factory=set)
+    # The years of the reports written.
+    years: set[int] = field(default_factory=set)
 
     @property
     def saved(self) -> list[AnnualReport]:
@@ -523,6 +525,7 @@ def reports_write(
         (check.entry.institution.province_id, check.entry.institution.category)
         for check in written
     }
+    result.years = {check.entry.year for check in written}
     if recount:
         # The counters follow by the difference of the institutions written
         # (a few) or a recount of their slices (many).

@@ -103,7 +103,7 @@ def _institution_counts(scope: Scope, using: str):
     return [InstitutionCount(**row) for row in rows]
 
 
-def _report_counts(scope: Scope, using: str):
+def _report_counts(scope: Scope, using: str, years=None):
     mask = sum(
         (
             Case(When(**{name: True}, then=Value(bit)), default=Value(0))
@@ -115,9 +115,11 @@ def _report_counts(scope: Scope, using: str):
     for name in COUNT_FIELDS:
         sums[f"{name}_total"] = Sum(name)
         sums[f"{name}_given"] = Count(name)
+    reports = _in_scope(AnnualReport, "institution__", scope, using)
+    if years is not None:
+        reports = reports.filter(year__in=sorted(years))
     rows = (
-        _in_scope(AnnualReport, "institution__", scope, using)
-        .filter(status__in=COUNTED_STATUSES)
+        reports.filter(status__in=COUNTED_STATUSES)
         .order_by()
         .annotate(
             mask=mask,
@@ -165,17 +167,24 @@ def _report_counts(scope: Scope, using: str):
 
 
 def panel_counts(
-    scope: Scope, pairs, using: str = DEFAULT_DB_ALIAS
+    scope: Scope, pairs, using: str = DEFAULT_DB_ALIAS, years=None
 ) -> list[PanelCount]:
     """The like-for-like panels of ``pairs`` (count field, base year) in
-    ``scope``, counted from the reports, unsaved."""
+    ``scope``, counted from the reports, unsaved; with ``years``, only the
+    panels that reports of those years take part in (as a later year, or as
+    the base year)."""
     counts = []
     for field, base_year in pairs:
+        reports = _in_scope(AnnualReport, "institution__", scope, using)
+        if years is not None and base_year not in years:
+            later = sorted(year for year in years if year > base_year)
+            if not later:
+                continue
+            reports = reports.filter(year__in=later)
         # The same institution's counted base-year report giving the count; the
         # (institution, year) pair is unique, so no row is duplicated.
         rows = (
-            _in_scope(AnnualReport, "institution__", scope, using)
-            .filter(
+            reports.filter(
                 status__in=COUNTED_STATUSES,
                 year__gt=base_year,
                 **{f"{field}__isnull": False},
@@ -246,14 +255,18 @@ def counts_refresh(
     *,
     province_codes: Iterable[str] | None = None,
     slices: Iterable[tuple[str, str | None]] | None = None,
+    years: Iterable[int] | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Recomputes counters from the institutions and reports: those of
     ``province_codes``, or only of the (province code, category) ``slices``
     (a single save touches one or two; a category of ``None`` stands for the
-    whole province), or every counter when both are ``None``. Call it inside
-    the transaction that wrote the rows: it locks the provinces' rows, in code
-    order, until that transaction ends."""
+    whole province), or every counter when both are ``None``. With
+    ``years`` (only reports of those years were written, no institution),
+    only the report counters of those years and the panels they take part
+    in. Call it inside the transaction that wrote the rows: it locks the
+    provinces' rows, in code order, until that transaction ends."""
+    years = None if years is None else set(years)
     if slices is not None:
         scope = sorted(set(slices), key=lambda pair: (pair[0], pair[1] or ""))
     elif province_codes is not None:
@@ -264,13 +277,21 @@ def counts_refresh(
         locked = _lock(None if scope is None else {code for code, _c in scope}, using)
         if not locked:
             return
-        for model in COUNTER_MODELS:
-            _in_scope(model, "", scope, using).delete()
-        for model, objects in (
-            (InstitutionCount, _institution_counts(scope, using)),
-            (ReportCount, _report_counts(scope, using)),
-            (PanelCount, panel_counts(scope, panel_pairs(using), using)),
-        ):
+        if years is None:
+            for model in COUNTER_MODELS:
+                _in_scope(model, "", scope, using).delete()
+            recounted = [(InstitutionCount, _institution_counts(scope, using))]
+        else:
+            _in_scope(ReportCount, "", scope, using).filter(year__in=years).delete()
+            _in_scope(PanelCount, "", scope, using).filter(
+                Q(year__in=years) | Q(base_year__in=years)
+            ).delete()
+            recounted = []
+        recounted += [
+            (ReportCount, _report_counts(scope, using, years)),
+            (PanelCount, panel_counts(scope, panel_pairs(using), using, years)),
+        ]
+        for model, objects in recounted:
             model.objects.using(using).bulk_create(objects, batch_size=BATCH_SIZE)
         versions_bump(locked, using)
 

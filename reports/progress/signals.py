@@ -132,7 +132,14 @@ def data_writing(sender, *, institutions=None, using="default", state, **kwargs)
 
 
 def data_written(
-    sender, *, slices=None, provinces=None, using="default", state=None, **kwargs
+    sender,
+    *,
+    slices=None,
+    provinces=None,
+    years=None,
+    using="default",
+    state=None,
+    **kwargs,
 ):
     """Counts what a bulk write touched (lifelong_learning.signals): by the
     difference its :func:`data_writing` prepared, or by recounting its
@@ -141,7 +148,7 @@ def data_written(
     if delta is not None:
         delta.finish()
     elif slices is not None:
-        counters.counts_refresh_written(slices, using=using)
+        counters.counts_refresh_written(slices, years=years, using=using)
     elif provinces is not None:
         counters.counts_refresh(province_codes=provinces, using=using)
     else:

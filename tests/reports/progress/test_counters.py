@@ -181,6 +181,47 @@ def test_an_import_updates_the_counters_in_its_transaction(
     )
 
 
+@pytest.mark.parametrize("imported", [(2022,), (2024,), (2022, 2025)])
+def test_an_import_recounts_only_its_years_and_their_panels(
+    targets, geography, tmp_path, library_a, imported, monkeypatch
+):
+    """An import recounts the report counters of the years it wrote and the
+    like-for-like panels they take part in (2022 is the growth rows' base
+    year: importing it changes the panels of every later year)."""
+    from reports.progress import counters
+
+    for year in (2022, 2023, 2024, 2025):
+        if year not in imported:
+            ReportFactory(
+                institution=library_a,
+                year=year,
+                status=ReportStatus.SUBMITTED,
+                learning_visits=100 * year,
+            )
+    untouched = set(
+        ReportCount.objects.exclude(year__in=imported).values_list("pk", flat=True)
+    )
+    recounts = []
+    original = counters.counts_refresh
+    monkeypatch.setattr(
+        counters,
+        "counts_refresh",
+        lambda **options: recounts.append(options) or original(**options),
+    )
+    path = csv_write(
+        tmp_path / "r.csv",
+        [
+            {"institution_code": "LIB-A", "year": str(year), "learning_visits": "7"}
+            for year in imported
+        ],
+    )
+    assert reports_import(path=path, status=ReportStatus.SUBMITTED).ok
+    assert [options["years"] for options in recounts] == [set(imported)]
+    assert counts_check() == []
+    # The other years' report counters were left as they were.
+    assert untouched <= set(ReportCount.objects.values_list("pk", flat=True))
+
+
 def test_an_institution_import_counts_the_new_institutions(
     geography, tmp_path, targets
 ):
