@@ -22,7 +22,7 @@ from lifelong_learning.tabular import (
     TableReader,
     readers,
 )
-from reports.entry import uploads as report_views
+from reports.entry import tasks as report_tasks
 from reports.entry.formats import COLUMNS as REPORT_COLUMNS
 from reports.entry.imports import reports_import
 from reports.entry.services import BATCH_SIZE
@@ -196,7 +196,7 @@ def test_the_institution_preview_checks_the_file_once(
 def test_the_report_preview_checks_the_file_once_per_status(
     client, officer_a, monkeypatch
 ):
-    calls = counting(monkeypatch, report_views, "reports_import")
+    calls = counting(monkeypatch, report_tasks, "reports_import")
     client.force_login(officer_a)
     url = upload(client, reverse("reports:upload"), bad_report_csv(100), status="draft")
 
@@ -214,7 +214,7 @@ def test_a_valid_upload_is_checked_once_and_written_on_confirm(
     client, officer_a, monkeypatch
 ):
     InstitutionFactory(code="OK-1", province=PROVINCE_A, opened_year=2000)
-    calls = counting(monkeypatch, report_views, "reports_import")
+    calls = counting(monkeypatch, report_tasks, "reports_import")
     client.force_login(officer_a)
     content = b"institution_code,year,lll_services\nOK-1,2024,1\n"
     url = upload(client, reverse("reports:upload"), content, status="draft")
