@@ -84,22 +84,45 @@ def imported_reports_delete() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
+# Linux keeps a process's peak resident size across ``exec``: a child started
+# straight from this process would report at least this process's own peak
+# (the COPY reference holds its whole file in memory). The launcher, a small
+# interpreter, starts the child instead and writes that child's ``ru_maxrss``
+# (from ``wait4``) to the file named by its first argument.
+_LAUNCHER = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[2:])
+_pid, status, usage = os.wait4(process.pid, 0)
+with open(sys.argv[1], "w") as file:
+    file.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status) % 256)
+"""
+
+
 def run_child(command: list[str], *, log: Path) -> dict:
     """Runs ``command`` with the bench settings; its wall time, exit status
-    and peak resident memory (from ``wait4``, for this child alone)."""
+    and peak resident memory (from ``wait4``, for this child alone: started
+    by a small launcher, so none of this process's memory is counted)."""
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    peak = log.with_name(log.name + ".maxrss")
+    peak.unlink(missing_ok=True)
     started = time.perf_counter()
     with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=output, stderr=output
+        process = subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, str(peak), *command],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=output,
+            check=False,
         )
-        _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
+    max_rss_kb = int(peak.read_text()) if peak.exists() else 0
+    peak.unlink(missing_ok=True)
     return {
         "seconds": seconds,
         "returncode": process.returncode,
-        "max_rss_mb": usage.ru_maxrss / 1024,
+        "max_rss_mb": max_rss_kb / 1024,
     }
 
 
