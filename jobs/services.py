@@ -116,18 +116,26 @@ def check_enqueue(
     return job
 
 
+def _claim(job_id: int, waiting: str, started: str) -> ImportJob | None:
+    """Moves the job from state ``waiting`` to ``started`` and returns it, or
+    ``None`` when it is not waiting (another worker took it, or it ran)."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=waiting).update(
+        state=started, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    return ImportJob.objects.select_related("user").get(pk=job_id)
+
+
 def check_run(job_id: int, *, check: Checker) -> str:
     """Checks the upload of a job waiting for its check with ``check``, in
     the language of the person who uploaded it, saving the rows checked as it
     goes, and keeps the result beside the file (``upload_result``) for the
     preview. Returns the job's state: checked, or failed when the file is
     gone or the check broke (a job not waiting is left alone)."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportState.PENDING).update(
-        state=ImportState.CHECKING, started_at=timezone.now()
-    )
-    if not claimed:
+    job = _claim(job_id, ImportState.PENDING, ImportState.CHECKING)
+    if job is None:
         return ""
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
     path = upload_directory() / job.file_path
     writer = ProgressWriter(job.pk)
     with translation.override(job.language):
@@ -239,12 +247,9 @@ def job_run(job_id: int, *, run: Runner) -> str:
     person who confirmed it, saving its progress as it goes; then records
     the result and removes the file. Returns the job's final state (a job
     that is not queued, e.g. one already run, is left alone)."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
-        state=ImportState.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    job = _claim(job_id, ImportState.QUEUED, ImportState.RUNNING)
+    if job is None:
         return ""
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
     path = upload_directory() / job.file_path
     writer = ProgressWriter(job.pk)
     with translation.override(job.language):
