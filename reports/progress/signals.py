@@ -41,17 +41,16 @@ def _delta_finish(instance, ids, slices) -> None:
 def institution_pre_save(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    if instance.pk is None:
-        _delta_begin(instance, frozenset(), provinces={instance.province_id})
-        instance._counted_slice = None
-        return
-    # Where the institution was counted before this save.
-    instance._counted_slice = (
-        Institution.objects.filter(pk=instance.pk)
-        .values_list("province_id", "category")
-        .first()
-    )
-    _delta_begin(instance, frozenset({instance.pk}), provinces={instance.province_id})
+    ids = frozenset() if instance.pk is None else frozenset({instance.pk})
+    _delta_begin(instance, ids, provinces={instance.province_id})
+    instance._counted_slice = None
+    if ids and instance._count_delta is None:
+        # Recounted after the save: where it was counted before it, too.
+        instance._counted_slice = (
+            Institution.objects.filter(pk=instance.pk)
+            .values_list("province_id", "category")
+            .first()
+        )
 
 
 def institution_saved(sender, instance, raw=False, **kwargs):
