@@ -39,6 +39,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ,
         VIEW_ALL_PROVINCES,
         REPORT_REVIEW,
+        "reports.publish_release",
+        "reports.view_release",
     ],
     Role.PROVINCIAL_OFFICER: [
         *_READ,

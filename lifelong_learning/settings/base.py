@@ -278,3 +278,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cong-1520@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address links in e-mails point to (no request to take it from).
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
+
+# Official releases (reports.releases): the agency named as their publisher on
+# the public pages, in the files and in the DCAT catalogue, and the licence
+# the open data is published under.
+RELEASE_PUBLISHER = env.str(
+    "RELEASE_PUBLISHER", default="Bộ Văn hóa, Thể thao và Du lịch"
+)
+RELEASE_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
