@@ -1,0 +1,1 @@
+"""Public pages of the official releases: no login, releases only."""
