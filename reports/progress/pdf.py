@@ -130,9 +130,13 @@ def main_target_year(targets: list[Target], year: int) -> int:
 class NationalReport:
     """Builds the flowables of the report from the loaded figures."""
 
-    def __init__(self, figures: ProgressFigures):
+    def __init__(self, figures: ProgressFigures, *, produced=None, release=None):
         fonts_register()
         self.figures = figures
+        # A release's report carries its publication day and number, so that
+        # rebuilding it gives the same file.
+        self.produced = produced or timezone.localdate()
+        self.release = release
         self.year = figures.year
         self.evaluations: list[Evaluation] = figures.evaluations(NATION)
         self.headline = [
@@ -195,8 +199,17 @@ class NationalReport:
                 % {
                     "year": self.year,
                     "counted": counted,
-                    "date": date_format(timezone.localdate(), "SHORT_DATE_FORMAT"),
+                    "date": date_format(self.produced, "SHORT_DATE_FORMAT"),
                 }
+            ),
+            *(
+                [
+                    self.paragraph(
+                        _("Official release %(number)s.") % {"number": self.release}
+                    )
+                ]
+                if self.release
+                else []
             ),
             Spacer(1, 4 * mm),
         ]
@@ -467,10 +480,21 @@ def _page_footer(canvas, doc) -> None:
     canvas.restoreState()
 
 
-def national_report_pdf(*, year: int, approved_only: bool = False) -> bytes:
-    """Renders the national report for data ``year`` in the active language."""
-    figures = progress_figures_load(year=year, approved_only=approved_only)
-    report = NationalReport(figures)
+def national_report_pdf(
+    *,
+    year: int,
+    approved_only: bool = False,
+    figures: ProgressFigures | None = None,
+    produced=None,
+    release: str | None = None,
+) -> bytes:
+    """Renders the national report for data ``year`` in the active language:
+    of live data, or of given ``figures`` (a release's), ``produced`` on the
+    given day. A release's report is rendered invariant (no creation time, a
+    fixed document id), so the same figures give the same bytes."""
+    if figures is None:
+        figures = progress_figures_load(year=year, approved_only=approved_only)
+    report = NationalReport(figures, produced=produced, release=release)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -482,6 +506,7 @@ def national_report_pdf(*, year: int, approved_only: bool = False) -> bytes:
         title=_("Decision 1520/QĐ-TTg: national progress report, %(year)s")
         % {"year": year},
         author=_("Lifelong-learning portal"),
+        invariant=1 if release else None,
     )
     document.build(report.story(), onFirstPage=_page_footer, onLaterPages=_page_footer)
     return buffer.getvalue()
