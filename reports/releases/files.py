@@ -194,18 +194,18 @@ def release_files(release: Release) -> list[ReleaseFile]:
     """Every file of ``release``, the manifest last."""
     snapshot = json.loads(release.snapshot)
     published = release.published_at
+    frozen = FrozenFigures(snapshot)
     files = [
         ReleaseFile(
             "progress.json",
             _json_bytes(
                 [
-                    {"year": release.year, "area": area, "rows": rows}
-                    for area, rows in snapshot["rows"].items()
+                    {"year": release.year, "area": area, "rows": frozen.rows(area)}
+                    for area in frozen.areas
                 ]
             ),
         )
     ]
-    frozen = FrozenFigures(snapshot)
     files += _table_files("figures", FIGURE_COLUMNS, _figure_rows(frozen), published)
     with translation.override("vi"):
         files += _table(
