@@ -219,6 +219,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The anonymous release endpoints (reports.api.releases) are throttled per
+    # client in the cache; the client's address is read as for login throttling.
+    "DEFAULT_THROTTLE_RATES": {
+        "releases": env.str("RELEASES_THROTTLE_RATE", default="120/minute")
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Decision 1520 lifelong-learning portal API",

@@ -1,10 +1,11 @@
 """URLs of the JSON API, mounted at /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from lifelong_learning.views import ApiDocsView
+from reports.api import releases
 from reports.api import views as api
 
 router = SimpleRouter()
@@ -18,6 +19,17 @@ router.register("reports", api.AnnualReportViewSet, basename="report")
 app_name = "api"
 urlpatterns = [
     path("progress/", api.ProgressView.as_view(), name="progress"),
+    path("releases/", releases.ReleaseListView.as_view(), name="release-list"),
+    re_path(
+        rf"^releases/(?P<number>{releases.NUMBER_PATTERN})/$",
+        releases.ReleaseDetailView.as_view(),
+        name="release-detail",
+    ),
+    re_path(
+        rf"^releases/(?P<number>{releases.NUMBER_PATTERN})/progress/$",
+        releases.ReleaseProgressView.as_view(),
+        name="release-progress",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, which the
     # Content-Security-Policy (no inline script) allows; sidecar serves the

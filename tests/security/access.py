@@ -17,6 +17,8 @@ from jobs.models import ImportJob
 from reports.entry.models import AnnualReport, ReportStatus, SheetReturn
 from reports.notices.models import Notice
 from reports.periods.models import PeriodExtension, ReportingPeriod
+from reports.releases.models import Release
+from reports.releases.services import release_publish
 from targets.models import Target
 from targets.services import targets_seed
 from tests.conftest import PROVINCE_A
@@ -82,6 +84,7 @@ class ProvinceAObjects:
     period: ReportingPeriod
     extension: PeriodExtension
     import_job: ImportJob
+    release: Release
 
 
 def province_a_objects(officer_a) -> ProvinceAObjects:
@@ -111,6 +114,15 @@ def province_a_objects(officer_a) -> ProvinceAObjects:
     attempt = AccessAttempt.objects.create(
         username="x", ip_address="127.0.0.1", failures_since_start=1
     )
+    # A release of the year before, from an approved report of its own.
+    ReportFactory(
+        institution=InstitutionFactory(
+            code="ACL-REL", province=PROVINCE_A, opened_year=2000
+        ),
+        year=YEAR - 1,
+        status=ReportStatus.APPROVED,
+    )
+    release = release_publish(year=YEAR - 1)
     return ProvinceAObjects(
         institution=institution,
         report=report,
@@ -142,6 +154,7 @@ def province_a_objects(officer_a) -> ProvinceAObjects:
         import_job=ImportJob.objects.create(
             user=officer_a, kind="reports", upload="1" * 32, file_name="a.csv"
         ),
+        release=release,
     )
 
 
@@ -161,6 +174,7 @@ _ADMIN_OBJECTS = {
     "reports_annualreport": lambda o: o.report.pk,
     "reports_sheetreturn": lambda o: o.sheet_return.pk,
     "reports_reportingperiod": lambda o: o.period.pk,
+    "reports_release": lambda o: o.release.pk,
 }
 UPLOAD_TOKEN = "0" * 32  # not an upload of the requesting session
 
@@ -193,10 +207,13 @@ def url_for(route: Route, objects: ProvinceAObjects) -> str:
         "reports:period": {"year": YEAR},
         "reports:extension_create": {"year": YEAR},
         "reports:extension": {"year": YEAR, "pk": o.extension.pk},
+        "reports:release": {"number": o.release.number},
         "api:province-detail": {"code": PROVINCE_A},
         "api:former-province-detail": {"former_code": o.former_province.pk},
         "api:institution-detail": {"code": o.institution.code},
         "api:report-detail": {"pk": o.report.pk},
+        "api:release-detail": {"number": o.release.number},
+        "api:release-progress": {"number": o.release.number},
         "jobs:detail": {"pk": o.import_job.pk},
         "jobs:status": {"pk": o.import_job.pk},
     }

@@ -91,6 +91,12 @@ EXPECTED = {
     "reports:period": "302/302 403/403 403/403 200/200 200/200",
     "reports:extension_create": "302/302 403/403 403/403 200/200 200/200",
     "reports:extension": "302/302 403/403 403/403 200/200 200/200",
+    # Releases (staff pages): ministry staff and administrators; a bare POST
+    # is an invalid form, shown again (200); the confirmation is POST only.
+    "reports:releases": "302/302 403/403 403/403 200/405 200/405",
+    "reports:release": "302/302 403/403 403/403 200/405 200/405",
+    "reports:release_publish": "302/302 403/403 403/403 200/200 200/200",
+    "reports:release_publish_confirm": "302/302 403/403 403/403 405/200 405/200",
     "api:progress": "401/401 400/405 400/405 400/405 400/405",
     "api:schema": "200/405 200/405 200/405 200/405 200/405",
     "api:docs": "200/405 200/405 200/405 200/405 200/405",
@@ -102,6 +108,12 @@ EXPECTED = {
     "api:institution-detail": "401/401 200/405 403/405 200/405 200/405",
     "api:report-list": "401/401 200/405 200/405 200/405 200/405",
     "api:report-detail": "401/401 200/405 403/405 200/405 200/405",
+    # Releases are open data: anyone reads them; nobody writes.
+    "api:release-list": "200/405 200/405 200/405 200/405 200/405",
+    "api:release-detail": "200/405 200/405 200/405 200/405 200/405",
+    "api:release-progress": "200/405 200/405 200/405 200/405 200/405",
+    "catalog:jsonld": "200/405 200/405 200/405 200/405 200/405",
+    "catalog:turtle": "200/405 200/405 200/405 200/405 200/405",
     "audit": "302/302 403/403 403/403 200/405 200/405",
     "set_language": "302/302 302/302 302/302 302/302 302/302",
     "admin:index": ADMINISTRATORS_ONLY,
@@ -212,6 +224,13 @@ EXPECTED = {
     "admin:reports_reportingperiod_delete": ADMINISTRATORS_ONLY,
     "admin:reports_reportingperiod_change": ADMINISTRATORS_ONLY,
     "admin/reports/reportingperiod/<path:object_id>/": ADMIN_REDIRECT,
+    # Releases never change: read only, published through the portal's page.
+    "admin:reports_release_changelist": ADMINISTRATORS_ONLY,
+    "admin:reports_release_add": NO_ADMINISTRATOR_PERMISSION,
+    "admin:reports_release_history": ADMINISTRATORS_ONLY,
+    "admin:reports_release_delete": NO_ADMINISTRATOR_PERMISSION,
+    "admin:reports_release_change": "302/302 302/302 302/302 302/302 200/403",
+    "admin/reports/release/<path:object_id>/": ADMIN_REDIRECT,
     "admin:app_list": ADMINISTRATORS_ONLY,
     "admin/(?P<url>.*)$": "302/302 302/302 302/302 302/302 404/404",
 }
