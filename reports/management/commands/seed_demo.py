@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from institutions.demo import demo_institutions_create
 from reports.demo.national import NATIONAL_TOTAL, demo_national_create, years_parse
+from reports.demo.releases import demo_releases_create
 from reports.demo.sample import (
     DEMO_PASSWORD,
     demo_period_create,
@@ -55,6 +56,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo reporting period {period.year}: open {period.opens_on:%d/%m/%Y}"
             f"–{period.closes_on:%d/%m/%Y}, due {period.due_on:%d/%m/%Y}"
+        )
+        releases = demo_releases_create()
+        self.stdout.write(
+            "Demo releases: " + ", ".join(release.number for release in releases)
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
