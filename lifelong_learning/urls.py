@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
     # The DCAT-AP catalogue, before the public pages also mounted at data/.
     path("data/", include("reports.public.catalog_urls")),
+    path("data/", include("reports.public.urls")),
     path("audit/", audit.AuditView.as_view(), name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -1,0 +1,67 @@
+"""How the public pages are kept: a release never changes, so a page of a
+numbered release is rendered once and served for good (in the cache, and to
+browsers and proxies with ``Cache-Control: immutable``); the pages of the
+latest release move when a new one is published, so they are kept briefly.
+
+A page is the same for everyone (no user, no session, no CSRF token: it is
+rendered without the request), so it sets no cookie and does not vary by
+cookie; it varies by language only (``Accept-Language``, or ``?lang=``).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import get_language
+
+# Raise when the pages' templates change in a way a deployment must not mix.
+PAGE_CACHE_VERSION = "1"
+# A numbered release's page: a year (the most HTTP allows in practice).
+IMMUTABLE_SECONDS = 31_536_000
+# The latest release's pages (/data/…): a new release shows within this.
+LATEST_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page as the cache keeps it."""
+
+    content: bytes
+    content_type: str
+    etag: str
+
+
+def page_key(*parts: str) -> str:
+    digest = hashlib.sha256(
+        "|".join((PAGE_CACHE_VERSION, get_language() or "", *parts)).encode()
+    ).hexdigest()
+    return f"public:{digest}"
+
+
+def page_cached(key: str, render) -> CachedPage:
+    """The page of ``key``, rendered by ``render() -> (bytes, content type)``
+    on a miss and kept for good (its key names everything it shows)."""
+    page = cache.get(key)
+    if page is None:
+        content, content_type = render()
+        etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+        page = CachedPage(content=content, content_type=content_type, etag=etag)
+        cache.set(key, page, None)
+    return page
+
+
+def page_response(request, page: CachedPage, *, immutable: bool) -> HttpResponse:
+    """The page with its ``ETag`` and ``Cache-Control``, or 304 when the
+    browser already has it."""
+    response = HttpResponse(page.content, content_type=page.content_type)
+    response["ETag"] = page.etag
+    if immutable:
+        patch_cache_control(
+            response, public=True, max_age=IMMUTABLE_SECONDS, immutable=True
+        )
+    else:
+        patch_cache_control(response, public=True, max_age=LATEST_SECONDS)
+    response["Content-Language"] = get_language()
+    return get_conditional_response(request, etag=page.etag, response=response)
