@@ -19,6 +19,7 @@ NAV_ITEMS = [
     ("reports:sheet", _("Data entry"), REPORT_CHANGE),
     ("reports:review", _("Review"), REPORT_REVIEW),
     ("reports:periods", _("Reporting periods"), REPORT_REVIEW),
+    ("reports:releases", _("Releases"), "reports.view_release"),
     ("audit", _("Audit"), VIEW_ALL_PROVINCES),
     ("methodology", _("Methodology"), None),
 ]
