@@ -66,7 +66,7 @@ pytest-postgres:
 # BENCH_ARGS="--quick" checks the machinery at a small size.
 BENCH_ARGS ?=
 bench:
-	@scripts/system-packages.sh test
+	@scripts/system-packages.sh bench
 	@$(MAKE) --no-print-directory setup
 	@UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --group bench
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null

@@ -22,7 +22,7 @@ import django
 from .measures import log
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = "pages,saves,cache,progress,imports,memory,load,uploads,webimports"
+STEPS = "pages,saves,cache,progress,imports,memory,load,public,uploads,webimports"
 SIZED = {"pages", "saves", "imports"}  # measured again at twice the size
 YEAR = 2025
 # The largest province (most communes, so most institutions) is the worst
@@ -100,7 +100,8 @@ def _options() -> argparse.Namespace:
         description=__doc__.split("\n\n")[0],
         epilog="Steps: pages (cached and cold pages, the parts of a cold page), "
         "saves (one save, counters on and off), cache (what a save recomputes), "
-        "progress, imports, memory, load (normal and heavy mix), uploads, "
+        "progress, imports, memory, load (normal and heavy mix), public (anonymous "
+        "public pages of a release under wrk), uploads, "
         "webimports (an institution and a report file through gunicorn and a "
         "worker).",
     )
@@ -300,6 +301,16 @@ def main() -> None:
                 readers=mix[0],
                 officers=mix[1],
             )
+    if "public" in steps:
+        log("16. anonymous public pages of a release")
+        from .public import public_measure
+
+        results["public"] = public_measure(
+            workdir,
+            year=YEAR,
+            province=LARGEST,
+            seconds=5 if options.quick else 20,
+        )
     if "uploads" in steps:
         log("preview of the worst hostile files within the upload limit")
         from .uploads import uploads_measure

@@ -18,6 +18,8 @@ GROWTH_RATIO = 1.3  # 7: at twice the national size within 1.3× of the national
 PROGRESS_RATIO = 2  # kept: progress engine at most 2× hand-written SQL
 MEMORY_MB = 300  # kept: peak RSS of the import
 MEMORY_FLAT = 1.25  # kept: the larger file within 25% of the smaller
+PUBLIC_RPS = 500  # issue 16: anonymous public pages, requests/s
+PUBLIC_P95_MS = 100  # issue 16: and their p95
 
 
 def _ms(value: float) -> str:
@@ -196,6 +198,30 @@ def load_rows(results: dict) -> list[str]:
     return rows
 
 
+def public_rows(public: dict) -> list[str]:
+    """Issue 16's goal: anonymous people on the public pages of a release."""
+    ours, trivial = public["public"], public["trivial"]
+    ok = (
+        ours["rps"] >= PUBLIC_RPS
+        and ours["p95_ms"] <= PUBLIC_P95_MS
+        and ours["errors"] == 0
+    )
+    return [
+        _row(
+            16,
+            f"Public pages of release {public['release']}, anonymous (national "
+            f"and largest province, vi): gunicorn ({public['workers']} workers) "
+            f"+ wrk, {public['connections']} connections, {public['seconds']} s",
+            f"{ours['rps']:,.0f} req/s, p95 {_ms(ours['p95_ms'])}, "
+            f"{ours['errors']} errors of {ours['requests']:,}",
+            f"trivial page {trivial['rps']:,.0f} req/s, p95 {_ms(trivial['p95_ms'])}",
+            f"{ours['rps'] / trivial['rps']:.2f}×",
+            f"≥ {PUBLIC_RPS} req/s, p95 ≤ {_ms(PUBLIC_P95_MS)}, 0 errors",
+            verdict(ok),
+        )
+    ]
+
+
 def imports_rows(imports: dict) -> list[str]:
     ours = imports["import_reports_rows_per_s"]
     copy_ratio = ours / imports["copy_rows_per_s"]
@@ -333,6 +359,8 @@ def markdown_table(results: dict) -> str:
     if results.get("cache_scope"):
         lines.extend(cache_rows(results["cache_scope"], results.get("load")))
     lines.extend(load_rows(results))
+    if results.get("public"):
+        lines.extend(public_rows(results["public"]))
     if results.get("web_imports"):
         from .web_imports import markdown_rows as web_imports_rows
 
