@@ -10,7 +10,7 @@ and the public page. Everything is published under
 values come from the EU vocabularies DCAT-AP names (languages, country, data
 themes, file types, frequency, access right) and IANA media types.
 
-It is checked against the DCAT-AP 3.0.1 SHACL shapes in the tests.
+It is checked against the DCAT-AP 3.0.0 SHACL shapes in the tests.
 """
 
 import datetime
@@ -299,7 +299,7 @@ class CatalogBuilder:
 
     def _contact(self) -> BNode:
         contact = BNode("contact")
-        self.add(contact, RDF.type, VCARD.Organization)
+        self.add(contact, RDF.type, VCARD.Kind, VCARD.Organization)
         self.add(contact, VCARD.fn, Literal(settings.RELEASE_PUBLISHER, lang="vi"))
         self.add(contact, VCARD.hasURL, self.home)
         return contact

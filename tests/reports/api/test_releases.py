@@ -33,8 +33,7 @@ def _library(code: str, province: str):
     )
 
 
-@pytest.fixture
-def releases_2024(geography):
+def releases_2024_publish() -> tuple:
     """Release 2024-1 of two approved libraries (A and B), then 2024-2 after a
     third library of A is approved."""
     for code, province in (("A-1", PROVINCE_A), ("B-1", PROVINCE_B)):
@@ -53,6 +52,11 @@ def releases_2024(geography):
     )
     second = release_publish(year=2024, notes="Đính chính", now=CORRECTED)
     return first, second
+
+
+@pytest.fixture
+def releases_2024(geography):
+    return releases_2024_publish()
 
 
 def _progress_command(**options) -> dict:
