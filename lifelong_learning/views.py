@@ -1,6 +1,7 @@
 """Pages that belong to the portal as a whole rather than to one app: home,
 methodology, the account pages, the API documentation and the error pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
@@ -20,6 +21,12 @@ class HomeView(TemplateView):
 
 class MethodologyView(TemplateView):
     template_name = "methodology.html"
+
+    def get_context_data(self, **kwargs):
+        # The licence of the releases, stated in their section.
+        return super().get_context_data(
+            licence_url=settings.RELEASE_LICENCE_URL, **kwargs
+        )
 
 
 class LogoutView(auth_views.LogoutView):
