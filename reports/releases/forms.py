@@ -41,8 +41,7 @@ class ReleaseForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
-        max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": NOTES_MAX_LENGTH}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -55,6 +54,19 @@ class ReleaseForm(forms.Form):
         self.fields["year"].choices = [
             (year, self._year_label(counts)) for year, counts in self.years.items()
         ]
+
+    def clean_notes(self) -> str:
+        # Browsers send a textarea's lines with CRLF; the snapshot keeps LF,
+        # and a line break counts as one character, as the browser counts it.
+        notes = self.cleaned_data["notes"].replace("\r\n", "\n")
+        if len(notes) > NOTES_MAX_LENGTH:
+            raise forms.ValidationError(
+                gettext(
+                    "Notes can be at most %(max)s characters (they have %(length)s)."
+                )
+                % {"max": NOTES_MAX_LENGTH, "length": len(notes)}
+            )
+        return notes
 
     @staticmethod
     def _year_label(counts: YearCounts) -> str:

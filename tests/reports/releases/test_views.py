@@ -12,7 +12,7 @@ from django.utils import timezone
 from institutions.models import Category
 from reports.entry.models import ReportStatus
 from reports.releases.models import Release
-from reports.releases.services import release_publish
+from reports.releases.services import ReleaseError, release_publish
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory
 
@@ -94,7 +94,7 @@ def test_the_form_offers_years_with_approved_reports_and_what_is_left_out(
     assert page.status_code == 200
     assert '<option value="2025"' in page.text
     assert '<option value="2024"' not in page.text
-    assert "2025 — 2 approved, 2 not approved (left out)" in page.text
+    assert "2025 — 2 đã duyệt, 2 chưa duyệt (không đưa vào)" in page.text
 
 
 def test_the_form_says_when_no_year_can_be_published(client, ministry_user):
@@ -111,9 +111,9 @@ def test_the_confirmation_shows_the_number_the_reports_and_writes_nothing(
     client.force_login(ministry_user)
     page = client.post(PUBLISH, {"year": 2025, "notes": "Số liệu chính thức"})
     assert page.status_code == 200
-    assert "Publish release 2025-1 of the data year 2025?" in page.text
-    assert "It holds the 2 approved reports of the year." in page.text
-    assert "2 reports not approved yet" in page.text
+    assert "Công bố bản 2025-1 của năm số liệu 2025?" in page.text
+    assert "Bản công bố gồm 2 báo cáo đã duyệt của năm." in page.text
+    assert "2 báo cáo chưa được duyệt" in page.text
     assert 'data-testid="confirm-first"' in page.text
     assert 'name="number" value="2025-1"' in page.text
     assert 'value="Số liệu chính thức"' in page.text
@@ -131,17 +131,17 @@ def test_ministry_publishes_2025_1_then_a_correction_2025_2(
     assert (first.number, first.year, first.notes) == ("2025-1", 2025, "Lần đầu")
     assert first.published_by == ministry_user
     page = client.get(response.url)
-    assert "Release 2025-1 was published" in page.text
+    assert "Đã công bố bản 2025-1" in page.text
     assert "Lần đầu" in page.text
 
     # A report approved afterwards: the confirmation counts what will change.
     reports_2025[2].status = ReportStatus.APPROVED
     reports_2025[2].save()
     page = client.post(PUBLISH, {"year": 2025, "notes": "Bổ sung L-3"})
-    assert "Publish release 2025-2 of the data year 2025?" in page.text
+    assert "Công bố bản 2025-2 của năm số liệu 2025?" in page.text
     assert 'data-testid="confirm-changes"' in page.text
-    assert "Compared with 2025-1," in page.text
-    assert "will change" in page.text
+    assert "So với bản 2025-1," in page.text
+    assert "sẽ thay đổi" in page.text
 
     response = _confirm(client, notes="Bổ sung L-3", number="2025-2")
     assert response.url == reverse("reports:release", args=["2025-2"])
@@ -149,7 +149,7 @@ def test_ministry_publishes_2025_1_then_a_correction_2025_2(
     assert (second.year, second.sequence, second.notes) == (2025, 2, "Bổ sung L-3")
     assert second.published_by == ministry_user
     page = client.get(response.url)
-    assert "Compared with 2025-1" in page.text
+    assert "So với bản 2025-1" in page.text
 
     rows = client.get(LIST).text
     assert rows.index('data-testid="release-2025-2"') < rows.index(
@@ -166,8 +166,8 @@ def test_a_second_click_on_the_confirmation_publishes_nothing_more(
     assert _confirm(client).status_code == 302
     again = _confirm(client)
     assert again.status_code == 200
-    assert "Release 2025-1 of 2025 was published on" in again.text
-    assert "nothing more was published" in again.text
+    assert "Bản công bố 2025-1 của năm 2025 đã được công bố lúc" in again.text
+    assert "không công bố thêm bản nào" in again.text
     assert list(Release.objects.values_list("number", flat=True)) == ["2025-1"]
 
 
@@ -180,7 +180,7 @@ def test_a_release_published_by_someone_else_meanwhile_is_not_repeated(
     release_publish(year=2025, user=administrator, notes="")
     response = _confirm(client)
     assert response.status_code == 200
-    assert "Release 2025-1 of 2025 was published on" in response.text
+    assert "Bản công bố 2025-1 của năm 2025 đã được công bố lúc" in response.text
     assert Release.objects.count() == 1
 
 
@@ -198,7 +198,7 @@ def test_a_release_that_overtakes_the_check_is_rolled_back(
     client.force_login(ministry_user)
     response = _confirm(client)
     assert response.status_code == 200
-    assert "Release 2025-1 of 2025 was published on" in response.text
+    assert "Bản công bố 2025-1 của năm 2025 đã được công bố lúc" in response.text
     assert list(Release.objects.values_list("number", "notes")) == [("2025-1", "khác")]
 
 
@@ -207,8 +207,11 @@ def test_notes_that_are_too_long_are_refused(client, ministry_user, reports_2025
     for url in (PUBLISH, CONFIRM):
         page = client.post(url, {"year": 2025, "notes": "x" * 2001, "number": "2025-1"})
         assert page.status_code == 200
-        assert "at most 2000 characters" in page.text
-    assert Release.objects.count() == 0
+        assert "Ghi chú tối đa 2000 ký tự (hiện có 2001)." in page.text
+    # Line breaks sent as CRLF count once, and are kept as LF.
+    notes = "\r\n".join(["x" * 999, "y" * 1000])
+    assert _confirm(client, notes=notes).status_code == 302
+    assert Release.objects.get().notes == notes.replace("\r\n", "\n")
 
 
 def test_a_year_without_approved_reports_is_refused_clearly(
@@ -218,7 +221,7 @@ def test_a_year_without_approved_reports_is_refused_clearly(
     for url in (PUBLISH, CONFIRM):
         page = client.post(url, {"year": 2024, "number": "2024-1"})
         assert page.status_code == 200
-        assert "No report of 2024 is approved yet" in page.text
+        assert "Năm 2024 chưa có báo cáo nào được duyệt" in page.text
     assert Release.objects.count() == 0
 
 
@@ -230,7 +233,9 @@ def test_a_refusal_of_the_service_is_shown_and_nothing_written(
     client.force_login(ministry_user)
     page = _confirm(client, year=2031, number="2031-1")
     assert page.status_code == 200
-    assert "The data year must lie between 2022 and 2030." in page.text
+    with pytest.raises(ReleaseError) as refusal:
+        release_publish(year=2031)
+    assert refusal.value.message in page.text
     assert Release.objects.count() == 0
 
 
