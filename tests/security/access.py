@@ -214,6 +214,7 @@ def url_for(route: Route, objects: ProvinceAObjects) -> str:
         "api:report-detail": {"pk": o.report.pk},
         "api:release-detail": {"number": o.release.number},
         "api:release-progress": {"number": o.release.number},
+        **_public_kwargs(o),
         "jobs:detail": {"pk": o.import_job.pk},
         "jobs:status": {"pk": o.import_job.pk},
     }
@@ -240,6 +241,25 @@ def url_for(route: Route, objects: ProvinceAObjects) -> str:
         model = route.name.removeprefix("admin:").rsplit("_", 1)[0]
         return reverse(route.name, args=[_ADMIN_OBJECTS[model](o)])
     return reverse(route.name, kwargs=kwargs.get(route.name, {}))
+
+
+def _public_kwargs(o: ProvinceAObjects) -> dict[str, dict]:
+    """The public pages of the release (reports.public.urls): each for the
+    latest release and for the numbered one."""
+    number = o.release.number
+    pages = {
+        "province": {"code": PROVINCE_A},
+        "embed_card": {"position": o.target.position},
+        "embed_chart": {"position": o.target.position},
+    }
+    kwargs = {
+        "public:release_file": {"number": number, "name": "manifest.json"},
+        "public:release_zip": {"number": number},
+    }
+    for page in ("overview", "trends", "provinces", "revisions", "files", *pages):
+        kwargs[f"public:{page}"] = pages.get(page, {})
+        kwargs[f"public:release_{page}"] = {"number": number, **pages.get(page, {})}
+    return kwargs
 
 
 def _history_id(model: str, object_id) -> int:

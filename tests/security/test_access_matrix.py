@@ -26,6 +26,8 @@ ADMINISTRATORS_ONLY = "302/302 302/302 302/302 302/302 200/200"
 NO_ADMINISTRATOR_PERMISSION = "302/302 302/302 302/302 302/302 403/403"
 # An object's bare admin address redirects (to the login page or the change page).
 ADMIN_REDIRECT = "302/302 302/302 302/302 302/302 302/302"
+# Open data: every role reads, nobody writes.
+PUBLIC = "200/405 200/405 200/405 200/405 200/405"
 EXPECTED = {
     "home": "200/405 200/405 200/405 200/405 200/405",
     "methodology": "200/405 200/405 200/405 200/405 200/405",
@@ -114,6 +116,27 @@ EXPECTED = {
     "api:release-progress": "200/405 200/405 200/405 200/405 200/405",
     "catalog:jsonld": "200/405 200/405 200/405 200/405 200/405",
     "catalog:turtle": "200/405 200/405 200/405 200/405 200/405",
+    # The public pages of releases: anyone reads them; nobody writes. The
+    # release drop-down's answer redirects to the page chosen.
+    "public:choose": "302/405 302/405 302/405 302/405 302/405",
+    "public:release_file": PUBLIC,
+    "public:release_zip": PUBLIC,
+    "public:overview": PUBLIC,
+    "public:release_overview": PUBLIC,
+    "public:trends": PUBLIC,
+    "public:release_trends": PUBLIC,
+    "public:provinces": PUBLIC,
+    "public:release_provinces": PUBLIC,
+    "public:province": PUBLIC,
+    "public:release_province": PUBLIC,
+    "public:revisions": PUBLIC,
+    "public:release_revisions": PUBLIC,
+    "public:files": PUBLIC,
+    "public:release_files": PUBLIC,
+    "public:embed_card": PUBLIC,
+    "public:release_embed_card": PUBLIC,
+    "public:embed_chart": PUBLIC,
+    "public:release_embed_chart": PUBLIC,
     "audit": "302/302 403/403 403/403 200/405 200/405",
     "set_language": "302/302 302/302 302/302 302/302 302/302",
     "admin:index": ADMINISTRATORS_ONLY,
