@@ -15,7 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -149,6 +152,14 @@ class ReleaseAPIView(APIView):
         return response
 
 
+NUMBER = OpenApiParameter(
+    "number",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The release's number: data year and sequence.",
+    pattern=f"^{NUMBER_PATTERN}$",
+    examples=[OpenApiExample("The first release of 2024", value="2024-1")],
+)
 NOT_FOUND = OpenApiResponse(description="No release has this number.")
 THROTTLED = OpenApiResponse(
     description="Too many requests from this client: wait the seconds of the "
@@ -185,6 +196,7 @@ class ReleaseDetailView(ReleaseAPIView):
         summary="One official release",
         description="Open to everyone. Served with an ETag and "
         "Cache-Control: immutable; If-None-Match gives 304.",
+        parameters=[NUMBER],
         responses={
             200: ReleaseSerializer,
             304: NOT_MODIFIED,
@@ -207,7 +219,7 @@ class ReleaseProgressView(ReleaseAPIView):
         "province, exactly as `manage.py progress --format json` printed it "
         "when the release was published (approved reports only). Open to "
         "everyone; served with an ETag and Cache-Control: immutable.",
-        parameters=[ReleaseProgressQuerySerializer],
+        parameters=[NUMBER, ReleaseProgressQuerySerializer],
         responses={
             200: ProgressSerializer,
             304: NOT_MODIFIED,

@@ -23,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from reports.releases.services import release_publish
+
 from .test_views import registry  # noqa: F401  (fixture)
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -43,6 +45,9 @@ def shared_transaction(registry):  # noqa: F811
     """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    # Release 2024-1 (the example of the release endpoints), of the approved
+    # report of the registry.
+    release_publish(year=2024)
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
