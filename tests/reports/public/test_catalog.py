@@ -163,3 +163,11 @@ def test_an_empty_catalogue_still_conforms(client, geography):
 
     assert _violations(graph) == []
     assert not set(graph.subjects(RDF.type, DCAT.Dataset))
+
+
+def test_the_api_docs_link_the_catalogue(client):
+    content = client.get("/api/v1/docs/").content.decode()
+
+    assert 'href="/data/catalog.jsonld"' in content
+    assert 'href="/data/catalog.ttl"' in content
+    assert "không cần đăng nhập" in content
