@@ -71,7 +71,7 @@ class ReleaseForm(forms.Form):
     @staticmethod
     def _year_label(counts: YearCounts) -> str:
         return gettext(
-            "%(year)s — %(approved)s approved, %(left_out)s not approved (left out)"
+            "%(year)s — %(approved)s approved, %(left_out)s not approved"
         ) % {
             "year": counts.year,
             "approved": count_text(counts.approved),

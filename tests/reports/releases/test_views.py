@@ -94,7 +94,7 @@ def test_the_form_offers_years_with_approved_reports_and_what_is_left_out(
     assert page.status_code == 200
     assert '<option value="2025"' in page.text
     assert '<option value="2024"' not in page.text
-    assert "2025 — 2 đã duyệt, 2 chưa duyệt (không đưa vào)" in page.text
+    assert "2025 — 2 đã duyệt, 2 chưa duyệt" in page.text
 
 
 def test_the_form_says_when_no_year_can_be_published(client, ministry_user):
