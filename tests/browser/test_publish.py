@@ -7,7 +7,7 @@ import pytest
 from institutions.models import Category
 from reports.entry.models import ReportStatus
 from reports.releases.models import Release
-from tests.browser.conftest import LAPTOP, PHONE, login
+from tests.browser.conftest import LAPTOP, PHONE, assert_accessible, login
 from tests.browser.journeys.conftest import JourneyRecorder, check_page
 from tests.conftest import PROVINCE_A
 from tests.factories import InstitutionFactory, ReportFactory, UserFactory
@@ -66,7 +66,7 @@ def test_ministry_staff_publish_a_release_and_find_it_in_the_list(
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-    page.get_by_role("link", name=say("Công bố số liệu", "Releases")).click()
+    page.get_by_role("link", name=say("Bản công bố", "Releases")).click()
     page.wait_for_load_state()
     check_page(page)
     assert page.get_by_test_id("empty-state").is_visible()
@@ -80,9 +80,11 @@ def test_ministry_staff_publish_a_release_and_find_it_in_the_list(
     )
     year.select_option("2025")
     page.get_by_label(say("Ghi chú", "Notes")).fill(NOTES)
+    assert_accessible(page)
     page.get_by_test_id("release-next").click()
     page.wait_for_load_state()
     check_page(page)
+    assert_accessible(page)
 
     confirm = page.get_by_test_id("release-confirm")
     assert "2025-1" in confirm.get_by_test_id("confirm-what").inner_text()
@@ -110,6 +112,7 @@ def test_ministry_staff_publish_a_release_and_find_it_in_the_list(
 
     page.goto("/reports/releases/")
     check_page(page)
+    assert_accessible(page)
     row = page.get_by_test_id("release-2025-1")
     assert row.is_visible()
     assert "Nguyễn Thị Lan" in row.inner_text()
