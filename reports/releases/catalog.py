@@ -4,8 +4,8 @@
 with one ``dcat:Dataset`` per release (its number as identifier and version,
 the data year as temporal coverage, Vietnam as spatial coverage, the notes as
 version notes, the release it corrects as previous version) and its
-distributions: the zip of every file, the frozen figures as JSON from the API
-and the public page. Everything is published under
+distributions: the zip and each of its files (with size and SHA-256), the
+frozen figures as JSON from the API and the public page. Everything is published under
 ``settings.RELEASE_LICENCE_URL`` by ``settings.RELEASE_PUBLISHER``. Controlled
 values come from the EU vocabularies DCAT-AP names (languages, country, data
 themes, file types, frequency, access right) and IANA media types.
@@ -14,19 +14,23 @@ It is checked against the DCAT-AP 3.0.0 SHACL shapes in the tests.
 """
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
+from reports.releases.files import release_files, release_zip
 from reports.releases.models import Release
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 # DCAT 3 terms that rdflib's closed DCAT namespace does not list yet.
 DCAT_VERSION = URIRef(str(DCAT) + "version")
 DCAT_PREVIOUS_VERSION = URIRef(str(DCAT) + "previousVersion")
@@ -44,6 +48,16 @@ LANGUAGES = {"vi": LANGUAGE.VIE, "en": LANGUAGE.ENG}
 # Education, and population and society: the programme's subject.
 THEMES = (THEME.EDUC, THEME.SOCI)
 ZIP_ROUTE = "public:release_zip"
+FILE_ROUTE = "public:release_file"
+# The EU file type of each media type the catalogue names.
+FILE_TYPES = {
+    "application/zip": "ZIP",
+    "application/json": "JSON",
+    "text/csv": "CSV",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/pdf": "PDF",
+    "text/html": "HTML",
+}
 PAGE_ROUTE = "public:release_overview"
 
 
@@ -87,6 +101,7 @@ class CatalogBuilder:
             "adms": ADMS,
             "skos": SKOS,
             "owl": OWL,
+            "spdx": SPDX,
         }.items():
             self.graph.bind(prefix, namespace)
         self.licence = URIRef(settings.RELEASE_LICENCE_URL)
@@ -233,53 +248,88 @@ class CatalogBuilder:
     def _distributions(self, release: Release, page: URIRef) -> Iterable[BNode]:
         number = release.number
         zip_url = release_zip_url(number, self.absolute)
+        summary = release_files_summary(release) if zip_url else None
         if zip_url:
             yield self._distribution(
                 release,
+                key="zip",
                 url=zip_url,
                 download=True,
                 title=lambda: _("Every file of the release (zip)"),
-                media_type=IANA["application/zip"],
-                file_type=FILE_TYPE.ZIP,
+                media_type="application/zip",
+                size=summary["zip"],
             )
+            for file in summary["files"]:
+                yield self._distribution(
+                    release,
+                    key=file["name"],
+                    url=self.absolute(
+                        reverse(
+                            FILE_ROUTE, kwargs={"number": number, "name": file["name"]}
+                        )
+                    ),
+                    download=True,
+                    title=lambda name=file["name"]: name,
+                    media_type=file["media_type"],
+                    size=file,
+                )
         progress = self.absolute(
             reverse("api:release-progress", kwargs={"number": number})
         )
         yield self._distribution(
             release,
+            key="api",
             url=progress,
             download=True,
             title=lambda: _(
                 "Figures of the nation as JSON (add ?province=01 for a province)"
             ),
-            media_type=IANA["application/json"],
-            file_type=FILE_TYPE.JSON,
+            media_type="application/json",
         )
         yield self._distribution(
             release,
+            key="page",
             url=str(page),
             download=False,
             title=lambda: _("Public page of the release"),
-            media_type=IANA["text/html"],
-            file_type=FILE_TYPE.HTML,
+            media_type="text/html",
         )
 
     def _distribution(
-        self, release, *, url, download, title, media_type, file_type
+        self, release, *, key, url, download, title, media_type, size=None
     ) -> BNode:
-        distribution = BNode(f"{release.number}-{file_type.rsplit('/', 1)[-1]}")
+        """One distribution; ``size`` gives its bytes and SHA-256 when known."""
+        distribution = BNode(f"{release.number}-{key}")
         add = self.add
         add(distribution, RDF.type, DCAT.Distribution)
         add(distribution, DCAT.accessURL, URIRef(url))
         if download:
             add(distribution, DCAT.downloadURL, URIRef(url))
         add(distribution, DCTERMS.title, *_in_languages(title))
-        add(distribution, DCAT.mediaType, media_type)
-        add(media_type, RDF.type, DCTERMS.MediaType)
+        media = IANA[media_type]
+        add(distribution, DCAT.mediaType, media)
+        add(media, RDF.type, DCTERMS.MediaType)
+        file_type = FILE_TYPE[FILE_TYPES[media_type]]
         add(distribution, DCTERMS["format"], file_type)
         add(file_type, RDF.type, DCTERMS.MediaTypeOrExtent)
         add(distribution, DCTERMS.license, self.licence)
         add(distribution, DCTERMS.issued, self._datetime(release.published_at))
+        if size is not None:
+            add(
+                distribution,
+                DCAT.byteSize,
+                Literal(size["bytes"], datatype=XSD.nonNegativeInteger),
+            )
+            checksum = BNode(f"{release.number}-{key}-sha256")
+            add(distribution, SPDX.checksum, checksum)
+            add(checksum, RDF.type, SPDX.Checksum)
+            add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+            add(SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm)
+            add(
+                checksum,
+                SPDX.checksumValue,
+                Literal(size["sha256"], datatype=XSD.hexBinary),
+            )
         return distribution
 
     def _period(self, year: int) -> BNode:
@@ -307,6 +357,34 @@ class CatalogBuilder:
     @staticmethod
     def _datetime(value: datetime.datetime) -> Literal:
         return Literal(value.isoformat(), datatype=XSD.dateTime)
+
+
+def release_files_summary(release: Release) -> dict:
+    """The name, media type, size and SHA-256 of each file of ``release`` and
+    of their zip. Building the files takes a second or so: the summary is kept
+    in the cache for good (the files never change)."""
+    key = f"catalog:files:{release.snapshot_sha256}"
+    summary = cache.get(key)
+    if summary is None:
+        files = release_files(release)
+        archive = release_zip(release, files)
+        summary = {
+            "files": [
+                {
+                    "name": file.name,
+                    "media_type": file.media_type,
+                    "bytes": len(file.content),
+                    "sha256": file.sha256,
+                }
+                for file in files
+            ],
+            "zip": {
+                "bytes": len(archive),
+                "sha256": hashlib.sha256(archive).hexdigest(),
+            },
+        }
+        cache.set(key, summary, None)
+    return summary
 
 
 def catalog_graph(*, absolute) -> Graph:

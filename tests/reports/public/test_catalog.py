@@ -2,6 +2,7 @@
 conforms to the DCAT-AP 3.0.0 SHACL shapes (checked offline with pyshacl), and
 how it is served and cached."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH
 
 from reports.releases.catalog import DCAT_PREVIOUS_VERSION, DCAT_VERSION
+from reports.releases.files import release_files, release_zip
 from reports.releases.services import release_publish
 from tests.reports.api.test_releases import CORRECTED, releases_2024_publish
 
@@ -20,6 +22,9 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SHAPES = Path(__file__).parents[1] / "releases" / "shapes"
 CATALOG = "http://testserver/data/catalog.jsonld"
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ALGORITHM_RESTRICTION = URIRef("http://data.europa.eu/r5r#ChecksumAlgorithmRestriction")
+SHAPE_BUG = "shape bug"
 
 
 @pytest.fixture
@@ -37,17 +42,30 @@ def _shapes() -> Graph:
 def _results(data: Graph) -> dict:
     """The SHACL results of ``data`` by severity, each as "focus path:
     message", read with the concepts of the EU vocabularies it uses. RDFS
-    inference: the shapes ask for rdfs:Resource values."""
+    inference: the shapes ask for rdfs:Resource values.
+
+    One violation is the shapes' own bug, kept apart under ``SHAPE_BUG``: the
+    vocabulary shapes ask the checksum algorithm to match
+    ``^https://spdx.org/rdf/terms``, which the SPDX namespace itself
+    (``http://spdx.org/rdf/terms#``, as DCAT-AP's JSON-LD context names it)
+    never does (SOURCE.md)."""
     vocabularies = Graph().parse(SHAPES / "vocabularies.ttl", format="turtle")
+    shapes = _shapes()
     _conforms, report, _text = validate(
         data + vocabularies,
-        shacl_graph=_shapes(),
+        shacl_graph=shapes,
         inference="rdfs",
         allow_warnings=True,
     )
-    results = {SH.Violation: [], SH.Warning: [], SH.Info: []}
+    results = {SH.Violation: [], SH.Warning: [], SH.Info: [], SHAPE_BUG: []}
     for result in report.objects(None, SH.result):
-        results[report.value(result, SH.resultSeverity)].append(
+        severity = report.value(result, SH.resultSeverity)
+        source = report.value(result, SH.sourceShape)
+        if (source, SH.node, ALGORITHM_RESTRICTION) in shapes and report.value(
+            result, SH.value
+        ) == SPDX.checksumAlgorithm_sha256:
+            severity = SHAPE_BUG
+        results[severity].append(
             f"{report.value(result, SH.focusNode)} "
             f"{report.value(result, SH.resultPath)}: "
             f"{report.value(result, SH.resultMessage)}"
@@ -77,6 +95,9 @@ def test_the_catalogue_of_two_releases_conforms_to_dcat_ap(client, releases_2024
     # (a Vietnamese ministry cannot be), for the catalogue and each dataset.
     assert len(results[SH.Warning]) == 3
     assert all(str(DCTERMS.publisher) in w for w in results[SH.Warning])
+    # The shapes' https pattern rejects every SPDX algorithm, ours included.
+    checksums = set(graph.subjects(RDF.type, SPDX.Checksum))
+    assert len(results[SHAPE_BUG]) == len(checksums) > 0
 
 
 def test_a_dataset_without_a_title_fails_the_check(client, releases_2024):
@@ -135,6 +156,24 @@ def test_each_release_is_a_dataset_with_its_version_licence_and_coverage(
     assert "http://testserver/api/v1/releases/2024-2/progress/" in urls
     for distribution in graph.objects(dataset, DCAT.distribution):
         assert graph.value(distribution, DCTERMS.license) == LICENCE
+    archive = release_zip(second)
+    (zipped,) = graph.subjects(
+        DCAT.downloadURL, URIRef("http://testserver/data/2024-2/files.zip")
+    )
+    assert graph.value(zipped, DCAT.byteSize).toPython() == len(archive)
+    checksum = graph.value(zipped, SPDX.checksum)
+    assert str(graph.value(checksum, SPDX.checksumValue)) == (
+        hashlib.sha256(archive).hexdigest()
+    )
+    files = {file.name: file for file in release_files(second)}
+    for name, file in files.items():
+        (distribution,) = graph.subjects(
+            DCAT.downloadURL,
+            URIRef(f"http://testserver/data/2024-2/files/{name}"),
+        )
+        checksum = graph.value(distribution, SPDX.checksum)
+        assert str(graph.value(checksum, SPDX.checksumValue)) == file.sha256
+    assert "revisions.csv" in files
     first_dataset = next(graph.subjects(DCTERMS.identifier, Literal("2024-1")))
     assert graph.value(first_dataset, DCAT_PREVIOUS_VERSION) is None
 
