@@ -4,8 +4,9 @@ Anyone may read the releases and their frozen figures, without signing in:
 they are what the public pages show. A release never changes, so its detail
 and its figures carry an ``ETag`` (from the snapshot's SHA-256) and may be
 cached forever; the list grows when a release is published and is cached
-briefly. Every client is throttled (scope ``releases``,
-``settings.RELEASES_THROTTLE_RATE``).
+briefly. Every client is throttled (scope ``releases`` of
+``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, set by the environment variable
+``RELEASES_THROTTLE_RATE``).
 """
 
 import hashlib
@@ -44,7 +45,7 @@ LIST_MAX_AGE = 300
 
 def release_links(request, release: Release) -> dict:
     """Absolute URLs of a release: its figures in the API, its public page and
-    the zip of its files."""
+    the zip of its files (``None`` if the public pages are not mounted)."""
     absolute = request.build_absolute_uri
     progress = reverse("api:release-progress", kwargs={"number": release.number})
     return {
