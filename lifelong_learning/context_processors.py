@@ -35,14 +35,8 @@ def _nav_items(request):
         items.append(
             {"url": url, "label": label, "active": request.path.startswith(url)}
         )
-    if user.is_staff:
-        items.append(
-            {
-                "url": reverse("admin:index"),
-                "label": _("Admin"),
-                "active": request.path.startswith(reverse("admin:index")),
-            }
-        )
+    # The Django admin is in the user menu (templates/includes/header.html):
+    # the row keeps room for the pages everyone works in.
     return items
 
 
