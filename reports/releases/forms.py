@@ -33,8 +33,9 @@ class ReleaseForm(forms.Form):
         ),
         error_messages={
             "invalid_choice": _(
-                "No report of %(value)s is approved yet: a release holds approved "
-                "reports only."
+                "Nothing of %(value)s can be published: choose a data year of the "
+                "targets with approved reports (a release holds approved reports "
+                "only)."
             ),
         },
     )

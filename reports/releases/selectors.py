@@ -14,7 +14,11 @@ from django.utils import timezone
 from lifelong_learning.pagination import BoundedPaginator
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.releases.models import Release
-from reports.releases.services import figure_changes, release_latest
+from reports.releases.services import (
+    figure_changes,
+    release_latest,
+    release_year_range,
+)
 from reports.releases.snapshot import snapshot_build
 
 RELEASES_PAGE_SIZE = 20
@@ -68,9 +72,14 @@ def release_public_url(number: str, page: str = "overview") -> str:
 
 
 def release_years() -> list[YearCounts]:
-    """The data years with at least one approved report, newest first."""
+    """The data years with at least one approved report that a release can
+    hold (within the targets' years), newest first."""
+    years = release_year_range()
+    if years is None:
+        return []
     rows = (
-        AnnualReport.objects.values("year")
+        AnnualReport.objects.filter(year__range=years)
+        .values("year")
         .annotate(
             approved=Count("pk", filter=Q(status=ReportStatus.APPROVED)),
             left_out=Count("pk", filter=~Q(status=ReportStatus.APPROVED)),

@@ -52,12 +52,20 @@ class ReleaseError(Exception):
         return self.message
 
 
-def _year_check(year: int) -> None:
+def release_year_range() -> tuple[int, int] | None:
+    """The data years a release can hold: from the earliest baseline year to
+    the last target year (None without target rows)."""
     targets = list(target_list())
     if not targets:
+        return None
+    return min(t.baseline_year for t in targets), max(t.year for t in targets)
+
+
+def _year_check(year: int) -> None:
+    years = release_year_range()
+    if years is None:
         raise ReleaseError(_("There are no target rows: run the migrations."))
-    first = min(t.baseline_year for t in targets)
-    last = max(t.year for t in targets)
+    first, last = years
     if not first <= year <= last:
         raise ReleaseError(
             _("The data year must lie between %(first)s and %(last)s.")

@@ -159,5 +159,5 @@ def test_publish_release_command(approved_2024):
 
     assert "Published release 2024-1" in out.getvalue()
     assert "Published release 2024-2" in out.getvalue()
-    with pytest.raises(CommandError, match="No report of 2025 is approved"):
+    with pytest.raises(CommandError, match="Chưa có báo cáo năm 2025 nào được duyệt"):
         call_command("publish_release", "--year", "2025")

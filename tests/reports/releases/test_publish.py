@@ -114,9 +114,9 @@ def test_a_release_can_be_neither_changed_nor_deleted(approved_2024):
 
 
 def test_a_year_without_approved_reports_is_refused(approved_2024):
-    with pytest.raises(ReleaseError, match="No report of 2025 is approved"):
+    with pytest.raises(ReleaseError, match="Chưa có báo cáo năm 2025 nào được duyệt"):
         release_publish(year=2025)
-    with pytest.raises(ReleaseError, match="between 2022 and 2030"):
+    with pytest.raises(ReleaseError, match="từ 2022 đến 2030|2022 đến 2030"):
         release_publish(year=2031)
     assert not Release.objects.exists()
 
@@ -137,7 +137,7 @@ def test_drafts_submitted_and_returned_reports_alone_publish_nothing(geography):
 
 
 def test_notes_too_long_are_refused(approved_2024):
-    with pytest.raises(ReleaseError, match="at most 2000"):
+    with pytest.raises(ReleaseError, match="tối đa 2000"):
         release_publish(year=2024, notes="x" * 2001)
     assert not Release.objects.exists()
 
