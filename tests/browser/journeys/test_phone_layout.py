@@ -17,7 +17,7 @@ PHONE_JOURNEYS = [("vi", "phone"), ("en", "phone")]
 ROLES = ["anonymous", "officer-hanoi", "ministry", "admin"]
 # Links that download a file, change state or only repeat a list page.
 NOT_PAGES = re.compile(
-    r"\.(csv|xlsx|pdf|json)$|/export|/logout|/i18n/|/close/|/delete/|/history/"
+    r"\.(csv|xlsx|pdf|json|jsonld|ttl|zip)$|/export|/logout|/i18n/|/close/|/delete/|/history/"
 )
 NOT_PAGE_QUERIES = {"page", "sort", "o", "q", "_changelist_filters"}
 
