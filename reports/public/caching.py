@@ -22,6 +22,7 @@ PAGE_CACHE_VERSION = "1"
 IMMUTABLE_SECONDS = 31_536_000
 # The latest release's pages (/data/…): a new release shows within this.
 LATEST_SECONDS = 300
+LATEST_KEPT_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,17 @@ def page_key(*parts: str) -> str:
     return f"public:{digest}"
 
 
-def page_cached(key: str, render) -> CachedPage:
+def page_cached(key: str, render, *, immutable: bool) -> CachedPage:
     """The page of ``key``, rendered by ``render() -> (bytes, content type)``
-    on a miss and kept for good (its key names everything it shows)."""
+    on a miss. Its key names everything it shows (the latest release's
+    number too), so a numbered release's page is kept for good; the latest's
+    for a day, since a new release leaves its key unused."""
     page = cache.get(key)
     if page is None:
         content, content_type = render()
         etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
         page = CachedPage(content=content, content_type=content_type, etag=etag)
-        cache.set(key, page, None)
+        cache.set(key, page, None if immutable else LATEST_KEPT_SECONDS)
     return page
 
 

@@ -49,6 +49,8 @@ from reports.public.selectors import (
 from targets.indicators import Kind
 
 LANGUAGE_PARAMETER = "lang"
+# A province code, a target row's position or a sort key: a few characters.
+PARAMETER_MAX_LENGTH = 8
 
 
 def language_asked(request) -> str | None:
@@ -138,12 +140,15 @@ class PublicPageView(View):
             html = render_to_string(self.template_name, context)
             return html.encode(), "text/html; charset=utf-8"
 
-        page = page_cached(key, render)
-        return page_response(request, page, immutable=number is not None)
+        immutable = number is not None
+        page = page_cached(key, render, immutable=immutable)
+        return page_response(request, page, immutable=immutable)
 
     def params(self, request) -> dict:
+        """The page's parameters, bounded in length: the cache keeps a page
+        per value, so an address cannot fill it with made-up ones."""
         return {
-            name: request.GET[name]
+            name: request.GET[name][:PARAMETER_MAX_LENGTH]
             for name in self.parameters
             if request.GET.get(name) not in (None, "")
         }
@@ -298,6 +303,9 @@ class ProvincesView(PublicPageView):
     def params(self, request) -> dict:
         params = super().params(request)
         params["sort"] = chosen_sort(params.get("sort"))
+        target = params.get("target", "")
+        if not (target.isdigit() and len(target) <= 4):
+            params.pop("target", None)  # the first target row
         return params
 
     def context(self, figures, links, params, **kwargs) -> dict:
