@@ -128,6 +128,7 @@ class PublicPageView(View):
             request.build_absolute_uri("/"),
             number or "",
             newest,
+            language or "",  # an explicit ?lang= is kept in every link
             repr(sorted(kwargs.items())),
             urlencode(sorted(params.items())),
         )
@@ -163,6 +164,7 @@ class PublicPageView(View):
             },
         )
         response = HttpResponse(html)
+        response["Content-Language"] = translation.get_language()
         patch_cache_control(response, public=True, max_age=LATEST_SECONDS)
         return response
 

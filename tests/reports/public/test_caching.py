@@ -87,3 +87,12 @@ def test_each_language_is_kept_apart(client, release_2024):
 
     assert vi["ETag"] != en["ETag"]
     assert "National overview" in en.content.decode()
+
+
+def test_an_explicit_language_is_a_page_of_its_own(client, release_2024):
+    url = reverse("public:release_overview", args=["2024-1"])
+    plain = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    asked = client.get(url, {"lang": "en"}).content.decode()
+
+    assert 'href="/data/2024-1/trends/"' in plain
+    assert 'href="/data/2024-1/trends/?lang=en"' in asked
