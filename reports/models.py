@@ -1,8 +1,8 @@
 """The models of the reports app, defined by the sub-package that owns each:
 annual reports and their review in :mod:`reports.entry.models`, the progress
 counters in :mod:`reports.progress.models`, reporting periods in
-:mod:`reports.periods.models`, notices in :mod:`reports.notices.models`, official releases in
-:mod:`reports.releases.models`.
+:mod:`reports.periods.models`, notices in :mod:`reports.notices.models`,
+official releases in :mod:`reports.releases.models`.
 Django loads them from here."""
 
 from reports.entry.models import (
