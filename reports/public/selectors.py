@@ -9,11 +9,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from institutions.text import place_sort_key
-from reports.releases.models import Release
+from reports.releases.models import RELEASE_LIST_KEY, Release
 from reports.releases.snapshot import FrozenFigures
 
 
@@ -38,15 +39,20 @@ class PublicProvince:
 
 
 def release_entries() -> list[ReleaseEntry]:
-    """Every release, newest first, the newest marked latest (one query;
-    the snapshots are not read)."""
-    rows = Release.objects.order_by("-published_at", "-pk").values_list(
-        "number", "year", "published_at"
-    )
-    return [
-        ReleaseEntry(number=number, year=year, published_at=when, latest=index == 0)
-        for index, (number, year, when) in enumerate(rows)
-    ]
+    """Every release, newest first, the newest marked latest: read once and
+    kept in the cache until a release is published (its save deletes it), so
+    a cached public page costs no query."""
+
+    def read():
+        rows = Release.objects.order_by("-published_at", "-pk").values_list(
+            "number", "year", "published_at"
+        )
+        return [
+            ReleaseEntry(number=number, year=year, published_at=when, latest=index == 0)
+            for index, (number, year, when) in enumerate(rows)
+        ]
+
+    return cache.get_or_set(RELEASE_LIST_KEY, read, None)
 
 
 def release_get(number: str) -> Release:

@@ -10,12 +10,17 @@ is a new release of the same year (``2025-1``, then ``2025-2``).
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lifelong_learning.years import YEAR_MAX, YEAR_MIN
+
+# Where the public pages keep the list of releases (numbers, years, dates),
+# deleted when a release is published.
+RELEASE_LIST_KEY = "releases:list:1"
 
 
 class ReleaseFrozen(ValidationError):
@@ -95,6 +100,13 @@ class Release(models.Model):
             raise ReleaseFrozen(_("The snapshot does not match its SHA-256."))
         self.snapshot_sha256 = digest
         super().save(*args, **kwargs)
+        # The list of releases the public pages keep is stale: deleted now,
+        # and again once this one is committed (a page read in between would
+        # have kept the list without it).
+        cache.delete(RELEASE_LIST_KEY)
+        transaction.on_commit(
+            lambda: cache.delete(RELEASE_LIST_KEY), using=self._state.db
+        )
 
     def delete(self, *args, **kwargs):
         raise ReleaseFrozen(_("A published release cannot be deleted."))

@@ -1,6 +1,8 @@
 """A release's pages are kept for good and served with an ETag and
 ``Cache-Control: immutable``; the latest's briefly; none sets a cookie."""
 
+import gzip
+
 import pytest
 from django.urls import reverse
 
@@ -96,3 +98,41 @@ def test_an_explicit_language_is_a_page_of_its_own(client, release_2024):
 
     assert 'href="/data/2024-1/trends/"' in plain
     assert 'href="/data/2024-1/trends/?lang=en"' in asked
+
+
+def test_a_page_travels_gzipped_to_browsers_that_accept_it(client, release_2024):
+    url = reverse("public:release_overview", args=["2024-1"])
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) * 3 < len(plain.content)
+    # Two representations: two tags, each answering its own 304.
+    assert packed["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    again = client.get(
+        url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
+    )
+    assert again.status_code == 304
+
+
+def test_a_kept_page_costs_no_query(client, release_2024, django_assert_num_queries):
+    url = reverse("public:release_province", args=["2024-1", PROVINCE_A])
+    first = client.get(url)
+
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+
+
+def test_publishing_shows_the_new_release_in_the_drop_down_of_every_page(
+    client, release_2024, approved_2024
+):
+    url = reverse("public:release_overview", args=["2024-1"])
+    assert 'value="2024-2"' not in client.get(url).content.decode()
+
+    release_publish(year=2024)
+
+    assert 'value="2024-2"' in client.get(url).content.decode()
