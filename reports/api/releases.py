@@ -45,7 +45,7 @@ LIST_MAX_AGE = 300
 
 def release_links(request, release: Release) -> dict:
     """Absolute URLs of a release: its figures in the API, its public page and
-    the zip of its files (``None`` if the public pages are not mounted)."""
+    the zip of its files."""
     absolute = request.build_absolute_uri
     progress = reverse("api:release-progress", kwargs={"number": release.number})
     return {
@@ -68,7 +68,6 @@ class ReleaseLinksSerializer(serializers.Serializer):
     )
     page = serializers.URLField(help_text="The release's public page.")
     zip = serializers.URLField(
-        allow_null=True,
         help_text="Every file of the release (PDF, CSV, XLSX, JSON and "
         "manifest.json) in one zip.",
     )

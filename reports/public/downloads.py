@@ -4,34 +4,17 @@ all of them in one zip. The files are built from the snapshot
 neither do they, and they are served with ``Cache-Control: immutable``."""
 
 import hashlib
-import json
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
-from reports.public.caching import IMMUTABLE_SECONDS, PAGE_CACHE_VERSION
+from reports.public.caching import IMMUTABLE_SECONDS
 from reports.public.selectors import release_get
 from reports.public.views import PublicPageView
-from reports.releases.files import MANIFEST, release_files, release_zip, zip_name
-
-
-def _files(release) -> dict[str, object]:
-    """The release's files by name and its zip, built on the first request."""
-    key = f"public:files:{PAGE_CACHE_VERSION}:{release.snapshot_sha256}"
-
-    built = cache.get(key)
-    if built is None:
-        files = release_files(release)
-        built = {
-            "files": {file.name: (file.content, file.media_type) for file in files},
-            "zip": release_zip(release, files),
-        }
-        cache.set(key, built, None)
-    return built
+from reports.releases.files import release_built, zip_name
 
 
 def _download(request, content: bytes, media_type: str, name: str) -> HttpResponse:
@@ -50,11 +33,12 @@ class FileView(View):
 
     def get(self, request, number: str, name: str):
         release = release_get(number)
-        files = _files(release)["files"]
-        if name not in files:
+        file = release_built(release).files.get(name)
+        if file is None:
             raise Http404(_("The release has no file of this name."))
-        content, media_type = files[name]
-        return _download(request, content, media_type, f"{release.number}-{name}")
+        return _download(
+            request, file.content, file.media_type, f"{release.number}-{name}"
+        )
 
 
 class ZipView(View):
@@ -63,7 +47,7 @@ class ZipView(View):
     def get(self, request, number: str):
         release = release_get(number)
         return _download(
-            request, _files(release)["zip"], "application/zip", zip_name(release)
+            request, release_built(release).zip, "application/zip", zip_name(release)
         )
 
 
@@ -77,8 +61,8 @@ class FilesView(PublicPageView):
 
     def context(self, figures, links, params, **kwargs) -> dict:
         release = self.release
-        built = _files(release)
-        manifest = json.loads(built["files"][MANIFEST][0])
+        built = release_built(release)
+        manifest = built.manifest
         return {
             "title": _("Data and API"),
             "files": [
@@ -91,13 +75,13 @@ class FilesView(PublicPageView):
                 for entry in manifest["files"]
             ],
             "zip_url": reverse("public:release_zip", args=[release.number]),
-            "zip_bytes": len(built["zip"]),
+            "zip_bytes": len(built.zip),
             "api_urls": _api_urls(release.number),
         }
 
 
 def _api_urls(number: str) -> list[tuple[str, str]]:
-    """The machine-readable addresses of the release, those that exist."""
+    """The machine-readable addresses of the release."""
     wanted = [
         (_("Releases (JSON)"), "api:release-list", {}),
         (_("This release (JSON)"), "api:release-detail", {"number": number}),
@@ -106,10 +90,4 @@ def _api_urls(number: str) -> list[tuple[str, str]]:
         (_("Catalogue (DCAT-AP, Turtle)"), "catalog:turtle", {}),
         (_("API documentation"), "api:docs", {}),
     ]
-    urls = []
-    for label, name, kwargs in wanted:
-        try:
-            urls.append((label, reverse(name, kwargs=kwargs)))
-        except NoReverseMatch:
-            continue
-    return urls
+    return [(label, reverse(name, kwargs=kwargs)) for label, name, kwargs in wanted]

@@ -18,14 +18,13 @@ import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
-from reports.releases.files import release_files, release_zip
+from reports.releases.files import release_built
 from reports.releases.models import Release
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -70,20 +69,17 @@ def _in_languages(text_of) -> list[Literal]:
     return texts
 
 
-def _route(name: str, number: str, absolute) -> str | None:
-    try:
-        return absolute(reverse(name, kwargs={"number": number}))
-    except NoReverseMatch:
-        return None
+def _route(name: str, number: str, absolute) -> str:
+    return absolute(reverse(name, kwargs={"number": number}))
 
 
 def release_page_url(number: str, absolute) -> str:
     """The release's public page (``/data/<number>/``)."""
-    return _route(PAGE_ROUTE, number, absolute) or absolute(f"/data/{number}/")
+    return _route(PAGE_ROUTE, number, absolute)
 
 
-def release_zip_url(number: str, absolute) -> str | None:
-    """The zip of the release's files, or ``None`` while no page serves it."""
+def release_zip_url(number: str, absolute) -> str:
+    """The zip of the release's files."""
     return _route(ZIP_ROUTE, number, absolute)
 
 
@@ -248,31 +244,28 @@ class CatalogBuilder:
     def _distributions(self, release: Release, page: URIRef) -> Iterable[BNode]:
         number = release.number
         zip_url = release_zip_url(number, self.absolute)
-        summary = release_files_summary(release) if zip_url else None
-        if zip_url:
+        summary = release_files_summary(release)
+        yield self._distribution(
+            release,
+            key="zip",
+            url=zip_url,
+            download=True,
+            title=lambda: _("Every file of the release (zip)"),
+            media_type="application/zip",
+            size=summary["zip"],
+        )
+        for file in summary["files"]:
             yield self._distribution(
                 release,
-                key="zip",
-                url=zip_url,
+                key=file["name"],
+                url=self.absolute(
+                    reverse(FILE_ROUTE, kwargs={"number": number, "name": file["name"]})
+                ),
                 download=True,
-                title=lambda: _("Every file of the release (zip)"),
-                media_type="application/zip",
-                size=summary["zip"],
+                title=lambda name=file["name"]: name,
+                media_type=file["media_type"],
+                size=file,
             )
-            for file in summary["files"]:
-                yield self._distribution(
-                    release,
-                    key=file["name"],
-                    url=self.absolute(
-                        reverse(
-                            FILE_ROUTE, kwargs={"number": number, "name": file["name"]}
-                        )
-                    ),
-                    download=True,
-                    title=lambda name=file["name"]: name,
-                    media_type=file["media_type"],
-                    size=file,
-                )
         progress = self.absolute(
             reverse("api:release-progress", kwargs={"number": number})
         )
@@ -361,30 +354,24 @@ class CatalogBuilder:
 
 def release_files_summary(release: Release) -> dict:
     """The name, media type, size and SHA-256 of each file of ``release`` and
-    of their zip. Building the files takes a second or so: the summary is kept
-    in the cache for good (the files never change)."""
-    key = f"catalog:files:{release.snapshot_sha256}"
-    summary = cache.get(key)
-    if summary is None:
-        files = release_files(release)
-        archive = release_zip(release, files)
-        summary = {
-            "files": [
-                {
-                    "name": file.name,
-                    "media_type": file.media_type,
-                    "bytes": len(file.content),
-                    "sha256": file.sha256,
-                }
-                for file in files
-            ],
-            "zip": {
-                "bytes": len(archive),
-                "sha256": hashlib.sha256(archive).hexdigest(),
-            },
-        }
-        cache.set(key, summary, None)
-    return summary
+    of their zip, from the files built once and kept
+    (:func:`~reports.releases.files.release_built`)."""
+    built = release_built(release)
+    return {
+        "files": [
+            {
+                "name": file.name,
+                "media_type": file.media_type,
+                "bytes": len(file.content),
+                "sha256": file.sha256,
+            }
+            for file in built.files.values()
+        ],
+        "zip": {
+            "bytes": len(built.zip),
+            "sha256": hashlib.sha256(built.zip).hexdigest(),
+        },
+    }
 
 
 def catalog_graph(*, absolute) -> Graph:

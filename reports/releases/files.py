@@ -31,6 +31,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.timezone import localtime
 
@@ -276,6 +277,38 @@ def release_zip(release: Release, files: list[ReleaseFile] | None = None) -> byt
             entry.external_attr = 0o644 << 16
             archive.writestr(entry, file.content)
     return output.getvalue()
+
+
+@dataclass(frozen=True)
+class BuiltRelease:
+    """A release's files and their zip, as built once and kept."""
+
+    files: dict[str, ReleaseFile]
+    zip: bytes
+
+    @property
+    def manifest(self) -> dict:
+        return json.loads(self.files[MANIFEST].content)
+
+
+# Raise when the files' layout changes, so that kept builds are rebuilt.
+FILES_VERSION = 1
+
+
+def release_built(release: Release) -> BuiltRelease:
+    """The files and zip of ``release``, built on first use and kept in the
+    cache for good (they never change: the key is the snapshot's SHA-256).
+    The downloads and the DCAT catalogue read them from here."""
+    key = f"releases:files:{FILES_VERSION}:{release.snapshot_sha256}"
+    built = cache.get(key)
+    if built is None:
+        files = release_files(release)
+        built = BuiltRelease(
+            files={file.name: file for file in files},
+            zip=release_zip(release, files),
+        )
+        cache.set(key, built, None)
+    return built
 
 
 def release_files_write(release: Release, directory: Path) -> list[Path]:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from lifelong_learning.pagination import BoundedPaginator
@@ -24,10 +24,6 @@ from reports.releases.snapshot import snapshot_build
 RELEASES_PAGE_SIZE = 20
 # The public pages of a release (reports.public), and their paths while its
 # URL names are not there yet.
-PUBLIC_PAGES = {
-    "overview": "/data/%s/",
-    "revisions": "/data/%s/revisions/",
-}
 
 
 @dataclass(frozen=True)
@@ -65,10 +61,7 @@ def release_get(*, number: str) -> Release:
 
 def release_public_url(number: str, page: str = "overview") -> str:
     """The address of a public page of the release ``number``."""
-    try:
-        return reverse(f"public:release_{page}", kwargs={"number": number})
-    except NoReverseMatch:
-        return PUBLIC_PAGES[page] % number
+    return reverse(f"public:release_{page}", kwargs={"number": number})
 
 
 def release_years() -> list[YearCounts]:
