@@ -53,6 +53,28 @@
     axis.ticktext = ticks.map(String);
   }
 
+  // The chart's own words (its download button's title) in the page's
+  // language: plotly-basic carries English only.
+  var LOCALES = {
+    vi: {
+      "Download plot as a PNG": "Tải biểu đồ về (PNG)",
+      "Download plot": "Tải biểu đồ về",
+    },
+  };
+  var localeRegistered = false;
+
+  function locale() {
+    var lang = document.documentElement.lang;
+    if (!LOCALES[lang]) {
+      return "en";
+    }
+    if (!localeRegistered) {
+      Plotly.register({ moduleType: "locale", name: lang, dictionary: LOCALES[lang] });
+      localeRegistered = true;
+    }
+    return lang;
+  }
+
   function draw(container) {
     var block = document.getElementById(container.dataset.chart);
     if (!block) {
@@ -65,6 +87,7 @@
         displaylogo: false,
         scrollZoom: false,
         modeBarButtons: [["toImage"]],
+        locale: locale(),
         toImageButtonOptions: { filename: container.dataset.filename || "chart" },
       },
       figure.config || {}

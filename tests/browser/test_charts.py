@@ -77,6 +77,10 @@ def test_charts_are_drawn_and_their_labels_readable(
         page, "overview-chart", ".annotation-text, .bartext", mark="%"
     )
     assert values > 0
+    # The chart's own download button speaks the page's language.
+    assert page.locator("#overview-chart .modebar-btn").first.get_attribute(
+        "data-title"
+    ) == ("Tải biểu đồ về (PNG)")
     page.screenshot(path=tmp_path / "overview.png", full_page=True)
 
     page.goto("/reports/dashboard/trends/?year=2024")
