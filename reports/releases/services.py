@@ -12,10 +12,13 @@ the command line), never a person's name: the log is public.
 """
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,7 @@ from institutions.models import Institution
 from lifelong_learning.history import reason_clip
 from lifelong_learning.roles import user_province, user_sees_all_provinces
 from reports.entry.models import AnnualReport, ReportStatus
+from reports.progress.figures import NATION
 from reports.releases.models import Release
 from reports.releases.snapshot import canonical, snapshot_build
 from targets.selectors import target_list
@@ -42,6 +46,9 @@ COMPARED = (
     "year_total",
 )
 NOTES_MAX_LENGTH = 2000
+# The audited changes a revision log keeps per changed figure (those with a
+# reason first): a year's approvals nationwide can number in the thousands.
+AUDIT_PER_FIGURE = 100
 
 
 @dataclass(frozen=True)
@@ -178,77 +185,159 @@ def figure_changes(old: dict, new: dict) -> list[dict]:
     return changed
 
 
+class _Roles:
+    """Each user's role, worked out once per user (:func:`_role`)."""
+
+    def __init__(self):
+        self.users = get_user_model().objects
+        self.known: dict[int | None, str] = {None: "system"}
+
+    def __call__(self, user_id: int | None) -> str:
+        if user_id not in self.known:
+            self.known[user_id] = _role(self.users.filter(pk=user_id).first())
+        return self.known[user_id]
+
+
 def _audit_entries(year: int, since, until) -> list[dict]:
     """The audited changes between two publications that can move a year's
     figures: report records that are approvals or carry a reason, and
-    institution records (openings, closings, moves), oldest first."""
+    institution records (openings, closings, moves), oldest first. Read as
+    plain rows (a year's approvals can be many); the place and category of a
+    report are its institution's, joined in the same query."""
+    role = _Roles()
+    entries = []
     reports = (
         AnnualReport.history.filter(
             year=year, history_date__gt=since, history_date__lte=until
         )
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
+        .filter(
+            Q(status=ReportStatus.APPROVED)
+            | Q(history_change_reason__isnull=False) & ~Q(history_change_reason="")
+        )
+        .order_by()
+        .values_list(
+            "history_id",
+            "history_date",
+            "history_user_id",
+            "history_change_reason",
+            "status",
+            "institution_id",
+            "institution__province_id",
+            "institution__category",
+        )
     )
-    institutions = {
-        pk: (province, category)
-        for pk, province, category in Institution.objects.filter(
-            pk__in={record.institution_id for record in reports}
-        ).values_list("pk", "province_id", "category")
-    }
-    entries = []
-    for record in reports:
-        if record.status != ReportStatus.APPROVED and not record.history_change_reason:
-            continue
-        province, category = institutions.get(record.institution_id, (None, None))
+    for (
+        pk,
+        when,
+        user,
+        reason,
+        status,
+        institution,
+        province,
+        category,
+    ) in reports.iterator(chunk_size=2000):
         entries.append(
-            {
-                "when": record.history_date.isoformat(),
-                "who": _role(record.history_user),
-                "why": reason_clip(record.history_change_reason or ""),
-                "what": "report",
-                "status": record.status,
-                "institution": record.institution_id,
-                "province": province,
-                "category": category,
-                "_sort": (record.history_date, 0, record.history_id),
-            }
+            (
+                (when, 0, pk),
+                {
+                    "when": when.isoformat(),
+                    "who": role(user),
+                    "why": reason_clip(reason or ""),
+                    "what": "report",
+                    "status": status,
+                    "institution": institution,
+                    "province": province,
+                    "category": category,
+                },
+            )
         )
-    for record in Institution.history.filter(
-        history_date__gt=since, history_date__lte=until
-    ).select_related("history_user"):
+    institutions = (
+        Institution.history.filter(history_date__gt=since, history_date__lte=until)
+        .order_by()
+        .values_list(
+            "history_id",
+            "history_date",
+            "history_user_id",
+            "history_change_reason",
+            "id",
+            "province_id",
+            "category",
+        )
+    )
+    for (
+        pk,
+        when,
+        user,
+        reason,
+        institution,
+        province,
+        category,
+    ) in institutions.iterator(chunk_size=2000):
         entries.append(
-            {
-                "when": record.history_date.isoformat(),
-                "who": _role(record.history_user),
-                "why": reason_clip(record.history_change_reason or ""),
-                "what": "institution",
-                "status": None,
-                "institution": record.id,
-                "province": record.province_id,
-                "category": record.category,
-                "_sort": (record.history_date, 1, record.history_id),
-            }
+            (
+                (when, 1, pk),
+                {
+                    "when": when.isoformat(),
+                    "who": role(user),
+                    "why": reason_clip(reason or ""),
+                    "what": "institution",
+                    "status": None,
+                    "institution": institution,
+                    "province": province,
+                    "category": category,
+                },
+            )
         )
-    entries.sort(key=lambda entry: entry.pop("_sort"))
-    return entries
+    entries.sort(key=lambda item: item[0])
+    return [entry for _key, entry in entries]
+
+
+def _behind(indexes: list[int], entries: list[dict]) -> list[int]:
+    """At most :data:`AUDIT_PER_FIGURE` of ``indexes``: every change with a
+    reason first, then the latest others, in time order."""
+    if len(indexes) <= AUDIT_PER_FIGURE:
+        return indexes
+    reasoned = [index for index in indexes if entries[index]["why"]]
+    others = [index for index in indexes if not entries[index]["why"]]
+    kept = reasoned[-AUDIT_PER_FIGURE:]
+    kept += others[len(others) - (AUDIT_PER_FIGURE - len(kept)) :]
+    return sorted(kept)
 
 
 def revisions_build(previous: Release, snapshot: dict, *, until) -> dict:
     """What changed since ``previous``: the changed figures, each with the
-    indexes of the audited changes behind it (those of its area, nationwide
-    for the nation, and its categories)."""
+    audited changes behind it (those of its area, nationwide for the nation,
+    and its categories): at most :data:`AUDIT_PER_FIGURE` of them, with
+    ``audit_count`` saying how many there were. Only the changes a figure
+    points to are kept."""
     old = previous_snapshot(previous)
     changed = figure_changes(old, snapshot)
     entries = _audit_entries(snapshot["release"]["year"], previous.published_at, until)
+    by_category: dict[str, list[int]] = defaultdict(list)
+    by_place: dict[tuple, list[int]] = defaultdict(list)
+    for index, entry in enumerate(entries):
+        by_category[entry["category"]].append(index)
+        by_place[entry["category"], entry["province"]].append(index)
     for figure in changed:
-        categories = set(figure["categories"])
-        figure["audit"] = [
-            index
-            for index, entry in enumerate(entries)
-            if entry["category"] in categories
-            and (figure["area"] == "VN" or entry["province"] == figure["area"])
-        ]
-    return {"previous": previous.number, "figures": changed, "audit": entries}
+        if figure["area"] == NATION:
+            found = [i for c in figure["categories"] for i in by_category[c]]
+        else:
+            found = [
+                i for c in figure["categories"] for i in by_place[c, figure["area"]]
+            ]
+        found.sort()
+        figure["audit"] = _behind(found, entries)
+        figure["audit_count"] = len(found)
+    # Renumbered to the changes kept.
+    kept = sorted({index for figure in changed for index in figure["audit"]})
+    position = {index: new for new, index in enumerate(kept)}
+    for figure in changed:
+        figure["audit"] = [position[index] for index in figure["audit"]]
+    return {
+        "previous": previous.number,
+        "figures": changed,
+        "audit": [entries[index] for index in kept],
+    }
 
 
 def previous_snapshot(release: Release) -> dict:

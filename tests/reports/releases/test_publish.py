@@ -207,3 +207,41 @@ def test_an_unchanged_correction_lists_no_figure(approved_2024):
     release_publish(year=2024, now=PUBLISHED)
     second = release_publish(year=2024, now=PUBLISHED + datetime.timedelta(days=1))
     assert json.loads(second.snapshot)["revisions"]["figures"] == []
+
+
+def test_a_figure_keeps_at_most_its_share_of_audited_changes_reasons_first(
+    approved_2024, ministry_user, officer_a, monkeypatch
+):
+    from reports.releases import services
+
+    monkeypatch.setattr(services, "AUDIT_PER_FIGURE", 2)
+    release_publish(year=2024)
+    report = approved_2024[2]
+    report_reopen(user=ministry_user, report=report, reason="Sai số liệu dịch vụ")
+    report.refresh_from_db()
+    report_save(
+        user=officer_a,
+        institution=report.institution,
+        year=2024,
+        values={"lll_services": True},
+        expected_version=report.version,
+        reason="Bổ sung dịch vụ học tập",
+    )
+    report.refresh_from_db()
+    report_submit(user=officer_a, report=report)
+    report_approve(user=ministry_user, report=report)
+
+    revisions = json.loads(release_publish(year=2024).snapshot)["revisions"]
+
+    figure = next(f for f in revisions["figures"] if f["area"] == PROVINCE_A)
+    # Three changes lie behind it (reopening, change, approval): the two with
+    # a reason are kept, in time order, and the count says three.
+    assert figure["audit_count"] == 3
+    behind = [revisions["audit"][index] for index in figure["audit"]]
+    assert [entry["why"] for entry in behind] == [
+        "Sai số liệu dịch vụ",
+        "Bổ sung dịch vụ học tập",
+    ]
+    # Only the changes some figure points to are kept.
+    pointed = {index for f in revisions["figures"] for index in f["audit"]}
+    assert pointed == set(range(len(revisions["audit"])))
