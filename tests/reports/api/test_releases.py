@@ -9,10 +9,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from rdflib import Literal
 from rest_framework.test import APIClient
 
 from institutions.models import Category
 from reports.entry.models import ReportStatus
+from reports.releases.catalog import catalog_graph
 from reports.releases.services import release_publish
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
@@ -115,6 +117,19 @@ def test_an_unknown_release_is_not_found(releases_2024):
 
     assert client.get("/api/v1/releases/2023-1/").status_code == 404
     assert client.get("/api/v1/releases/2023-1/progress/").status_code == 404
+
+
+def test_the_catalogue_says_release_in_vietnamese_as_the_site_does(releases_2024):
+    """The site calls a release "bản công bố"; the catalogue says the same."""
+    graph = catalog_graph(absolute=lambda path: f"http://testserver{path}")
+    vietnamese = [
+        str(text)
+        for text in graph.objects()
+        if isinstance(text, Literal) and text.language == "vi"
+    ]
+
+    assert any("bản công bố 2024-2" in text for text in vietnamese)
+    assert not [text for text in vietnamese if "phát hành" in text]
 
 
 def test_frozen_figures_are_those_the_progress_command_gave_at_publication(
