@@ -12,7 +12,7 @@ briefly. Every client is throttled (scope ``releases`` of
 import hashlib
 import json
 
-from django.shortcuts import get_object_or_404
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -39,6 +39,9 @@ from reports.releases.catalog import release_page_url, release_zip_url
 from reports.releases.models import Release
 
 NUMBER_PATTERN = r"[0-9]{4}-[0-9]{1,5}"
+# Any number reaches the views, so an unknown or malformed one is answered in
+# JSON, naming it, like every other answer of the API (not the HTML 404 page).
+NUMBER_ROUTE = r"[^/]+"
 IMMUTABLE = "public, max-age=31536000, immutable"
 LIST_MAX_AGE = 300
 
@@ -115,6 +118,13 @@ class ReleaseSerializer(serializers.ModelSerializer):
         return release_links(self.context["request"], release)
 
 
+class NotFoundSerializer(serializers.Serializer):
+    detail = serializers.CharField(
+        help_text='What was not found, in the language asked for, e.g. "No '
+        'release 2099-1."'
+    )
+
+
 class ReleaseProgressQuerySerializer(serializers.Serializer):
     province = serializers.CharField(
         required=False,
@@ -141,6 +151,14 @@ class ReleaseAPIView(APIView):
     throttle_scope = "releases"
 
     @staticmethod
+    def release_get(releases: QuerySet, number: str) -> Release:
+        """The release ``number``, or a 404 naming it in the client's language."""
+        try:
+            return releases.get(number=number)
+        except Release.DoesNotExist:
+            raise NotFound(_("No release %(number)s.") % {"number": number}) from None
+
+    @staticmethod
     def immutable(request, response: Response, etag: str):
         """``response`` with the headers of a resource that never changes, or
         304 Not Modified when the client already holds it."""
@@ -160,7 +178,9 @@ NUMBER = OpenApiParameter(
     pattern=f"^{NUMBER_PATTERN}$",
     examples=[OpenApiExample("The first release of 2024", value="2024-1")],
 )
-NOT_FOUND = OpenApiResponse(description="No release has this number.")
+NOT_FOUND = OpenApiResponse(
+    response=NotFoundSerializer, description="No release has this number."
+)
 THROTTLED = OpenApiResponse(
     description="Too many requests from this client: wait the seconds of the "
     "Retry-After header."
@@ -206,7 +226,7 @@ class ReleaseDetailView(ReleaseAPIView):
         auth=[],
     )
     def get(self, request, number: str):
-        release = get_object_or_404(Release.objects.defer("snapshot"), number=number)
+        release = self.release_get(Release.objects.defer("snapshot"), number)
         data = ReleaseSerializer(release, context={"request": request}).data
         return self.immutable(request, Response(data), f'"{release.snapshot_sha256}"')
 
@@ -232,7 +252,7 @@ class ReleaseProgressView(ReleaseAPIView):
         auth=[],
     )
     def get(self, request, number: str):
-        release = get_object_or_404(Release, number=number)
+        release = self.release_get(Release.objects.all(), number)
         snapshot = json.loads(release.snapshot)
         area = self._area(request.query_params.get("province"), snapshot)
         digest = hashlib.sha256(

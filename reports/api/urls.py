@@ -21,12 +21,12 @@ urlpatterns = [
     path("progress/", api.ProgressView.as_view(), name="progress"),
     path("releases/", releases.ReleaseListView.as_view(), name="release-list"),
     re_path(
-        rf"^releases/(?P<number>{releases.NUMBER_PATTERN})/$",
+        rf"^releases/(?P<number>{releases.NUMBER_ROUTE})/$",
         releases.ReleaseDetailView.as_view(),
         name="release-detail",
     ),
     re_path(
-        rf"^releases/(?P<number>{releases.NUMBER_PATTERN})/progress/$",
+        rf"^releases/(?P<number>{releases.NUMBER_ROUTE})/progress/$",
         releases.ReleaseProgressView.as_view(),
         name="release-progress",
     ),

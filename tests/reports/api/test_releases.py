@@ -112,11 +112,20 @@ def test_a_release_is_served_for_good_with_its_etag(releases_2024):
     assert again["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
-def test_an_unknown_release_is_not_found(releases_2024):
+def test_an_unknown_release_is_not_found_with_a_message_naming_it(releases_2024):
     client = APIClient()
 
-    assert client.get("/api/v1/releases/2023-1/").status_code == 404
-    assert client.get("/api/v1/releases/2023-1/progress/").status_code == 404
+    for url in ("/api/v1/releases/2099-1/", "/api/v1/releases/2099-1/progress/"):
+        vietnamese = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+        assert (vietnamese.status_code, english.status_code) == (404, 404)
+        assert vietnamese.json() == {"detail": "Không có bản công bố 2099-1."}
+        assert english.json() == {"detail": "No release 2099-1."}
+    # A malformed number is answered in JSON too, not with the HTML 404 page.
+    malformed = client.get("/api/v1/releases/latest/", HTTP_ACCEPT_LANGUAGE="en")
+    assert malformed.status_code == 404
+    assert malformed.json() == {"detail": "No release latest."}
 
 
 def test_the_catalogue_says_release_in_vietnamese_as_the_site_does(releases_2024):
