@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -111,7 +112,9 @@ class ReleaseConfirmForm(ReleaseForm):
         ) % {
             "number": latest.number,
             "year": latest.year,
-            "when": date_format(latest.published_at, "SHORT_DATETIME_FORMAT"),
+            "when": date_format(
+                timezone.localtime(latest.published_at), "SHORT_DATETIME_FORMAT"
+            ),
         }
 
     def publish(self, *, user) -> Release | None:

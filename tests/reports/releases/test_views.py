@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("reports:releases")
 PUBLISH = reverse("reports:release_publish")
 CONFIRM = reverse("reports:release_publish_confirm")
+AT_14_41_UTC = datetime.datetime(2026, 12, 1, 14, 41, tzinfo=datetime.UTC)
 
 
 def _report(code: str, year: int, status: str, lll_services=True):
@@ -169,6 +170,33 @@ def test_a_second_click_on_the_confirmation_publishes_nothing_more(
     assert "Bản công bố 2025-1 của năm 2025 đã được công bố lúc" in again.text
     assert "không công bố thêm bản nào" in again.text
     assert list(Release.objects.values_list("number", flat=True)) == ["2025-1"]
+
+
+def test_the_confirmation_again_says_when_in_vietnam_time_as_the_list_does(
+    client, ministry_user, reports_2025
+):
+    """Back and submitting again: the time of the release already published is
+    Vietnam's (UTC+7) in the list's format, not UTC."""
+    release_publish(year=2025, notes="", now=AT_14_41_UTC)
+    client.force_login(ministry_user)
+
+    again = _confirm(client)
+
+    assert "đã được công bố lúc 21:41 01/12/2026" in again.text
+    assert "14:41" not in again.text
+    assert "21:41 01/12/2026" in client.get(LIST).text
+
+
+def test_a_release_page_says_when_in_the_format_of_the_list(
+    client, ministry_user, reports_2025
+):
+    release_publish(year=2025, notes="", now=AT_14_41_UTC)
+    client.force_login(ministry_user)
+
+    page = client.get(reverse("reports:release", args=["2025-1"])).text
+
+    assert "<dd class=\"col-sm-9\">21:41 01/12/2026</dd>" in page
+    assert "Ngày 01" not in page
 
 
 def test_a_release_published_by_someone_else_meanwhile_is_not_repeated(
