@@ -195,7 +195,7 @@ def test_a_release_page_says_when_in_the_format_of_the_list(
 
     page = client.get(reverse("reports:release", args=["2025-1"])).text
 
-    assert "<dd class=\"col-sm-9\">21:41 01/12/2026</dd>" in page
+    assert '<dd class="col-sm-9">21:41 01/12/2026</dd>' in page
     assert "Ngày 01" not in page
 
 
