@@ -95,5 +95,16 @@ class EmbedChartView(EmbedView):
             index = next(i for i, group in enumerate(groups) if target in group)
             family = family[index : index + 1]
         if family:
-            return {"chart": family[0].chart, "chart_label": family[0].label}
-        return {"chart": overview_chart([card]), "chart_label": card.label}
+            chart, label = family[0].chart, family[0].label
+        else:
+            chart, label = overview_chart([card]), card.label
+        return {"chart": fitted(chart), "chart_label": label}
+
+
+def fitted(chart: dict) -> dict:
+    """The chart sized by its box, which the embed sizes to the frame, so
+    that its legend (a row under the plot) and the credit line stay inside
+    the suggested ``<iframe>``."""
+    layout = {k: v for k, v in chart["layout"].items() if k != "height"}
+    legend = {**layout.get("legend", {}), "font": {"size": 11}}
+    return {**chart, "layout": {**layout, "autosize": True, "legend": legend}}

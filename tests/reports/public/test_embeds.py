@@ -48,9 +48,10 @@ def test_each_public_card_shows_its_iframe_snippet(client, release_2024):
         'data-testid="status-card"'
     )
     assert (
-        "&lt;iframe src=&quot;http://testserver/data/2024-1/embed/10/card/&quot;"
+        "&lt;iframe src=&quot;http://testserver/data/2024-1/embed/10/card/?lang=vi&quot;"
         in html
-        or '&lt;iframe src="http://testserver/data/2024-1/embed/10/card/"' in html
+        or '&lt;iframe src="http://testserver/data/2024-1/embed/10/card/?lang=vi"'
+        in html
     )
 
 
@@ -64,3 +65,35 @@ def test_the_card_of_the_nation_and_of_a_province(client, release_2024):
 
     assert "Toàn quốc" in nation.content.decode()
     assert "Hà Nội" in province.content.decode()
+
+
+def test_snippets_name_the_page_language_and_where_an_embed_shows(client, release_2024):
+    url = reverse("public:release_overview", args=["2024-1"])
+    vietnamese = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '/data/2024-1/embed/10/chart/?lang=vi" title=' in vietnamese
+    assert '/data/2024-1/embed/10/card/?lang=en" title=' in english
+    assert "trình duyệt không hiển thị phần nhúng trong một tệp mở từ máy tính" in (
+        vietnamese
+    )
+
+
+def test_the_chart_embed_is_sized_by_its_frame(client, release_2024):
+    import json
+    import re
+
+    html = client.get(
+        reverse("public:release_embed_chart", args=["2024-1", 10])
+    ).content.decode()
+    chart = json.loads(
+        re.search(r'id="embed-chart-data"[^>]*>(.+?)</script>', html).group(1)
+    )
+    overview = client.get(
+        reverse("public:release_overview", args=["2024-1"])
+    ).content.decode()
+
+    assert "height" not in chart["layout"]
+    assert chart["layout"]["legend"]["orientation"] == "h"
+    assert 'class="p-2 bg-white embed-fill"' in html
+    assert 'width="640" height="480"' in overview.replace("&quot;", '"')
