@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
@@ -23,9 +23,14 @@ class MethodologyView(TemplateView):
     template_name = "methodology.html"
 
     def get_context_data(self, **kwargs):
-        # The licence of the releases, stated in their section.
+        # The licence of the releases, stated in their section; an anonymous
+        # reader (often from the public pages) gets their header and links.
+        public_links = {
+            name: reverse(f"public:{name}")
+            for name in ("overview", "trends", "provinces", "files")
+        }
         return super().get_context_data(
-            licence_url=settings.RELEASE_LICENCE_URL, **kwargs
+            licence_url=settings.RELEASE_LICENCE_URL, links=public_links, **kwargs
         )
 
 

@@ -99,6 +99,18 @@ def language_links(path: str, params: dict) -> list[dict]:
     return links
 
 
+def release_correction(release, entries) -> str | None:
+    """The newest release of the same data year published after ``release``
+    (which corrects it), if any."""
+    newer = []
+    for entry in entries:
+        if entry.number == release.number:
+            break
+        if entry.year == release.year:
+            newer.append(entry.number)
+    return newer[0] if newer else None
+
+
 class PublicPageView(View):
     """A public page of a release: the latest (no number in the address) or
     a numbered one. Subclasses give their template and :meth:`context`."""
@@ -178,6 +190,9 @@ class PublicPageView(View):
             "release": release,
             "entries": entries,
             "latest": entries[0].number == release.number,
+            "newest": entries[0],
+            "correction": release_correction(release, entries),
+            "has_revisions": bool(figures.snapshot.get("revisions")),
             "figures": figures,
             "filters": {"year": release.year},
             "links": links,
@@ -198,6 +213,7 @@ class PublicPageView(View):
             "licence_url": settings.RELEASE_LICENCE_URL,
             "page_name": self.page_name(),
             "page_args": kwargs,
+            "page_params": params,
         }
         context.update(self.context(figures, links, params, **kwargs))
         return context
@@ -210,7 +226,9 @@ class PublicPageView(View):
 
     @staticmethod
     def with_embeds(cards, links: PublicLinks, province: str | None = None):
-        """Each card's embeddable addresses (its group's first target row)."""
+        """Each card's embeddable addresses (its group's first target row),
+        in the page's language whether or not the address named it."""
+        links = PublicLinks(links.number, links.language or translation.get_language())
         for card in cards:
             position = card.evaluations[0].target.position
             params = {"province": province} if province else {}
@@ -411,9 +429,20 @@ class RevisionsView(PublicPageView):
 
 
 class ReleaseChoiceView(View):
-    """The release drop-down's answer: the same page of the chosen release."""
+    """The release drop-down's answer: the same page of the chosen release,
+    with the parameters that page reads (bounded like the page bounds them)."""
 
-    PAGES = {"overview", "trends", "provinces", "province", "revisions", "files"}
+    # Each page and the query parameters it reads.
+    PAGES = {
+        view.url_name: view.parameters
+        for view in (
+            OverviewView,
+            TrendsView,
+            ProvincesView,
+            ProvinceView,
+            RevisionsView,
+        )
+    } | {"files": ()}
 
     def get(self, request):
         number = request.GET.get("release", "")
@@ -422,9 +451,13 @@ class ReleaseChoiceView(View):
         links = PublicLinks(number or None, language_asked(request))
         args = []
         if page == "province":
-            args = [request.GET.get("code", "")]
+            args = [request.GET.get("code", "")[:PARAMETER_MAX_LENGTH]]
+        params = {
+            name: request.GET.get(name, "")[:PARAMETER_MAX_LENGTH]
+            for name in self.PAGES[page]
+        }
         try:
-            url = links.url(page, *args)
+            url = links.url(page, *args, **params)
         except NoReverseMatch:
             raise Http404(_("No release has this number.")) from None
         response = HttpResponseRedirect(url)

@@ -5,8 +5,11 @@ drop-down, each page in Vietnamese and English, 404 for what does not exist."""
 import pytest
 from django.urls import reverse
 
+from reports.public.selectors import ReleaseEntry
+from reports.public.views import release_correction
 from reports.releases.services import release_publish
 from tests.conftest import PROVINCE_A
+from tests.reports.releases.conftest import PUBLISHED
 
 from .conftest import card_values, correct
 
@@ -81,7 +84,13 @@ def test_the_banner_says_which_release_and_the_drop_down_lists_every_release(
     assert html.index('value="2024-2"') < html.index('value="2024-1"')
     assert "2024-2 (mới nhất)" in html
     old = client.get(reverse("public:release_overview", args=["2024-1"]))
-    assert "Đã có bản công bố mới hơn." in old.content.decode()
+    assert "Đã được đính chính bởi bản công bố 2024-2." in old.content.decode()
+    assert 'href="/data/2024-2/" data-testid="release-correction-link"' in (
+        old.content.decode()
+    )
+    # Only a correction has a revision log to point to.
+    assert 'data-testid="release-revisions-link"' not in old.content.decode()
+    assert 'data-testid="release-revisions-link"' in html
     # The nation: 3 of 5 district libraries in 2024-1, 4 of 5 in 2024-2.
     assert _district(card_values(old.content.decode())) == "60,0%"
     assert _district(card_values(html)) == "80,0%"
@@ -176,3 +185,113 @@ def test_anonymous_home_points_to_the_public_data(client, geography):
 
     assert 'data-testid="home-public"' in html
     assert f'href="{reverse("public:overview")}"' in html
+
+
+def _entries(*numbers: str) -> list[ReleaseEntry]:
+    return [
+        ReleaseEntry(number, int(number[:4]), PUBLISHED, index == 0)
+        for index, number in enumerate(numbers)
+    ]
+
+
+def test_only_a_newer_release_of_the_same_year_corrects_a_release(release_2024):
+    entries = _entries("2024-2", "2024-1", "2023-1")
+
+    assert release_correction(release_2024, entries) == "2024-2"
+    release_2024.year, release_2024.number = 2023, "2023-1"
+    assert release_correction(release_2024, entries) is None
+
+
+def test_an_older_year_names_the_latest_release_without_calling_it_replaced(
+    client, release_2024
+):
+    from django.core.cache import cache
+
+    from reports.releases.models import RELEASE_LIST_KEY
+
+    # A release of a later year, as the list of releases reads it.
+    cache.set(RELEASE_LIST_KEY, _entries("2025-1", "2024-1"), None)
+    html = client.get(
+        reverse("public:release_overview", args=["2024-1"]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).content.decode()
+
+    assert "Bản công bố mới nhất là 2025-1 (số liệu năm 2025)." in html
+    assert "đính chính bởi" not in html
+
+
+@pytest.mark.parametrize(
+    "query,location",
+    [
+        (
+            {"release": "2024-1", "page": "trends", "province": PROVINCE_A},
+            f"/data/2024-1/trends/?province={PROVINCE_A}",
+        ),
+        (
+            {
+                "release": "2024-1",
+                "page": "provinces",
+                "target": "130",
+                "sort": "value",
+            },
+            "/data/2024-1/provinces/?target=130&sort=value",
+        ),
+        (
+            {"release": "2024-1", "page": "overview", "province": PROVINCE_A},
+            "/data/2024-1/",
+        ),
+        (
+            {"release": "2024-1", "page": "trends", "province": "x" * 500},
+            "/data/2024-1/trends/?province=xxxxxxxx",
+        ),
+    ],
+)
+def test_the_drop_down_keeps_the_parameters_the_page_reads(
+    client, release_2024, query, location
+):
+    response = client.get(reverse("public:choose"), query)
+
+    assert response.status_code == 302
+    assert response["Location"] == location
+
+
+def test_the_drop_down_form_carries_the_page_parameters(client, release_2024):
+    trends = client.get(
+        reverse("public:trends"), {"province": PROVINCE_A}
+    ).content.decode()
+    provinces = client.get(
+        reverse("public:provinces"), {"target": "20", "sort": "value"}
+    ).content.decode()
+
+    assert f'<input type="hidden" name="province" value="{PROVINCE_A}">' in trends
+    assert '<input type="hidden" name="target" value="20">' in provinces
+    assert '<input type="hidden" name="sort" value="value">' in provinces
+
+
+def test_tabs_wrap_and_status_badges_stay_on_one_line(client, release_2024):
+    html = client.get(reverse("public:provinces")).content.decode()
+
+    assert 'class="nav nav-tabs dashboard-tabs flex-wrap mb-3"' in html
+    assert "status-badge text-nowrap" in html
+
+
+def test_public_pages_name_the_data_licence_in_the_footer(client, release_2024):
+    html = client.get(reverse("public:overview"), HTTP_ACCEPT_LANGUAGE="vi")
+    html = html.content.decode()
+
+    assert (
+        '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license" '
+        'data-testid="footer-data-licence">Dữ liệu: CC BY 4.0</a>'
+    ) in html
+    assert "Phần mềm: GPL-3.0-or-later" in html
+
+
+def test_methodology_shows_the_public_header_to_anonymous_readers(
+    client, geography, ministry_user
+):
+    anonymous = client.get(reverse("methodology")).content.decode()
+    client.force_login(ministry_user)
+    signed_in = client.get(reverse("methodology")).content.decode()
+
+    assert 'data-testid="public-nav"' in anonymous
+    assert 'href="/data/trends/"' in anonymous
+    assert 'data-testid="public-nav"' not in signed_in
