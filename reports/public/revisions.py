@@ -51,6 +51,13 @@ class ChangedRow:
     target_year: int
     changes: list[tuple[str, str, str]]
     audit: list[AuditLine] = field(default_factory=list)
+    # How many audited changes lie behind the row: the log keeps at most a
+    # hundred of them (those with a reason first).
+    audit_count: int = 0
+
+    @property
+    def audit_more(self) -> int:
+        return max(self.audit_count - len(self.audit), 0)
 
 
 def _figure_text(name: str, value) -> str:
@@ -134,6 +141,7 @@ def revision_log(figures) -> list[ChangedRow]:
                     for index in figure.get("audit") or []
                     if 0 <= index < len(audit)
                 ],
+                audit_count=figure.get("audit_count", len(figure.get("audit") or [])),
             )
         )
     return rows

@@ -63,3 +63,20 @@ def test_a_correction_lists_the_changed_figures_and_why(
     ):
         assert name not in html
     assert 'href="/data/2024-1/revisions/"' in html
+
+
+def test_a_row_says_how_many_audited_changes_it_does_not_list(
+    client, release_2024, approved_2024, ministry_user, officer_a, monkeypatch
+):
+    from reports.releases import services
+
+    monkeypatch.setattr(services, "AUDIT_PER_FIGURE", 1)
+    correct(approved_2024[2], ministry_user=ministry_user, officer_a=officer_a)
+    release_publish(year=2024)
+
+    html = client.get(
+        reverse("public:release_revisions", args=["2024-2"])
+    ).content.decode()
+
+    assert 'data-testid="revision-audit-more"' in html
+    assert "thay đổi khác đã ghi nhận, không liệt kê" in html
