@@ -72,12 +72,18 @@ class ReleaseForm(forms.Form):
 
     @staticmethod
     def _year_label(counts: YearCounts) -> str:
-        return gettext(
+        label = gettext(
             "%(year)s — %(approved)s approved, %(left_out)s not approved"
         ) % {
             "year": counts.year,
             "approved": count_text(counts.approved),
             "left_out": count_text(counts.left_out),
+        }
+        if counts.released is None:
+            return label
+        return gettext("%(label)s (%(number)s already published)") % {
+            "label": label,
+            "number": counts.released,
         }
 
     @property

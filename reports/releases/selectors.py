@@ -3,14 +3,17 @@ years that can be published and what a publication would hold."""
 
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from institutions.activity import active_q
+from institutions.models import Institution
 from lifelong_learning.pagination import BoundedPaginator
 from reports.entry.models import AnnualReport, ReportStatus
 from reports.releases.models import Release
@@ -22,18 +25,38 @@ from reports.releases.services import (
 from reports.releases.snapshot import snapshot_build
 
 RELEASES_PAGE_SIZE = 20
-# The public pages of a release (reports.public), and their paths while its
-# URL names are not there yet.
+# Below this share of the year's active institutions with an approved report,
+# the confirmation warns that the public cards would show low reporting rates.
+LOW_COVERAGE = Fraction(4, 5)
 
 
 @dataclass(frozen=True)
 class YearCounts:
     """A data year's reports: those a release would hold (approved) and those
-    it would leave out (drafts, submitted, returned)."""
+    it would leave out (drafts, submitted, returned); the institutions active
+    that year (the denominator of the reporting rates a release shows) and
+    the year's latest release, if any."""
 
     year: int
     approved: int
     left_out: int
+    active: int = 0
+    released: str | None = None
+
+    @property
+    def coverage(self) -> Fraction | None:
+        """Percentage of the active institutions with an approved report: the
+        reporting rate the release's cards would show for the nation."""
+        return Fraction(100 * self.approved, self.active) if self.active else None
+
+    @property
+    def coverage_percent(self) -> int | None:
+        """The coverage rounded down, so 79.6 never reads as 80."""
+        return None if self.coverage is None else int(self.coverage)
+
+    @property
+    def coverage_low(self) -> bool:
+        return self.coverage is not None and self.coverage < 100 * LOW_COVERAGE
 
 
 @dataclass(frozen=True)
@@ -80,7 +103,32 @@ def release_years() -> list[YearCounts]:
         .filter(approved__gt=0)
         .order_by("-year")
     )
-    return [YearCounts(**row) for row in rows]
+    rows = list(rows)
+    if not rows:
+        return []
+    active = Institution.objects.aggregate(
+        **{
+            f"active_{row['year']}": Count("pk", filter=active_q(row["year"]))
+            for row in rows
+        }
+    )
+    released = dict(
+        Release.objects.values("year")
+        .annotate(sequence=Max("sequence"))
+        .values_list("year", "sequence")
+    )
+    return [
+        YearCounts(
+            **row,
+            active=active[f"active_{row['year']}"],
+            released=(
+                f"{row['year']}-{released[row['year']]}"
+                if row["year"] in released
+                else None
+            ),
+        )
+        for row in rows
+    ]
 
 
 def release_next_number(year: int) -> str:

@@ -294,3 +294,48 @@ def test_the_list_shows_who_published_and_pages(client, ministry_user, reports_2
     assert 'data-testid="release-2025-1"' in second.text
     assert "Trần Văn Hà" in second.text
     assert "Ghi chú 0" in second.text
+
+
+def test_the_confirmation_warns_when_few_institutions_have_an_approved_report(
+    client, ministry_user, reports_2025
+):
+    """2 approved reports of 5 institutions active in 2025 (40 %, under 80 %):
+    a warning, and publishing is still possible."""
+    client.force_login(ministry_user)
+
+    page = client.post(PUBLISH, {"year": 2025}).text
+
+    assert 'data-testid="confirm-low-coverage"' in page
+    assert 'class="alert alert-warning' in page
+    assert "Chỉ 40% thiết chế có báo cáo đã được duyệt." in page
+    assert "2 trên 5 thiết chế hoạt động năm 2025 có báo cáo đã được duyệt." in page
+    assert 'data-testid="release-confirm-publish"' in page
+    assert _confirm(client).status_code == 302
+
+
+def test_the_confirmation_does_not_warn_when_most_reports_are_approved(
+    client, ministry_user, geography
+):
+    for code in ("L-1", "L-2", "L-3", "L-4"):
+        _report(code, 2025, ReportStatus.APPROVED)
+    _report("L-5", 2025, ReportStatus.SUBMITTED)
+    client.force_login(ministry_user)
+
+    page = client.post(PUBLISH, {"year": 2025}).text
+
+    assert 'data-testid="release-confirm"' in page
+    assert 'data-testid="confirm-low-coverage"' not in page
+
+
+def test_the_years_choice_says_which_years_already_have_a_release(
+    client, ministry_user, reports_2025
+):
+    _report("L-6", 2024, ReportStatus.APPROVED)
+    release_publish(year=2025, notes="")
+    release_publish(year=2025, notes="")
+    client.force_login(ministry_user)
+
+    page = client.get(PUBLISH).text
+
+    assert "2025 — 2 đã duyệt, 2 chưa duyệt (đã có 2025-2)" in page
+    assert "2024 — 1 đã duyệt, 1 chưa duyệt</option>" in page
