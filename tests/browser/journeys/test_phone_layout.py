@@ -1,8 +1,9 @@
 """Every page a role reaches from the navigation fits a 390 px phone: each role
-opens the collapsed menu, follows every link in it, and from those pages (and
-the footer and the user menu) one link of every kind, two links deep outside
-the Django admin (an institution, a report, a review sheet, a province
-dashboard, the year sheet, the upload page, the password change, …)."""
+opens the collapsed menu, follows every link in it and the Django admin's in
+the user menu, and from those pages (and the footer and the user menu) one
+link of every kind, two links deep outside the Django admin (an institution,
+a report, a review sheet, a province dashboard, the year sheet, the upload
+page, the password change, …)."""
 
 import re
 from urllib.parse import parse_qsl, urlsplit
@@ -43,6 +44,15 @@ def _nav_links(journey) -> list[tuple[str, str]]:
     ]
     journey.close_menu()
     return found
+
+
+def _admin_links(page) -> list[str]:
+    """The Django admin's entry of the user menu: navigation too (it left the
+    menu's row for the user menu)."""
+    return page.eval_on_selector_all(
+        "header [data-testid=admin-menu][href]",
+        "links => links.map(link => link.getAttribute('href'))",
+    )
 
 
 def _in_page_links(page) -> list[str]:
@@ -119,7 +129,13 @@ def test_every_page_of_the_navigation_fits_a_phone(journey, role):
         return links
 
     page.goto("/")
-    following = look("/", depth=1)
+    following = []
+    for href in _admin_links(page):
+        kind = _kind(href)
+        if kind and kind not in kinds:
+            kinds.add(kind)
+            following.append((href, 0))
+    following += look("/", depth=1)
     nav = _nav_links(journey)
     assert nav, "the navigation has no link"
     kinds.update(_kind(href) or href for _name, href in nav)
