@@ -304,6 +304,8 @@ class ProvinceRow:
     name_sort: str
     evaluation: Evaluation
     status: StatusView
+    # Where the province's name links to: its page (set by the view).
+    url: str = ""
 
     @property
     def value(self) -> float | None:
@@ -361,6 +363,61 @@ def province_rows(
     if key in _EMPTY:
         rows.sort(key=_EMPTY[key])  # stable: keeps the order of the rest
     return rows
+
+
+def province_bars(rows: list[ProvinceRow]) -> list[charts.Bar]:
+    """The bars of the provinces' chart, one a row, in the rows' order."""
+    return [
+        charts.Bar(
+            label=row.name,
+            value=row.value,
+            status=row.status.code,
+            status_label=row.status.label,
+            text=number(row.evaluation.value),
+        )
+        for row in rows
+    ]
+
+
+def value_text(target: Target, evaluation: Evaluation) -> str:
+    """A row's value with its unit ("–" for none)."""
+    if evaluation.value is None:
+        return "–"
+    unit = "%" if target.kind == Kind.SHARE else _("% a year")
+    return f"{number(evaluation.value)}{unit}"
+
+
+def province_sort_columns(target: Target, sort: str, sort_url) -> list[dict]:
+    """The headers of the provinces' table; a sortable one links to its sort
+    (``sort_url(sort)`` gives the address), and to the reverse order when it
+    is the current one."""
+    if target.kind == Kind.SHARE:
+        figures = [
+            (_("Meeting / active"), None),
+            (_("Reporting rate (%)"), "rate"),
+            (_("On-time rate (%)"), "on_time"),
+        ]
+    else:
+        figures = [
+            (_("Like-for-like panel"), None),
+            (_("Base-year total → year total"), None),
+        ]
+    columns = []
+    for label, key in [
+        (_("Province"), "name"),
+        (_("Value"), "value"),
+        (_("Status"), "status"),
+        *figures,
+    ]:
+        column = {"label": label, "url": None, "sorted": None}
+        if key is not None:
+            current = sort.lstrip("-") == key
+            descending = sort.startswith("-")
+            column["url"] = sort_url(f"-{key}" if current and not descending else key)
+            if current:
+                column["sorted"] = "descending" if descending else "ascending"
+        columns.append(column)
+    return columns
 
 
 def chosen_target(targets: list[Target], wanted: str | None) -> Target:

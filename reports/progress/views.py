@@ -34,12 +34,11 @@ from reports.progress import charts
 from reports.progress.counters import counts_token
 from reports.progress.display import (
     cards_build,
-    number,
     overview_chart,
     threshold_text,
     timeliness_text,
 )
-from reports.progress.figures import NATION, Evaluation, progress_figures_load
+from reports.progress.figures import NATION, progress_figures_load
 from reports.progress.follow_up import follow_up_count, follow_up_list, follow_ups
 from reports.progress.forms import DashboardFilterForm, NationalReportForm
 from reports.progress.pdf import national_report_pdf
@@ -49,13 +48,14 @@ from reports.progress.tables import (
     chosen_target,
     on_track_map,
     overview_table,
+    province_bars,
     province_rows,
+    province_sort_columns,
     target_map,
     trend_sections,
+    value_text,
 )
 from reports.progress.years import dashboard_years, default_year
-from targets.indicators import Kind
-from targets.models import Target
 from targets.selectors import target_list
 
 FOLLOW_UP_PAGE_SIZE = 50
@@ -404,77 +404,31 @@ class ProvincesView(DashboardMixin, TemplateView):
         )
         all_provinces = self.all_provinces()
         rows = province_rows(figures, target, self.provinces, sort)
+        page_query = filters.query(province=None)
+        for row in rows:
+            row.url = f"{reverse('reports:province', args=[row.code])}?{page_query}"
         national = figures.evaluate(target, NATION)
-        bars = [
-            charts.Bar(
-                label=row.name,
-                value=row.value,
-                status=row.status.code,
-                status_label=row.status.label,
-                text=number(row.evaluation.value),
-            )
-            for row in rows
-        ]
         query = filters.query(province=None, target=target.pk)
         return super().get_context_data(
             filters=filters,
             target=target,
             target_choices=[(t.pk, f"{t.label} – {t.year}") for t in self.targets],
             threshold_text=threshold_text(target),
-            national_value=self._value_text(target, national),
+            national_value=value_text(target, national),
             national_status=StatusView.of(national.status),
             hide_area=True,
             hidden_filters=[("sort", sort)],
-            sort_columns=self._sort_columns(target, sort, query),
+            sort_columns=province_sort_columns(
+                target, sort, lambda wanted: f"?{query}&{urlencode({'sort': wanted})}"
+            ),
             province_query=f"{query}&{urlencode({'sort': sort})}",
-            province_page_query=filters.query(province=None),
             rows=rows,
             bar_chart=charts.province_bar_chart(
-                bars, threshold=float(target.threshold)
+                province_bars(rows), threshold=float(target.threshold)
             ),
             map_chart=target_map(target, rows, all_provinces),
             **kwargs,
         )
-
-    @staticmethod
-    def _value_text(target: Target, evaluation: Evaluation) -> str:
-        if evaluation.value is None:
-            return "–"
-        unit = "%" if target.kind == Kind.SHARE else _("% a year")
-        return f"{number(evaluation.value)}{unit}"
-
-    @staticmethod
-    def _sort_columns(target: Target, sort: str, query: str) -> list[dict]:
-        """Column headers; a sortable one links to its sort, and to the
-        reverse order when it is the current one."""
-        if target.kind == Kind.SHARE:
-            figures = [
-                (_("Meeting / active"), None),
-                (_("Reporting rate (%)"), "rate"),
-                (_("On-time rate (%)"), "on_time"),
-            ]
-        else:
-            figures = [
-                (_("Like-for-like panel"), None),
-                (_("Base-year total → year total"), None),
-            ]
-        columns = []
-        for label, key in [
-            (_("Province"), "name"),
-            (_("Value"), "value"),
-            (_("Status"), "status"),
-            *figures,
-        ]:
-            column = {"label": label, "url": None, "sorted": None}
-            if key is not None:
-                current = sort.lstrip("-") == key
-                descending = sort.startswith("-")
-                wanted = f"-{key}" if current and not descending else key
-                column["url"] = f"?{query}&{urlencode({'sort': wanted})}"
-                if current:
-                    column["sorted"] = "descending" if descending else "ascending"
-            columns.append(column)
-        return columns
 
 
 # The national report ------------------------------------------------------------

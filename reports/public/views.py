@@ -23,7 +23,6 @@ from django.views import View
 from reports.progress import charts
 from reports.progress.display import (
     cards_build,
-    number,
     overview_chart,
     threshold_text,
     timeliness_text,
@@ -34,9 +33,12 @@ from reports.progress.tables import (
     chosen_sort,
     on_track_map,
     overview_table,
+    province_bars,
     province_rows,
+    province_sort_columns,
     target_map,
     trend_sections,
+    value_text,
 )
 from reports.public.caching import LATEST_SECONDS, page_cached, page_key, page_response
 from reports.public.revisions import revision_log
@@ -46,7 +48,6 @@ from reports.public.selectors import (
     release_get,
     release_provinces,
 )
-from targets.indicators import Kind
 
 LANGUAGE_PARAMETER = "lang"
 # A province code, a target row's position or a sort key: a few characters.
@@ -340,66 +341,26 @@ class ProvincesView(PublicPageView):
         for row in rows:
             row.url = links.url("province", row.code)
         national = figures.evaluate(target, NATION)
-        bars = [
-            charts.Bar(
-                label=row.name,
-                value=row.value,
-                status=row.status.code,
-                status_label=row.status.label,
-                text=number(row.evaluation.value),
-            )
-            for row in rows
-        ]
-        unit = "%" if target.kind == Kind.SHARE else _("% a year")
         return {
             "title": _("Provinces compared"),
             "target": target,
             "target_choices": [(t.position, f"{t.label} – {t.year}") for t in targets],
             "threshold_text": threshold_text(target),
-            "national_value": (
-                "–" if national.value is None else f"{number(national.value)}{unit}"
-            ),
+            "national_value": value_text(target, national),
             "national_status": StatusView.of(national.status),
-            "sort_columns": self.sort_columns(target, sort, links),
+            "sort_columns": province_sort_columns(
+                target,
+                sort,
+                lambda wanted: links.url(
+                    "provinces", target=target.position, sort=wanted
+                ),
+            ),
             "rows": rows,
             "bar_chart": charts.province_bar_chart(
-                bars, threshold=float(target.threshold)
+                province_bars(rows), threshold=float(target.threshold)
             ),
             "map_chart": target_map(target, rows, provinces),
         }
-
-    @staticmethod
-    def sort_columns(target, sort: str, links: PublicLinks) -> list[dict]:
-        if target.kind == Kind.SHARE:
-            figures = [
-                (_("Meeting / active"), None),
-                (_("Reporting rate (%)"), "rate"),
-                (_("On-time rate (%)"), "on_time"),
-            ]
-        else:
-            figures = [
-                (_("Like-for-like panel"), None),
-                (_("Base-year total → year total"), None),
-            ]
-        columns = []
-        for label, key in [
-            (_("Province"), "name"),
-            (_("Value"), "value"),
-            (_("Status"), "status"),
-            *figures,
-        ]:
-            column = {"label": label, "url": None, "sorted": None}
-            if key is not None:
-                current = sort.lstrip("-") == key
-                descending = sort.startswith("-")
-                wanted = f"-{key}" if current and not descending else key
-                column["url"] = links.url(
-                    "provinces", target=target.position, sort=wanted
-                )
-                if current:
-                    column["sorted"] = "descending" if descending else "ascending"
-            columns.append(column)
-        return columns
 
 
 class RevisionsView(PublicPageView):
