@@ -206,6 +206,24 @@ def _audit_entries(year: int, since, until) -> list[dict]:
     report are its institution's, joined in the same query."""
     role = _Roles()
     entries = []
+
+    def add(key, when, user, reason, what, status, institution, province, category):
+        entries.append(
+            (
+                key,
+                {
+                    "when": when.isoformat(),
+                    "who": role(user),
+                    "why": reason_clip(reason or ""),
+                    "what": what,
+                    "status": status,
+                    "institution": institution,
+                    "province": province,
+                    "category": category,
+                },
+            )
+        )
+
     reports = (
         AnnualReport.history.filter(
             year=year, history_date__gt=since, history_date__lte=until
@@ -226,31 +244,8 @@ def _audit_entries(year: int, since, until) -> list[dict]:
             "institution__category",
         )
     )
-    for (
-        pk,
-        when,
-        user,
-        reason,
-        status,
-        institution,
-        province,
-        category,
-    ) in reports.iterator(chunk_size=2000):
-        entries.append(
-            (
-                (when, 0, pk),
-                {
-                    "when": when.isoformat(),
-                    "who": role(user),
-                    "why": reason_clip(reason or ""),
-                    "what": "report",
-                    "status": status,
-                    "institution": institution,
-                    "province": province,
-                    "category": category,
-                },
-            )
-        )
+    for pk, when, user, reason, status, *place in reports.iterator(chunk_size=2000):
+        add((when, 0, pk), when, user, reason, "report", status, *place)
     institutions = (
         Institution.history.filter(history_date__gt=since, history_date__lte=until)
         .order_by()
@@ -264,30 +259,8 @@ def _audit_entries(year: int, since, until) -> list[dict]:
             "category",
         )
     )
-    for (
-        pk,
-        when,
-        user,
-        reason,
-        institution,
-        province,
-        category,
-    ) in institutions.iterator(chunk_size=2000):
-        entries.append(
-            (
-                (when, 1, pk),
-                {
-                    "when": when.isoformat(),
-                    "who": role(user),
-                    "why": reason_clip(reason or ""),
-                    "what": "institution",
-                    "status": None,
-                    "institution": institution,
-                    "province": province,
-                    "category": category,
-                },
-            )
-        )
+    for pk, when, user, reason, *place in institutions.iterator(chunk_size=2000):
+        add((when, 1, pk), when, user, reason, "institution", None, *place)
     entries.sort(key=lambda item: item[0])
     return [entry for _key, entry in entries]
 
