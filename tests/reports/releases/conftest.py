@@ -6,6 +6,8 @@ import pytest
 
 from institutions.models import Category
 from reports.entry.models import ReportStatus
+from reports.entry.services import report_save
+from reports.entry.workflow import report_approve, report_reopen, report_submit
 from tests.conftest import PROVINCE_A, PROVINCE_B
 from tests.factories import InstitutionFactory, ReportFactory
 
@@ -60,3 +62,21 @@ def approved_2024(geography):
         ),
     ]
     return reports
+
+
+def correct(report, *, ministry_user, officer_a) -> None:
+    """The ministry reopens an approved report, the officer corrects it
+    (services now provided) and the ministry approves it again."""
+    report_reopen(user=ministry_user, report=report, reason="Sai số liệu dịch vụ")
+    report.refresh_from_db()
+    report_save(
+        user=officer_a,
+        institution=report.institution,
+        year=report.year,
+        values={"lll_services": True},
+        expected_version=report.version,
+        reason="Bổ sung dịch vụ học tập",
+    )
+    report.refresh_from_db()
+    report_submit(user=officer_a, report=report)
+    report_approve(user=ministry_user, report=report)

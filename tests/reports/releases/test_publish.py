@@ -7,14 +7,12 @@ import json
 import pytest
 
 from reports.entry.models import ReportStatus
-from reports.entry.services import report_save
-from reports.entry.workflow import report_approve, report_reopen, report_submit
 from reports.progress.figures import progress_rows
 from reports.releases.models import Release, ReleaseFrozen
 from reports.releases.services import ReleaseError, release_publish
 from reports.releases.snapshot import FrozenFigures
 from tests.conftest import PROVINCE_A, PROVINCE_B
-from tests.reports.releases.conftest import PUBLISHED
+from tests.reports.releases.conftest import PUBLISHED, correct
 
 pytestmark = pytest.mark.django_db
 
@@ -77,18 +75,7 @@ def test_a_later_approved_change_moves_the_dashboards_not_the_release(
     frozen_text = release.snapshot
     report = approved_2024[2]  # A-3, approved without services
 
-    report_reopen(user=ministry_user, report=report, reason="Sai số liệu dịch vụ")
-    report.refresh_from_db()
-    report_save(
-        user=officer_a,
-        institution=report.institution,
-        year=2024,
-        values={"lll_services": True},
-        expected_version=report.version,
-    )
-    report.refresh_from_db()
-    report_submit(user=officer_a, report=report)
-    report_approve(user=ministry_user, report=report)
+    correct(report, ministry_user=ministry_user, officer_a=officer_a)
 
     live = _row(progress_rows(year=2024, province_code=PROVINCE_A, approved_only=True))
     assert live["numerator"] == 3
@@ -148,19 +135,7 @@ def test_a_correction_is_the_next_number_with_the_changed_figures_and_reasons(
     # Published now: the audited changes are those made between the two.
     first = release_publish(year=2024)
     report = approved_2024[2]
-    report_reopen(user=ministry_user, report=report, reason="Sai số liệu dịch vụ")
-    report.refresh_from_db()
-    report_save(
-        user=officer_a,
-        institution=report.institution,
-        year=2024,
-        values={"lll_services": True},
-        expected_version=report.version,
-        reason="Bổ sung dịch vụ học tập",
-    )
-    report.refresh_from_db()
-    report_submit(user=officer_a, report=report)
-    report_approve(user=ministry_user, report=report)
+    correct(report, ministry_user=ministry_user, officer_a=officer_a)
 
     second = release_publish(year=2024, notes="Correction")
 
@@ -217,19 +192,7 @@ def test_a_figure_keeps_at_most_its_share_of_audited_changes_reasons_first(
     monkeypatch.setattr(services, "AUDIT_PER_FIGURE", 2)
     release_publish(year=2024)
     report = approved_2024[2]
-    report_reopen(user=ministry_user, report=report, reason="Sai số liệu dịch vụ")
-    report.refresh_from_db()
-    report_save(
-        user=officer_a,
-        institution=report.institution,
-        year=2024,
-        values={"lll_services": True},
-        expected_version=report.version,
-        reason="Bổ sung dịch vụ học tập",
-    )
-    report.refresh_from_db()
-    report_submit(user=officer_a, report=report)
-    report_approve(user=ministry_user, report=report)
+    correct(report, ministry_user=ministry_user, officer_a=officer_a)
 
     revisions = json.loads(release_publish(year=2024).snapshot)["revisions"]
 
