@@ -48,6 +48,39 @@ def shared_cache_name(environment: dict) -> str:
     return "none" if scheme in {"", "locmemcache", "dummycache"} else scheme
 
 
+def shared_gunicorn_start(
+    port: int, *, workers: int, environment: dict, log
+) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:``port`` with the bench settings, under the
+    shared cache (:func:`shared_cache_prefix`), writing to ``log``. Its own
+    process group: the cache wrapper, gunicorn and the cache server are
+    stopped together (:func:`group_stop`)."""
+    return subprocess.Popen(
+        [
+            *shared_cache_prefix(),
+            *(str(BIN / "gunicorn"), "lifelong_learning.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
+            *("--timeout", "60", "--error-logfile", "-"),
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+
+
+def group_stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Stops a process started in its own group, and everything it started:
+    SIGTERM, then SIGKILL after ``timeout`` seconds."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -129,21 +162,8 @@ def load_run(
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     name = f"load-{readers}-{officers}"
     server_log = (workdir / f"{name}-gunicorn.log").open("wb")
-    cache = shared_cache_prefix()
-    server = subprocess.Popen(
-        [
-            *cache,
-            *(str(BIN / "gunicorn"), "lifelong_learning.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
-            *("--timeout", "60", "--error-logfile", "-"),
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=server_log,
-        stderr=server_log,
-        # Its own process group: the cache wrapper, gunicorn and the cache
-        # server are stopped together.
-        start_new_session=True,
+    server = shared_gunicorn_start(
+        port, workers=workers, environment=environment, log=server_log
     )
     try:
         _wait_for(port)
@@ -177,12 +197,7 @@ def load_run(
             locust.send_signal(signal.SIGTERM)
             locust.wait(timeout=60)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        group_stop(server)
         server_log.close()
     with (workdir / f"{name}_stats.csv").open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))

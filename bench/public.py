@@ -16,14 +16,13 @@ for a fixed time after a warm-up, alternated page / trivial / page.
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from .load import ROOT, _wait_for, free_port, shared_cache_prefix
+from .load import _wait_for, free_port, group_stop, shared_gunicorn_start
 from .measures import log
 
 BIN = Path(sys.executable).parent
@@ -101,18 +100,8 @@ def public_measure(
     workers = 2 * (os.cpu_count() or 1)
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server_log = (workdir / "public-gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [
-            *shared_cache_prefix(),
-            *(str(BIN / "gunicorn"), "lifelong_learning.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
-            *("--timeout", "60", "--error-logfile", "-"),
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=server_log,
-        stderr=server_log,
-        start_new_session=True,
+    server = shared_gunicorn_start(
+        port, workers=workers, environment=environment, log=server_log
     )
     runs: dict[str, list[dict]] = {"public": [], "trivial": []}
     try:
@@ -140,12 +129,7 @@ def public_measure(
                 )
                 runs[key].append(figures)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        group_stop(server)
         server_log.close()
         time.sleep(0.5)
 

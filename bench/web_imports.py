@@ -21,7 +21,6 @@ afterwards and the counters recounted, so later steps see the same register.
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ from django.urls import reverse
 
 from .client import session_cookie
 from .html_forms import form_fields
-from .load import free_port
+from .load import free_port, group_stop
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -246,15 +245,6 @@ def _wait_for_http(base: str, cookie: str, seconds: float = 120) -> None:
         )
 
 
-def _stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def web_imports_measure(
     workdir: Path, *, institution_rows: int, report_rows: int, log=print
 ) -> dict:
@@ -345,7 +335,7 @@ def web_imports_measure(
             results[key] = run
     finally:
         for process in processes:
-            _stop(process)
+            group_stop(process, timeout=60)
         server_log.close()
         worker_log.close()
         institutions.unlink(missing_ok=True)
